@@ -1,0 +1,48 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Development defaults; anything already set in the environment wins.
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run test bench messages migrate reference-data check-deploy clean
+
+run: $(VENV)/.runtime messages
+	./scripts/install-system-packages run
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference_data
+	$(MANAGE) ensure_dev_superuser
+	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev messages
+	./scripts/install-system-packages test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+messages: $(VENV)/.runtime
+	@command -v msgfmt >/dev/null || ./scripts/install-system-packages run
+	$(MANAGE) compilemessages --ignore=$(VENV) -v0
+
+check-deploy: $(VENV)/.runtime
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	DJANGO_ALLOWED_HOSTS=portal.example.org $(MANAGE) check --deploy --fail-level WARNING
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 media

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "nlk_portal"
+    verbose_name = "NLK International Cooperation Portal"

@@ -1,0 +1,5 @@
+from .contact import ILL_CONTACT
+
+
+def library(request):
+    return {"ill_contact": ILL_CONTACT}

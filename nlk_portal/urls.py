@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .views import HomeView
+
+admin.site.site_header = "NLK International Cooperation Portal"
+admin.site.site_title = "NLK portal admin"
+
+# MEDIA_ROOT is deliberately not served: invoices and statements stored there
+# are only handed out by views that check who is asking.
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("partners/", include("partners.urls")),
+    path("admin/", admin.site.urls),
+]

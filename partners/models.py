@@ -1,0 +1,121 @@
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.text import slugify
+from django.utils import translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import CountryField
+
+
+class InstitutionKind(models.TextChoices):
+    NATIONAL = "national", _("National library")
+    ACADEMIC = "academic", _("Academic library")
+    PUBLIC = "public", _("Public library")
+    SPECIAL = "special", _("Special library")
+    RESEARCH = "research", _("Research institute")
+    INTERNATIONAL_ORG = "international_org", _("International organization")
+
+
+def countries_matching(text):
+    """Country codes whose name in English, Korean or the reader's language contains text."""
+    text = text.casefold()
+    codes = set()
+    for language in {"en", "ko", get_language() or "en"}:
+        with translation.override(language):
+            codes.update(code for code, name in countries if text in str(name).casefold())
+    return codes
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def search(self, text):
+        """Institutions whose name, alias, city or country matches text."""
+        text = text.strip()
+        if not text:
+            return self
+        alias_matches = InstitutionAlias.objects.filter(
+            institution=OuterRef("pk"), name__icontains=text
+        )
+        return self.filter(
+            Q(name_en__icontains=text)
+            | Q(name_ko__icontains=text)
+            | Q(city__icontains=text)
+            | Q(country__in=countries_matching(text))
+            | Exists(alias_matches)
+        )
+
+
+class Institution(models.Model):
+    key = models.SlugField(
+        _("key"),
+        max_length=100,
+        unique=True,
+        help_text=_("A short stable identifier, used by the reference data."),
+    )
+    name_en = models.CharField(_("name (English)"), max_length=255, db_index=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=255, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
+    country = CountryField(_("country"), blank=True, db_index=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    address = models.TextField(_("postal address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    ill_email = models.EmailField(_("ILL contact email"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_verified = models.BooleanField(
+        _("verified"),
+        default=True,
+        help_text=_("Institutions entered by requesters stay unverified until staff check them."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self):
+        return self.name_en
+
+    @property
+    def display_name(self):
+        """The name in the reader's language where the directory has it."""
+        if self.name_ko and (get_language() or "").startswith("ko"):
+            return self.name_ko
+        return self.name_en
+
+    def save(self, *args, **kwargs):
+        if not self.key:
+            self.key = self._unique_key()
+        super().save(*args, **kwargs)
+
+    def _unique_key(self):
+        base = slugify(self.name_en)[:90] or "institution"
+        key, n = base, 1
+        while Institution.objects.filter(key=key).exclude(pk=self.pk).exists():
+            n += 1
+            key = f"{base}-{n}"
+        return key
+
+
+class InstitutionAlias(models.Model):
+    """Another spelling of an institution's name, as printed in a source."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="unique_alias_per_institution")
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from .views import DirectoryView
+
+app_name = "partners"
+
+urlpatterns = [
+    path("", DirectoryView.as_view(), name="directory"),
+]
