@@ -15,7 +15,7 @@ run: $(VENV)/.runtime messages
 	./scripts/install-system-packages run
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference_data
-	$(MANAGE) ensure_dev_superuser
+	$(MANAGE) ensure_dev_superuser --url http://$(HOST):$(PORT)
 	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 

@@ -10,8 +10,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="Where the portal is served.")
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, url, **options):
         if not settings.DEBUG:
             raise CommandError("Refusing to create a development superuser with DJANGO_DEBUG off.")
         User = get_user_model()
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "\nCreated a local superuser for this development database.\n"
-                f"  Log in at http://127.0.0.1:8000/admin/ as {username!r} with password {password!r}\n"
+                f"  Log in at {url.rstrip('/')}/admin/ as {username!r} with password {password!r}\n"
                 "  (printed once only; change it with: .venv/bin/python manage.py changepassword "
                 f"{username})\n"
             )
