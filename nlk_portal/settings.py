@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_countries",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_ratelimit",
     "nlk_portal",
     "partners",
     "ill",
@@ -99,6 +100,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A shared cache is what makes rate limits hold across processes; without
 # CACHE_URL each process keeps its own, which is right for one runserver.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if DEBUG:
+    # django-ratelimit rightly rejects a per-process cache; one runserver is one process.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+elif "CACHE_URL" not in env:
+    raise ImproperlyConfigured(
+        "CACHE_URL must point to a shared cache (rediscache://host:6379/1) when DJANGO_DEBUG is off: "
+        "rate limits on the public forms count there."
+    )
+
+# Per client IP address. Behind a proxy, RATELIMIT_IP_META_KEY names the header
+# that carries the client's address (see django-ratelimit's documentation).
+ILL_QUOTE_RATE = env.str("ILL_QUOTE_RATE", default="60/m")
+ILL_SUBMIT_RATE = env.str("ILL_SUBMIT_RATE", default="10/h")
+ACCOUNTS_REGISTER_RATE = env.str("ACCOUNTS_REGISTER_RATE", default="5/h")
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
+
+# Links in emails are built on this, since a worker has no web request to ask.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "ill:library_requests"
+LOGOUT_REDIRECT_URL = "home"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -12,5 +12,8 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("partners/", include("partners.urls")),
+    path("ill/", include("ill.urls")),
+    path("accounts/", include("partners.account_urls")),
+    path("cooperation/", include("exchange.urls")),
     path("admin/", admin.site.urls),
 ]

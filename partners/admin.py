@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Institution, InstitutionAlias
+from .models import Institution, InstitutionAlias, Librarian
 
 
 class InstitutionAliasInline(admin.TabularInline):
@@ -22,7 +22,25 @@ class InstitutionAdmin(admin.ModelAdmin):
         (_("Where"), {"fields": ["country", "city", "address", "website", "ill_email"]}),
     ]
 
-    @admin.action(description=_("Mark selected institutions as verified"))
+    @admin.action(description=_("Mark selected institutions as verified and list them"))
     def mark_verified(self, request, queryset):
-        updated = queryset.update(is_verified=True)
+        updated = queryset.update(is_verified=True, is_active=True)
         self.message_user(request, _("%(count)d institutions marked as verified.") % {"count": updated})
+
+
+@admin.register(Librarian)
+class LibrarianAdmin(admin.ModelAdmin):
+    """Staff link a confirmed librarian to the institution they work for."""
+
+    list_display = ["__str__", "library_named", "institution", "email_confirmed_at", "created_at"]
+    list_filter = [("institution", admin.EmptyFieldListFilter), "email_confirmed_at"]
+    search_fields = [
+        "user__email", "user__first_name", "user__last_name", "library_named", "institution__name_en",
+    ]
+    autocomplete_fields = ["institution"]
+    fields = ["user", "library_named", "email_confirmed_at", "institution"]
+    readonly_fields = ["user", "library_named", "email_confirmed_at"]
+
+    def has_add_permission(self, request):
+        # Accounts come from the registration form, with a confirmed email.
+        return False

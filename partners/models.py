@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import slugify
@@ -119,3 +120,37 @@ class InstitutionAlias(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Librarian(models.Model):
+    """A partner librarian's account; staff link it to an institution once they have checked it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="librarian")
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="librarians",
+        verbose_name=_("institution"),
+        help_text=_(
+            "Set once staff have checked that the librarian works there; they then see its requests."
+        ),
+    )
+    library_named = models.CharField(
+        _("library named at registration"), max_length=255, help_text=_("As the librarian typed it.")
+    )
+    email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("partner librarian")
+        verbose_name_plural = _("partner librarians")
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.username} <{self.user.email}>"
+
+    @property
+    def is_confirmed(self):
+        return self.email_confirmed_at is not None

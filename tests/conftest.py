@@ -82,7 +82,7 @@ class Worker:
         env.update(
             DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
             CELERY_TASK_DEFAULT_QUEUE=self.queue,
-            EMAIL_URL=f"filemail://{self.maildir}",
+            EMAIL_URL=f"filemail:///{self.maildir}",
             DJANGO_DEBUG="1",
         )
         self.log = open(self.log_path, "ab")

@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from partners.models import Institution, InstitutionAlias, InstitutionKind
 
@@ -24,8 +25,63 @@ class InstitutionAliasFactory(factory.django.DjangoModelFactory):
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class LibrarianFactory(factory.django.DjangoModelFactory):
+    """A partner librarian who has confirmed their email; staff have not linked them yet."""
+
+    class Meta:
+        model = "partners.Librarian"
+
+    user = factory.SubFactory(UserFactory, first_name="Sun-hee", last_name="Park")
+    library_named = "Test Library"
+    email_confirmed_at = factory.LazyFunction(timezone.now)
+
+
+def ill_request_details(**overrides):
+    """What a librarian fills in for a short copy of a Korean monograph, sent by post."""
+    details = {
+        "requesting_library": overrides.pop("requesting_library", None) or InstitutionFactory(),
+        "contact_name": "Marie Dupont",
+        "email": "ill@bibliotheque.example.org",
+        "postal_address": "5 rue de l'Université\n75007 Paris\nFrance",
+        "item_type": "monograph",
+        "title": "한국 근대 문학사",
+        "article_title": "",
+        "serial_title": "",
+        "volume": "",
+        "issue": "",
+        "author": "김윤식",
+        "publisher": "문학과지성사",
+        "place": "Seoul",
+        "year": 1994,
+        "isbn": "9788936434564",
+        "issn": "",
+        "nlk_number": "",
+        "citation_source": "WorldCat",
+        "service": "copy",
+        "delivery": "post",
+        "pages_wanted": "12-30, 45",
+        "total_pages": 320,
+        "max_cost_usd": None,
+        "notes": "",
+        "confirms_published_in_korea": True,
+        "confirms_not_available_elsewhere": True,
+    }
+    details.update(overrides)
+    return details
+
+
+def submit_ill_request(**overrides):
+    from ill.services import submit_request
+
+    options = {
+        key: overrides.pop(key)
+        for key in ["submission_key", "submitted_by", "language", "received_at"]
+        if key in overrides
+    }
+    return submit_request(ill_request_details(**overrides), **options)

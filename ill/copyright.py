@@ -1,0 +1,96 @@
+"""The copyright limit on copies, and the page ranges a librarian asks for.
+
+A copy must be of less than one third of the entire contents of a single
+item. Where the total is unknown the request is accepted and flagged, so
+staff check the limit before copying.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# No single item runs to more pages; a bound keeps input and arithmetic sane.
+MAX_PAGES = 10_000
+
+_RANGE = re.compile(r"^(\d+)(?:\s*[-–—]\s*(\d+))?$")
+
+
+def parse_page_ranges(text):
+    """ "12-30, 45" -> [(12, 30), (45, 45)]: sorted, overlaps merged."""
+    parts = [p.strip() for p in re.split(r"[,;]", text or "")]
+    if not any(parts):
+        raise ValidationError(_("Enter the pages you want, for example 12-30, 45."), code="required")
+    ranges = [_parse_range(part) for part in parts if part]
+    return _merge(sorted(ranges))
+
+
+def _parse_range(part):
+    match = _RANGE.match(part)
+    if not match:
+        raise ValidationError(
+            _("“%(part)s” is not a page or a range of pages: write them like 12-30, 45."),
+            code="invalid",
+            params={"part": part[:40]},
+        )
+    first = int(match[1])
+    last = int(match[2]) if match[2] else first
+    if first == 0 or last == 0:
+        raise ValidationError(_("Pages are numbered from 1; there is no page 0."), code="zero")
+    if last < first:
+        raise ValidationError(
+            _("The range %(part)s runs backwards: write the first page first (%(last)s-%(first)s)."),
+            code="reversed",
+            params={"part": part, "first": first, "last": last},
+        )
+    if last > MAX_PAGES:
+        raise ValidationError(
+            _("Page %(page)s is beyond %(max)s pages."),
+            code="too_large",
+            params={"page": last, "max": MAX_PAGES},
+        )
+    return first, last
+
+
+def _merge(ranges):
+    merged = []
+    for first, last in ranges:
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def count_pages(text):
+    """How many distinct pages the ranges cover; overlapping ranges count once."""
+    return sum(last - first + 1 for first, last in parse_page_ranges(text))
+
+
+def most_pages_allowed(total_pages):
+    """The largest copy that is still less than one third of the item."""
+    return (total_pages - 1) // 3
+
+
+def check_copy_limit(ranges_text, total_pages):
+    """Return True when staff must check the limit (total unknown); raise if the copy is too large."""
+    ranges = parse_page_ranges(ranges_text)
+    if total_pages is None:
+        return True
+    if ranges[-1][1] > total_pages:
+        raise ValidationError(
+            _("Page %(page)s is past the end of the item, which has %(total)s pages."),
+            code="beyond_item",
+            params={"page": ranges[-1][1], "total": total_pages},
+        )
+    pages = sum(last - first + 1 for first, last in ranges)
+    if pages * 3 >= total_pages:
+        raise ValidationError(
+            _(
+                "To respect copyright a copy must be less than one third of the item: at most %(allowed)s "
+                "of its %(total)s pages, and you asked for %(pages)s."
+            ),
+            code="copyright",
+            params={"allowed": most_pages_allowed(total_pages), "total": total_pages, "pages": pages},
+        )
+    return False

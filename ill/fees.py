@@ -1,0 +1,72 @@
+"""What a request costs, from the fee schedule in force.
+
+The library's page: copying USD 5.00 for 10 pages or less and USD 4.00 for
+each additional 10 pages (or part of them); international shipping USD 3.00
+basic charge. Shipping is charged for what is sent by post: a copy delivered
+electronically crosses no border, so it has no shipping fee. A loan has no
+copying fee and always travels by post.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Delivery, FeeSchedule, Service
+
+ZERO = Decimal("0.00")
+
+
+class NoFeeSchedule(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Quote:
+    copying_fee: Decimal
+    shipping_fee: Decimal
+    currency: str
+    schedule: FeeSchedule = field(compare=False)
+
+    @property
+    def total(self):
+        return self.copying_fee + self.shipping_fee
+
+
+def schedule_in_force(on_date: date):
+    schedule = FeeSchedule.objects.filter(effective_from__lte=on_date).order_by("-effective_from").first()
+    if schedule is None:
+        raise NoFeeSchedule(_("No fee schedule is in force on %(date)s.") % {"date": on_date.isoformat()})
+    return schedule
+
+
+def copying_fee(schedule, pages):
+    if pages < 1:
+        raise ValueError("a copy has at least one page")
+    extra_pages = max(0, pages - schedule.copying_base_pages)
+    extra_blocks = -(-extra_pages // schedule.copying_step_pages)
+    return schedule.copying_base_fee + extra_blocks * schedule.copying_step_fee
+
+
+def quote(*, service, delivery, pages, on_date: date, schedule=None):
+    """The one fee calculation: preview, form, confirmation, email and invoice all call it."""
+    schedule = schedule or schedule_in_force(on_date)
+    copying = copying_fee(schedule, pages) if service == Service.COPY else ZERO
+    shipping = schedule.shipping_fee if delivery == Delivery.POST else ZERO
+    return Quote(
+        copying_fee=Decimal(copying).quantize(ZERO),
+        shipping_fee=Decimal(shipping).quantize(ZERO),
+        currency=schedule.currency,
+        schedule=schedule,
+    )
+
+
+def recorded_quote(ill_request):
+    """The estimate a request was given when it was made, as a Quote."""
+    return Quote(
+        copying_fee=ill_request.copying_fee,
+        shipping_fee=ill_request.shipping_fee,
+        currency=ill_request.currency,
+        schedule=ill_request.fee_schedule,
+    )

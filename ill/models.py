@@ -1,0 +1,270 @@
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Institution
+
+from .copyright import MAX_PAGES
+from .workflow import Status
+
+# Text a librarian types; longer input is refused with a message.
+MAX_TEXT = 2000
+MAX_COST_USD = 10_000
+
+
+class Direction(models.TextChoices):
+    NLK_SUPPLIES = "supplies", _("NLK supplies an overseas library")
+    NLK_BORROWS = "borrows", _("NLK borrows from abroad")
+
+
+class ItemType(models.TextChoices):
+    MONOGRAPH = "monograph", _("Monograph (book)")
+    SERIAL_ARTICLE = "article", _("Serial article")
+
+
+class Service(models.TextChoices):
+    COPY = "copy", _("Copy (document delivery)")
+    LOAN = "loan", _("Loan")
+
+
+class Delivery(models.TextChoices):
+    POST = "post", _("By post")
+    ELECTRONIC = "electronic", _("Electronically")
+
+
+class FeeSchedule(models.Model):
+    """The library's fees from a date on; the newest one in force applies."""
+
+    effective_from = models.DateField(_("in force from"), unique=True)
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    copying_base_fee = models.DecimalField(
+        _("copying fee up to the first pages"), max_digits=8, decimal_places=2
+    )
+    copying_base_pages = models.PositiveIntegerField(_("pages covered by the first fee"))
+    copying_step_fee = models.DecimalField(
+        _("copying fee for each further block"), max_digits=8, decimal_places=2
+    )
+    copying_step_pages = models.PositiveIntegerField(_("pages in each further block"))
+    shipping_fee = models.DecimalField(
+        _("international shipping (basic charge)"), max_digits=8, decimal_places=2
+    )
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("fee schedule")
+        verbose_name_plural = _("fee schedules")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(copying_base_pages__gt=0, copying_step_pages__gt=0),
+                name="fee_schedule_blocks_not_empty",
+            )
+        ]
+
+    def __str__(self):
+        return _(
+            "%(currency)s %(base)s for %(base_pages)s pages or less, %(currency)s %(step)s for each "
+            "additional %(step_pages)s pages; international shipping %(currency)s %(shipping)s "
+            "(in force from %(date)s)"
+        ) % {
+            "currency": self.currency,
+            "base": self.copying_base_fee,
+            "base_pages": self.copying_base_pages,
+            "step": self.copying_step_fee,
+            "step_pages": self.copying_step_pages,
+            "shipping": self.shipping_fee,
+            "date": self.effective_from.isoformat(),
+        }
+
+
+class SequenceCounter(models.Model):
+    """The last number handed out in a series (ILL references, invoices) for a year."""
+
+    series = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year"], name="one_counter_per_series_and_year")
+        ]
+
+    def __str__(self):
+        return f"{self.series} {self.year}: {self.last_number}"
+
+
+def new_tracking_token():
+    # 256 random bits: the token is the only key to a request's tracking page.
+    return secrets.token_urlsafe(32)
+
+
+class IllRequest(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.NLK_SUPPLIES
+    )
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.REQUEST_RECEIVED
+    )
+
+    requesting_library = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="ill_requests",
+        verbose_name=_("requesting library"),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    email = models.EmailField(_("email"))
+    postal_address = models.TextField(_("postal address for delivery"), max_length=MAX_TEXT, blank=True)
+
+    item_type = models.CharField(_("type of material"), max_length=10, choices=ItemType.choices)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    article_title = models.CharField(_("article title"), max_length=500, blank=True)
+    serial_title = models.CharField(_("serial title"), max_length=500, blank=True)
+    volume = models.CharField(_("volume"), max_length=50, blank=True)
+    issue = models.CharField(_("issue"), max_length=50, blank=True)
+    author = models.CharField(_("author"), max_length=300, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    place = models.CharField(_("place of publication"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year of publication"), null=True, blank=True, validators=[MinValueValidator(1000)]
+    )
+    isbn = models.CharField(_("ISBN"), max_length=13, blank=True)
+    issn = models.CharField(_("ISSN"), max_length=8, blank=True)
+    nlk_number = models.CharField(_("NLK call number or control number"), max_length=100, blank=True)
+    citation_source = models.CharField(_("where the citation was found"), max_length=500, blank=True)
+
+    service = models.CharField(_("service"), max_length=10, choices=Service.choices)
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)
+    pages_wanted = models.CharField(_("pages wanted"), max_length=200, blank=True)
+    page_count = models.PositiveIntegerField(_("number of pages wanted"), null=True, blank=True)
+    total_pages = models.PositiveIntegerField(
+        _("total pages of the item"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PAGES)],
+    )
+    max_cost_usd = models.DecimalField(
+        _("maximum cost (USD)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_COST_USD)],
+    )
+    notes = models.TextField(_("notes"), max_length=MAX_TEXT, blank=True)
+    confirms_published_in_korea = models.BooleanField(_("published or issued in Korea"), default=False)
+    confirms_not_available_elsewhere = models.BooleanField(_("not available elsewhere"), default=False)
+    copyright_check_needed = models.BooleanField(
+        _("copyright check needed"),
+        default=False,
+        help_text=_("The total pages were not given: check the one-third limit before copying."),
+    )
+
+    fee_schedule = models.ForeignKey(FeeSchedule, on_delete=models.PROTECT, verbose_name=_("fee schedule"))
+    copying_fee = models.DecimalField(_("copying fee"), max_digits=8, decimal_places=2)
+    shipping_fee = models.DecimalField(_("shipping fee"), max_digits=8, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    due_date = models.DateField(_("due date"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_ill_requests",
+        verbose_name=_("assigned to"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submitted_ill_requests",
+        verbose_name=_("submitted by"),
+    )
+    tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token, editable=False)
+    # One key per filled-in form, so a double click or a resubmitted form makes one request.
+    submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("ILL request")
+        verbose_name_plural = _("ILL requests")
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="ill_status_due"),
+            models.Index(fields=["due_date"], name="ill_due"),
+            models.Index(fields=["-received_at"], name="ill_received"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.display_title}"
+
+    @property
+    def display_title(self):
+        if self.item_type == ItemType.SERIAL_ARTICLE:
+            return self.article_title or self.serial_title
+        return self.title
+
+    @property
+    def total_fee(self):
+        return self.copying_fee + self.shipping_fee
+
+
+class StatusChange(models.Model):
+    """One step in a request's history: the tracking page's timeline and the staff's record."""
+
+    request = models.ForeignKey(IllRequest, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(_("from"), max_length=30, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=30, choices=Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("by")
+    )
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.request.reference}: {self.from_status or '-'} → {self.to_status}"
+
+
+class SentEmail(models.Model):
+    """Each email the portal sends about a request; `key` makes a second attempt send nothing."""
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(max_length=100, unique=True, editable=False)
+    request = models.ForeignKey(IllRequest, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    recipient = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sent email")
+        verbose_name_plural = _("sent emails")
+
+    def __str__(self):
+        return f"{self.request.reference} {self.kind} → {self.recipient}"

@@ -1,0 +1,64 @@
+"""Emails to requesters: rendered in the request's language, sent once, and recorded."""
+
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from . import terms
+from .models import SentEmail
+from .tracking import tracking_url
+
+
+def send_acknowledgement(ill_request):
+    return send_request_email(
+        ill_request, SentEmail.Kind.ACKNOWLEDGEMENT, key=f"acknowledgement:{ill_request.pk}"
+    )
+
+
+def send_request_email(ill_request, kind, *, key):
+    """Send the `kind` email about a request unless `key` was already sent.
+
+    The row is locked while sending, so a task that runs twice at once still
+    sends one email; a failure is recorded and raised for the task to retry.
+    """
+    message = _build(ill_request, kind)
+    error = None
+    with transaction.atomic():
+        record, _ = SentEmail.objects.select_for_update().get_or_create(
+            key=key, defaults={"request": ill_request, "kind": kind, "recipient": ill_request.email}
+        )
+        if record.status == SentEmail.Outcome.SENT:
+            return record
+        try:
+            message.send()
+        except (SMTPException, OSError) as exc:
+            error = exc
+        _record_outcome(record, message, error)
+    if error is not None:
+        raise error
+    return record
+
+
+def _build(ill_request, kind):
+    context = {"ill_request": ill_request, "tracking_url": tracking_url(ill_request), "terms": terms}
+    with translation.override(ill_request.language):
+        subject = render_to_string(f"ill/email/{kind}_subject.txt", context).strip()
+        text = render_to_string(f"ill/email/{kind}.txt", context)
+        html = render_to_string(f"ill/email/{kind}.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [ill_request.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _record_outcome(record, message, error):
+    record.subject = message.subject[:300]
+    record.attempts += 1
+    if error is None:
+        record.status, record.error, record.sent_at = SentEmail.Outcome.SENT, "", timezone.now()
+    else:
+        record.status, record.error = SentEmail.Outcome.FAILED, f"{type(error).__name__}: {error}"[:2000]
+    record.save()

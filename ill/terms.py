@@ -1,0 +1,30 @@
+"""The service terms the library's page states, shown before and after a request."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext_lazy as _
+
+# Due dates are counted on the library's calendar, whatever zone staff use.
+LIBRARY_TIME_ZONE = ZoneInfo("Asia/Seoul")
+PROCESSING_TIME = relativedelta(months=1)
+
+PROCESSING_TIME_TEXT = _("Processing time: one month.")
+PAYMENT_TERMS_TEXT = _("Payment may only be made in cash (USD). Cheques are not accepted.")
+MATERIAL_TEXT = _(
+    "Monographs and serial articles that are published or issued in Korea and are not available elsewhere."
+)
+COPYRIGHT_TEXT = _(
+    "To avoid copyright infringement, copies can be made of less than one third of the entire contents "
+    "of a single item."
+)
+
+
+def library_date(moment: datetime):
+    return moment.astimezone(LIBRARY_TIME_ZONE).date()
+
+
+def due_date(received_at: datetime):
+    """One month after the request arrived, as a date in Seoul."""
+    return library_date(received_at) + PROCESSING_TIME

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import account_views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("register/", account_views.register, name="register"),
+    path("confirm/<uidb64>/<token>/", account_views.confirm, name="confirm"),
+    path("login/", account_views.login, name="login"),
+    path("logout/", account_views.logout, name="logout"),
+]

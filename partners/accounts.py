@@ -1,0 +1,77 @@
+"""Partner librarian accounts: registration, email confirmation, and what an account may see."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from .models import Librarian
+
+
+class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
+    # Including is_active makes a link stop working once it has been used.
+    key_salt = "partners.accounts.EmailConfirmationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
+
+
+confirmation_tokens = EmailConfirmationTokenGenerator()
+
+
+def register_librarian(*, email, full_name, library_named, password, language="en"):
+    """An inactive account that becomes active when the librarian follows the emailed link."""
+    from .tasks import send_email_confirmation
+
+    first_name, _, last_name = full_name.strip().partition(" ")
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(
+            username=email.lower(),
+            email=email,
+            password=password,
+            first_name=first_name[:150],
+            last_name=last_name[:150],
+            is_active=False,
+        )
+        Librarian.objects.create(user=user, library_named=library_named)
+        send_email_confirmation.delay_on_commit(user.pk, language)
+    return user
+
+
+def confirmation_url(user):
+    path = reverse(
+        "accounts:confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": confirmation_tokens.make_token(user),
+        },
+    )
+    return settings.PORTAL_URL.rstrip("/") + path
+
+
+def send_confirmation(user, language="en"):
+    context = {"user": user, "confirmation_url": confirmation_url(user)}
+    with translation.override(language):
+        subject = render_to_string("partners/email/confirm_subject.txt", context).strip()
+        body = render_to_string("partners/email/confirm.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def confirm_email(uidb64, token):
+    """The user whose link this is, now active; None for a wrong, used or expired link."""
+    try:
+        user = get_user_model().objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (ValueError, TypeError, OverflowError, get_user_model().DoesNotExist):
+        return None
+    if not confirmation_tokens.check_token(user, token):
+        return None
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    Librarian.objects.filter(user=user).update(email_confirmed_at=timezone.now())
+    return user

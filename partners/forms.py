@@ -1,0 +1,48 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LibrarianRegistrationForm(forms.Form):
+    full_name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Email"), help_text=_("We send a link to this address to confirm it."))
+    library_named = forms.CharField(
+        label=_("Your library"),
+        max_length=255,
+        help_text=_("Staff link your account to your library after checking it."),
+    )
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=128, strip=False)
+    password2 = forms.CharField(
+        label=_("Password again"), widget=forms.PasswordInput, max_length=128, strip=False
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        users = get_user_model().objects
+        if users.filter(username__iexact=email).exists() or users.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this email already exists: log in instead."))
+        return email
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        elif data.get("password1"):
+            user = get_user_model()(username=data.get("email", ""), email=data.get("email", ""))
+            try:
+                password_validation.validate_password(data["password1"], user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class EmailLoginForm(AuthenticationForm):
+    """Librarians log in with their email, which is their user name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Email")
+
+    def clean_username(self):
+        return self.cleaned_data["username"].lower()

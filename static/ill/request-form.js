@@ -1,0 +1,166 @@
+// Progressive enhancement of the ILL request form: the form works without it.
+(function () {
+  "use strict";
+
+  function debounce(fn, wait) {
+    let timer;
+    return function () {
+      clearTimeout(timer);
+      timer = setTimeout(fn, wait);
+    };
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (match, key) {
+      return key in values ? values[key] : match;
+    });
+  }
+
+  function checkedValue(form, name) {
+    const input = form.querySelector('input[name="' + name + '"]:checked');
+    return input ? input.value : "";
+  }
+
+  function setHidden(ids, hidden) {
+    ids.forEach(function (id) {
+      const wrapper = document.getElementById("div_id_" + id);
+      if (wrapper) wrapper.hidden = hidden;
+    });
+  }
+
+  function feePreview(form) {
+    const box = document.getElementById("fee-preview-box");
+    const output = document.getElementById("fee-preview");
+    const pages = form.querySelector('[name="pages_wanted"]');
+    if (!box || !output || !pages) return;
+    let latest = 0;
+
+    function show(text) {
+      if (output.textContent !== text) output.textContent = text;
+    }
+
+    function update() {
+      const service = checkedValue(form, "service") || "copy";
+      const delivery = checkedValue(form, "delivery");
+      const ranges = pages.value.trim();
+      if (!delivery || (service === "copy" && !ranges)) {
+        show(box.dataset.prompt);
+        return;
+      }
+      const params = new URLSearchParams({ service: service, delivery: delivery });
+      if (service === "copy") params.set("ranges", ranges);
+      const call = ++latest;
+      fetch(box.dataset.url + "?" + params.toString(), { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (body) {
+          if (call !== latest) return;
+          if (body.error) {
+            show(body.error);
+            return;
+          }
+          const values = {
+            pages: body.pages, currency: body.currency, copying: body.copying_fee,
+            shipping: body.shipping_fee, total: body.total,
+          };
+          show(fill(service === "loan" ? box.dataset.formatLoan : box.dataset.format, values));
+        })
+        .catch(function () {
+          if (call === latest) show(box.dataset.unavailable);
+        });
+    }
+
+    pages.addEventListener("input", debounce(update, 300));
+    form.querySelectorAll('input[name="service"], input[name="delivery"]').forEach(function (radio) {
+      radio.addEventListener("change", update);
+    });
+    if (pages.value.trim()) update();
+  }
+
+  function itemFields(form) {
+    function toggle() {
+      const type = checkedValue(form, "item_type");
+      setHidden(["article_title", "serial_title", "volume", "issue", "issn"], type === "monograph");
+      setHidden(["title", "isbn"], type === "article");
+    }
+    form.querySelectorAll('input[name="item_type"]').forEach(function (radio) {
+      radio.addEventListener("change", toggle);
+    });
+    toggle();
+  }
+
+  function librarySearch(form) {
+    const box = document.getElementById("library-search");
+    const select = form.querySelector('select[name="requesting_library"]');
+    const newLibrary = form.querySelector(".new-library");
+    if (!box || !select) return;
+    const input = document.getElementById("library-search-input");
+    const status = document.getElementById("library-search-status");
+    const results = document.getElementById("library-search-results");
+    box.hidden = false;
+    let latest = 0;
+
+    function showNewLibrary() {
+      // A library typed in by hand is only needed when none is chosen from the directory.
+      if (newLibrary) newLibrary.hidden = Boolean(select.value) && !form.querySelector('[name="new_library_name"]').value;
+    }
+
+    function choose(result) {
+      select.value = String(result.id);
+      results.replaceChildren();
+      status.textContent = fill(box.dataset.chosen, { name: result.name });
+      showNewLibrary();
+      select.focus();
+    }
+
+    function render(found) {
+      results.replaceChildren();
+      found.forEach(function (result) {
+        const item = document.createElement("li");
+        item.className = "list-group-item p-0";
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "list-group-item-action btn w-100 py-2 px-3";
+        button.textContent = result.name + (result.country ? " · " + result.country : "") + (result.city ? ", " + result.city : "");
+        button.addEventListener("click", function () { choose(result); });
+        item.appendChild(button);
+        results.appendChild(item);
+      });
+      status.textContent = found.length ? fill(box.dataset.found, { count: found.length }) : box.dataset.none;
+    }
+
+    function search() {
+      const text = input.value.trim();
+      if (text.length < 2) {
+        results.replaceChildren();
+        status.textContent = "";
+        return;
+      }
+      const call = ++latest;
+      fetch(box.dataset.url + "?" + new URLSearchParams({ q: text }).toString(), { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (body) { if (call === latest) render(body.results || []); })
+        .catch(function () { results.replaceChildren(); });
+    }
+
+    input.addEventListener("input", debounce(search, 250));
+    input.addEventListener("keydown", function (event) {
+      // Enter in the search box picks the first match instead of sending the form.
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      const first = results.querySelector("button");
+      if (first) first.click();
+    });
+    select.addEventListener("change", showNewLibrary);
+    showNewLibrary();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
+    const form = document.querySelector(".ill-request-form");
+    if (!form) return;
+    feePreview(form);
+    itemFields(form);
+    librarySearch(form);
+  });
+})();

@@ -1,0 +1,26 @@
+import importlib
+
+import pytest
+from django.core.cache import cache
+
+SOURCE_SCHEDULE = importlib.import_module("ill.migrations.0002_source_fee_schedule").SOURCE_SCHEDULE
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate limits count in the cache; each story starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def source_fee_schedule(db):
+    """The schedule the data migration creates; a transactional test's flush removes it, so restore it."""
+    from ill.models import FeeSchedule
+
+    fields = {k: v for k, v in SOURCE_SCHEDULE.items() if k != "effective_from"}
+    schedule, _ = FeeSchedule.objects.get_or_create(
+        effective_from=SOURCE_SCHEDULE["effective_from"], defaults=fields
+    )
+    return schedule

@@ -1,0 +1,77 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+URL = reverse("ill:fee_quote")
+
+
+def test_the_fee_preview_answers_the_fee_for_eleven_pages_by_post(client, source_fee_schedule):
+    response = client.get(URL, {"pages": "11", "delivery": "post"})
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "copying_fee": "9.00",
+        "shipping_fee": "3.00",
+        "total": "12.00",
+        "currency": "USD",
+        "schedule": "USD 5.00 for 10 pages or less, USD 4.00 for each additional 10 pages; "
+        "international shipping USD 3.00 (in force from 2026-01-01)",
+    }
+
+
+def test_electronic_delivery_has_no_shipping_fee(client, source_fee_schedule):
+    body = client.get(URL, {"pages": "21", "delivery": "electronic"}).json()
+
+    assert (body["copying_fee"], body["shipping_fee"], body["total"]) == ("13.00", "0.00", "13.00")
+
+
+def test_the_form_asks_with_the_ranges_as_typed_and_learns_the_page_count(client, source_fee_schedule):
+    body = client.get(URL, {"ranges": "12-30, 45", "delivery": "post"}).json()
+
+    assert (body["pages"], body["total"]) == (20, "12.00")
+
+
+@pytest.mark.parametrize(
+    "params, field, error",
+    [
+        ({"delivery": "post"}, "pages", "Give the number of pages."),
+        ({"pages": "ten", "delivery": "post"}, "pages", "The number of pages must be a whole number."),
+        ({"pages": "2.5", "delivery": "post"}, "pages", "The number of pages must be a whole number."),
+        ({"pages": "0", "delivery": "post"}, "pages", "The number of pages must be at least 1."),
+        ({"pages": "-3", "delivery": "post"}, "pages", "The number of pages must be a whole number."),
+        ({"pages": "10001", "delivery": "post"}, "pages", "The number of pages must be at most 10000."),
+        ({"pages": "9" * 400, "delivery": "post"}, "pages", "The number of pages must be at most 10000."),
+        ({"pages": "5"}, "delivery", "Delivery must be post or electronic."),
+        ({"pages": "5", "delivery": "pigeon"}, "delivery", "Delivery must be post or electronic."),
+        (
+            {"ranges": "30-12", "delivery": "post"},
+            "ranges",
+            "The range 30-12 runs backwards: write the first page first (12-30).",
+        ),
+    ],
+)
+def test_bad_input_is_answered_with_a_400_naming_the_problem(
+    client, source_fee_schedule, params, field, error
+):
+    response = client.get(URL, params)
+
+    assert response.status_code == 400
+    assert response.json() == {"error": error, "field": field}
+
+
+def test_the_preview_is_rate_limited_per_client(client, settings, source_fee_schedule):
+    settings.ILL_QUOTE_RATE = "3/m"
+
+    statuses = [client.get(URL, {"pages": "5", "delivery": "post"}).status_code for _ in range(4)]
+    other_client = client.get(URL, {"pages": "5", "delivery": "post"}, REMOTE_ADDR="192.0.2.7")
+
+    assert statuses == [200, 200, 200, 429]
+    assert other_client.status_code == 200
+
+
+def test_the_library_search_finds_a_library_by_an_old_spelling_or_its_country(client, reference_data):
+    by_alias = client.get(reverse("ill:library_search"), {"q": "Butan"}).json()["results"]
+    by_country = client.get(reverse("ill:library_search"), {"q": "Mongolia"}).json()["results"]
+
+    assert [r["name"] for r in by_alias] == ["National Library of Bhutan"]
+    assert "National Library of Mongolia" in [r["name"] for r in by_country]
