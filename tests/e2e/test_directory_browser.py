@@ -6,7 +6,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_visitor_browses_searches_and_reads_the_directory_in_korean(page, reference_data):
     page.goto("/")
-    expect(page.get_by_role("heading", name="International Cooperation")).to_be_visible()
+    expect(page.get_by_role("heading", name="International Cooperation", level=1)).to_be_visible()
     expect(page.locator("footer")).to_contain_text("Collection Management & Service Division")
     expect(page.locator("footer")).to_contain_text("(02)590-0586")
 

@@ -9,6 +9,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
     "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+    "CACHE_URL": "rediscache://127.0.0.1:6379/1",
 }
 
 
@@ -61,3 +62,12 @@ def test_the_dev_superuser_is_refused_in_production():
 
     assert result.returncode != 0
     assert "Refusing" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    environ = {k: v for k, v in PRODUCTION.items() if k != "CACHE_URL"}
+
+    result = manage("check", **environ)
+
+    assert result.returncode != 0
+    assert "CACHE_URL must point to a shared cache" in result.stderr
