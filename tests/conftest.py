@@ -3,6 +3,7 @@ import email.policy
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -72,6 +73,7 @@ class Worker:
 
     def __init__(self, queue, maildir, log_path):
         self.queue, self.maildir, self.log_path = queue, maildir, log_path
+        self.node_name = f"{queue}@{socket.gethostname()}"
         self.process = None
 
     def start(self):
@@ -88,7 +90,7 @@ class Worker:
         self.log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "nlk_portal", "worker", "--loglevel", "INFO",
-             "--concurrency", "1", "--without-gossip", "--without-mingle", "-n", f"{self.queue}@%h"],
+             "--concurrency", "1", "--without-gossip", "--without-mingle", "-n", self.node_name],
             cwd=settings.BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         self.wait_until_ready()
@@ -100,7 +102,7 @@ class Worker:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the Celery worker exited: see {self.log_path}")
-            if app.control.ping(timeout=0.5):
+            if app.control.ping(destination=[self.node_name], timeout=0.5):
                 return
         raise RuntimeError(f"the Celery worker did not answer within {timeout}s: see {self.log_path}")
 
