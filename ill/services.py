@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import copyright, fees, terms, workflow
+from .dispatch import after_commit
 from .models import IllRequest, Service
 from .numbering import ILL_REQUEST_SERIES, next_reference
 from .tasks import send_acknowledgement
@@ -66,5 +67,5 @@ def _create(details, submission_key, submitted_by, language, received_at):
         submitted_by=submitted_by,
     )
     workflow.record_received(ill_request, by=submitted_by)
-    send_acknowledgement.delay_on_commit(ill_request.pk)
+    after_commit(send_acknowledgement, ill_request.pk)
     return ill_request
