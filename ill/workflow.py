@@ -9,6 +9,8 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from . import effects
+
 
 class Status(models.TextChoices):
     REQUEST_RECEIVED = "RequestReceived", _("Request received")
@@ -97,5 +99,6 @@ def do_transition(ill_request, to_status, *, by=None, note="", reason=""):
         )
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
+        effects.after_transition(change)
     ill_request.status = locked.status
     return change

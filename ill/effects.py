@@ -1,0 +1,9 @@
+"""What follows a status change, kept apart from the rule of which changes are allowed."""
+
+
+def after_transition(change):
+    """Run inside the transaction that recorded `change` (a StatusChange).
+
+    Work for Celery is handed over with dispatch.after_commit, so nothing is
+    sent for a change that is rolled back.
+    """
