@@ -82,3 +82,4 @@ class IllRequestAdmin(admin.ModelAdmin):
         "language",
     ]
     inlines = [StatusChangeInline, SentEmailInline]
+from . import admin_invoices  # noqa: E402,F401  (invoices, payments, background tasks)

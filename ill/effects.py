@@ -1,5 +1,7 @@
 """What follows a status change, kept apart from the rule of which changes are allowed."""
 
+from . import dispatch
+
 
 def after_transition(change):
     """Run inside the transaction that recorded `change` (a StatusChange).
@@ -7,3 +9,7 @@ def after_transition(change):
     Work for Celery is handed over with dispatch.after_commit, so nothing is
     sent for a change that is rolled back.
     """
+    from . import fees, tasks  # late: ill.models imports this module through ill.workflow
+
+    if change.to_status in fees.FEES_FIXED_AT:
+        dispatch.after_commit(tasks.finalise_fees, change.pk)

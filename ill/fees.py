@@ -5,6 +5,10 @@ each additional 10 pages (or part of them); international shipping USD 3.00
 basic charge. Shipping is charged for what is sent by post: a copy delivered
 electronically crosses no border, so it has no shipping fee. A loan has no
 copying fee and always travels by post.
+
+The fees charged are fixed once the work is done: at CopyCompleted from the
+pages actually copied, at Loaned for the shipping; always on the schedule the
+request was quoted with, the one in force when it was received.
 """
 
 from dataclasses import dataclass, field
@@ -13,9 +17,13 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from . import terms
 from .models import Delivery, FeeSchedule, Service
+from .workflow import Status
 
 ZERO = Decimal("0.00")
+# The statuses at which what was supplied is known, so the fees are charged.
+FEES_FIXED_AT = {Status.COPY_COMPLETED, Status.LOANED}
 
 
 class NoFeeSchedule(LookupError):
@@ -70,3 +78,15 @@ def recorded_quote(ill_request):
         currency=ill_request.currency,
         schedule=ill_request.fee_schedule,
     )
+
+
+def charged_quote(ill_request, status):
+    """The fees charged when a request reaches `status`, or None when nothing is charged there."""
+    common = {"on_date": terms.library_date(ill_request.received_at), "schedule": ill_request.fee_schedule}
+    if status == Status.COPY_COMPLETED:
+        # Staff record the pages copied; until they do, the pages asked for are what was copied.
+        pages = ill_request.pages_copied or ill_request.page_count
+        return quote(service=Service.COPY, delivery=ill_request.delivery, pages=pages, **common)
+    if status == Status.LOANED:
+        return quote(service=Service.LOAN, delivery=Delivery.POST, pages=None, **common)
+    return None

@@ -1,4 +1,5 @@
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -141,6 +142,7 @@ class IllRequest(models.Model):
     delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)
     pages_wanted = models.CharField(_("pages wanted"), max_length=200, blank=True)
     page_count = models.PositiveIntegerField(_("number of pages wanted"), null=True, blank=True)
+    pages_copied = models.PositiveIntegerField(_("pages copied"), null=True, blank=True)
     total_pages = models.PositiveIntegerField(
         _("total pages of the item"),
         null=True,
@@ -244,6 +246,8 @@ class SentEmail(models.Model):
 
     class Kind(models.TextChoices):
         ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+        INVOICE = "invoice", _("Invoice")
+        PAYMENT_REMINDER = "payment_reminder", _("Payment reminder")
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -268,3 +272,145 @@ class SentEmail(models.Model):
 
     def __str__(self):
         return f"{self.request.reference} {self.kind} → {self.recipient}"
+
+
+def invoice_upload_to(invoice, filename):
+    # Under MEDIA_ROOT, which is never served: views check who asks before handing a PDF out.
+    return f"invoices/{invoice.issued_on.year}/{filename}"
+
+
+class Invoice(models.Model):
+    """What the library charges for a supplied request, numbered INV-<year>-<n> without gaps."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        PAID = "paid", _("Paid")
+        VOID = "void", _("Void")
+
+    number = models.CharField(_("invoice number"), max_length=20, unique=True)
+    request = models.ForeignKey(
+        IllRequest, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("ILL request")
+    )
+    fee_schedule = models.ForeignKey(FeeSchedule, on_delete=models.PROTECT, verbose_name=_("fee schedule"))
+    issued_on = models.DateField(_("issue date"))
+    currency = models.CharField(_("currency"), max_length=3)
+    total = models.DecimalField(_("total"), max_digits=10, decimal_places=2)
+    status = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.OPEN)
+    pdf = models.FileField(_("PDF"), upload_to=invoice_upload_to, blank=True, editable=False)
+    pdf_rendered_at = models.DateTimeField(_("PDF rendered"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("payment reminder sent"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-number"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        constraints = [
+            # A void invoice keeps its number; only one invoice of a request is in force.
+            models.UniqueConstraint(
+                fields=["request"], condition=~models.Q(status="void"), name="one_live_invoice_per_request"
+            )
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def filename(self):
+        return f"{self.number}.pdf"
+
+    @property
+    def balance_due(self):
+        return self.total - (self.payments.aggregate(paid=models.Sum("amount"))["paid"] or 0)
+
+
+class InvoiceLine(models.Model):
+    class Kind(models.TextChoices):
+        COPYING = "copying", _("Copying")
+        SHIPPING = "shipping", _("International shipping (basic charge)")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+
+    def __str__(self):
+        return f"{self.invoice.number} {self.kind} {self.amount}"
+
+
+class Payment(models.Model):
+    """Cash in USD received for an invoice, as written on the receipt."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    received_on = models.DateField(_("received on"))
+    receipt_number = models.CharField(_("receipt number"), max_length=50, unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")]
+
+    def __str__(self):
+        return f"{self.receipt_number}: {self.currency} {self.amount}"
+
+
+class OutboxEntry(models.Model):
+    """A task for a worker, written in the transaction that asked for it.
+
+    It is handed to the broker once that transaction commits; whatever could
+    not be handed over (the broker was down, the process died) is swept up
+    later, so no email or invoice is lost.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the broker")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        RETRYING = "retrying", _("Retrying")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    task_id = models.UUIDField(_("task id"), unique=True, default=uuid.uuid4, editable=False)
+    task_name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    handed_over_at = models.DateTimeField(_("handed to the broker"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("background task")
+        verbose_name_plural = _("background tasks")
+        indexes = [models.Index(fields=["state", "updated_at"], name="outbox_state_updated")]
+
+    def __str__(self):
+        return f"{self.task_name}{tuple(self.args)} {self.state}"

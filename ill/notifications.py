@@ -19,13 +19,41 @@ def send_acknowledgement(ill_request):
     )
 
 
-def send_request_email(ill_request, kind, *, key):
+def send_invoice(invoice):
+    """The invoice, with its PDF attached, once per invoice number."""
+    return send_request_email(
+        invoice.request,
+        SentEmail.Kind.INVOICE,
+        key=f"invoice:{invoice.number}",
+        context={"invoice": invoice},
+        attachments=[_pdf_attachment(invoice)],
+    )
+
+
+def send_payment_reminder(invoice):
+    return send_request_email(
+        invoice.request,
+        SentEmail.Kind.PAYMENT_REMINDER,
+        key=f"payment_reminder:{invoice.number}",
+        context={"invoice": invoice},
+        attachments=[_pdf_attachment(invoice)],
+    )
+
+
+def _pdf_attachment(invoice):
+    with invoice.pdf.open("rb") as stored:
+        return invoice.filename, stored.read(), "application/pdf"
+
+
+def send_request_email(ill_request, kind, *, key, context=None, attachments=()):
     """Send the `kind` email about a request unless `key` was already sent.
 
     The row is locked while sending, so a task that runs twice at once still
     sends one email; a failure is recorded and raised for the task to retry.
+    `context` adds to the templates' context; `attachments` are
+    (filename, content, mimetype).
     """
-    message = _build(ill_request, kind)
+    message = _build(ill_request, kind, context or {}, attachments)
     error = None
     with transaction.atomic():
         record, _ = SentEmail.objects.select_for_update().get_or_create(
@@ -43,14 +71,17 @@ def send_request_email(ill_request, kind, *, key):
     return record
 
 
-def _build(ill_request, kind):
+def _build(ill_request, kind, extra_context, attachments):
     context = {"ill_request": ill_request, "tracking_url": tracking_url(ill_request), "terms": terms}
+    context.update(extra_context)
     with translation.override(ill_request.language):
         subject = render_to_string(f"ill/email/{kind}_subject.txt", context).strip()
         text = render_to_string(f"ill/email/{kind}.txt", context)
         html = render_to_string(f"ill/email/{kind}.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [ill_request.email])
     message.attach_alternative(html, "text/html")
+    for attachment in attachments:
+        message.attach(*attachment)
     return message
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from .models import SequenceCounter
 
 ILL_REQUEST_SERIES = "ILL"
+INVOICE_SERIES = "INV"
 
 
 def next_number(series, year):
@@ -22,5 +23,5 @@ def next_number(series, year):
 
 
 def next_reference(series, year):
-    """ILL-2026-000123."""
+    """ILL-2026-000123, INV-2026-000045."""
     return f"{series}-{year}-{next_number(series, year):06d}"

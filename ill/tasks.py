@@ -1,11 +1,61 @@
+"""Celery entry points. They only call the module that holds the rule, and are safe to run twice.
+
+Tasks are handed over through ill.dispatch.after_commit (the outbox), and
+acknowledged late (settings), so a worker killed mid-task leaves the task to
+run again. What keeps failing is retried with growing pauses, then recorded
+as failed on its outbox row for staff to run again.
+"""
+
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.db import OperationalError
 
-from . import notifications
-from .models import IllRequest
+from . import invoices, notifications, outbox
+from .models import IllRequest, Invoice, StatusChange
+
+# An SMTP server that is down or refuses: worth trying again a little later.
+EMAIL_RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
+# A render can fail on anything from a full disk to a broken font: each is retried the same way.
+RENDER_RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5}
 
 
-@shared_task(bind=True, autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
+@shared_task(bind=True, **EMAIL_RETRY)
 def send_acknowledgement(self, request_id):
     notifications.send_acknowledgement(IllRequest.objects.get(pk=request_id))
+
+
+# A database that is briefly unreachable or a lock that timed out.
+@shared_task(bind=True, autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=5)
+def finalise_fees(self, change_id):
+    invoices.finalise_fees(StatusChange.objects.get(pk=change_id))
+
+
+@shared_task(bind=True, **RENDER_RETRY)
+def render_invoice(self, invoice_id):
+    invoices.store_pdf(invoice_id)
+
+
+@shared_task(bind=True, **EMAIL_RETRY)
+def email_invoice(self, invoice_id):
+    invoice = Invoice.objects.get(pk=invoice_id)
+    if invoice.status != Invoice.State.VOID:
+        notifications.send_invoice(invoice)
+
+
+@shared_task
+def send_payment_reminders():
+    invoices.hand_over_reminders()
+
+
+@shared_task(bind=True, **EMAIL_RETRY)
+def send_payment_reminder(self, invoice_id):
+    invoice = Invoice.objects.get(pk=invoice_id)
+    if invoice.status == Invoice.State.OPEN:
+        notifications.send_payment_reminder(invoice)
+        invoices.mark_reminded(invoice)
+
+
+@shared_task
+def sweep_outbox():
+    outbox.sweep()

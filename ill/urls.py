@@ -9,8 +9,14 @@ urlpatterns = [
     path("request/", views.new_request, name="request"),
     path("submitted/<str:token>/", views.submitted, name="submitted"),
     path("track/<str:token>/", views.track, name="track"),
+    path("track/<str:token>/invoice/<str:number>.pdf", views.track_invoice, name="track_invoice"),
     path("fee-quote/", views.fee_quote, name="fee_quote"),
     path("libraries/", views.library_search, name="library_search"),
     path("my-library/", views.library_requests, name="library_requests"),
     path("my-library/<str:reference>/", views.library_request, name="library_request"),
+    path(
+        "my-library/<str:reference>/invoice/<str:number>.pdf",
+        views.library_request_invoice,
+        name="library_request_invoice",
+    ),
 ]

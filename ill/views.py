@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -12,9 +13,9 @@ from django_ratelimit.decorators import ratelimit
 
 from partners.models import Institution
 
-from . import copyright, fees, terms
+from . import copyright, fees, pdf, terms
 from .forms import IllRequestForm
-from .models import IllRequest, Service
+from .models import IllRequest, Invoice, Service
 from .services import submit_request
 from .tracking import request_for_token, tracking_path, tracking_url
 
@@ -87,19 +88,40 @@ def submitted(request, token):
 
 @never_cache
 def track(request, token):
-    response = render(request, "ill/track.html", _request_context(request_for_token(token)))
+    ill_request = request_for_token(token)
+    context = _request_context(ill_request, invoice_route=("ill:track_invoice", token))
+    response = render(request, "ill/track.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
-def _request_context(ill_request):
+@never_cache
+def track_invoice(request, token, number):
+    return pdf.response(_invoice_of(request_for_token(token), number))
+
+
+def _request_context(ill_request, invoice_route=None):
+    """`invoice_route` is (URL name, key of the request) for the invoice links the reader may follow."""
     return {
         "ill_request": ill_request,
         "history": ill_request.history.all(),
         "quote": fees.recorded_quote(ill_request),
         "tracking_path": tracking_path(ill_request),
         "tracking_url": tracking_url(ill_request),
+        "invoices": [
+            (invoice, reverse(invoice_route[0], args=[invoice_route[1], invoice.number]))
+            for invoice in (_invoices(ill_request) if invoice_route else [])
+        ],
     }
+
+
+def _invoices(ill_request):
+    # The requester sees the invoices in force that have their PDF; a void one is staff's record.
+    return ill_request.invoices.exclude(status=Invoice.State.VOID).exclude(pdf="")
+
+
+def _invoice_of(ill_request, number):
+    return get_object_or_404(_invoices(ill_request), number=number)
 
 
 @require_GET
@@ -203,4 +225,13 @@ def library_request(request, reference):
     institution = _librarian_institution(request.user)
     # Filtering by the librarian's library is what stops a changed reference showing another's request.
     ill_request = get_object_or_404(IllRequest, reference=reference, requesting_library=institution)
-    return render(request, "ill/library_request.html", _request_context(ill_request))
+    context = _request_context(ill_request, invoice_route=("ill:library_request_invoice", reference))
+    return render(request, "ill/library_request.html", context)
+
+
+@login_required
+@never_cache
+def library_request_invoice(request, reference, number):
+    institution = _librarian_institution(request.user)
+    ill_request = get_object_or_404(IllRequest, reference=reference, requesting_library=institution)
+    return pdf.response(_invoice_of(ill_request, number))

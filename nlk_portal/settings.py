@@ -8,6 +8,7 @@ a SQLite file, runs Celery tasks eagerly and prints email to the console.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -169,15 +170,35 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
-CELERY_TASK_EAGER_PROPAGATES = True
+# Run in-process, a task fails and is retried as on a worker (without the pauses) and its
+# failure is recorded on its outbox row: it never turns a committed request into an error page.
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE = {}
+# Redis gives a task a worker took but never acknowledged (the worker died) to
+# another after this many seconds; it must exceed the longest task.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # A broker that does not answer must not hold up the web request that submits a form.
+    "socket_connect_timeout": 5,
+}
+CELERY_BEAT_SCHEDULE = {
+    "ill-sweep-outbox": {"task": "ill.tasks.sweep_outbox", "schedule": 60.0},
+    "ill-payment-reminders": {
+        "task": "ill.tasks.send_payment_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
+}
+# Tasks handed to the broker this many seconds ago and never finished (a broker
+# restarted without its data) are handed over again by the outbox sweep.
+ILL_OUTBOX_RESEND_AFTER = env.int("ILL_OUTBOX_RESEND_AFTER", default=CELERY_VISIBILITY_TIMEOUT)
+# An open invoice this many days old gets one payment reminder.
+ILL_INVOICE_REMINDER_DAYS = env.int("ILL_INVOICE_REMINDER_DAYS", default=30)
 
 # Security. Production defaults are strict; DJANGO_SECURE_SSL_REDIRECT=off is
 # for a proxy that terminates TLS and redirects plain HTTP itself.
@@ -221,5 +242,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint reports every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

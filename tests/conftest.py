@@ -69,10 +69,17 @@ def celery_eager_unless_worker(request):
 
 
 class Worker:
-    """A Celery worker process on its own queue, sharing the test database."""
+    """A Celery worker process on its own queue, sharing the test database.
 
-    def __init__(self, queue, maildir, log_path):
+    `broker_url` points it at another broker than CELERY_BROKER_URL and `env`
+    adds to its environment (both from the test's `own_redis` fixture and its
+    celery_worker marker). It runs in its own session, so kill() can SIGKILL
+    the worker and its pool processes together, as a crashed machine would.
+    """
+
+    def __init__(self, queue, maildir, log_path, broker_url=None, env=None):
         self.queue, self.maildir, self.log_path = queue, maildir, log_path
+        self.broker_url, self.extra_env = broker_url, dict(env or {})
         self.node_name = f"{queue}@{socket.gethostname()}"
         self.process = None
 
@@ -85,32 +92,55 @@ class Worker:
             DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
             CELERY_TASK_DEFAULT_QUEUE=self.queue,
             EMAIL_URL=f"filemail:///{self.maildir}",
+            MEDIA_ROOT=str(settings.MEDIA_ROOT),
             DJANGO_DEBUG="1",
         )
+        if self.broker_url:
+            env["CELERY_BROKER_URL"] = self.broker_url
+        env.update(self.extra_env)
         self.log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "nlk_portal", "worker", "--loglevel", "INFO",
              "--concurrency", "1", "--without-gossip", "--without-mingle", "-n", self.node_name],
             cwd=settings.BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.wait_until_ready()
 
     def wait_until_ready(self, timeout=60):
         from nlk_portal.celery import app
 
-        deadline = time.monotonic() + timeout
+        deadline, error = time.monotonic() + timeout, None
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the Celery worker exited: see {self.log_path}")
-            if app.control.ping(destination=[self.node_name], timeout=0.5):
-                return
-        raise RuntimeError(f"the Celery worker did not answer within {timeout}s: see {self.log_path}")
+            try:
+                if app.control.ping(destination=[self.node_name], timeout=0.5):
+                    return
+            except Exception as exc:  # the broker is still coming back
+                error = exc
+                time.sleep(0.5)
+        raise RuntimeError(
+            f"the Celery worker did not answer within {timeout}s ({error!r}): see {self.log_path}"
+        )
 
     def stop(self, sig=signal.SIGTERM):
         if self.process and self.process.poll() is None:
             self.process.send_signal(sig)
             self.process.wait(timeout=30)
         self.log.close()
+
+    def kill(self):
+        """SIGKILL the worker and its pool processes at once: nothing is acknowledged or cleaned up."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+        self.log.close()
+
+    def pool_pids(self):
+        """The pool processes that run the tasks (children of the worker's main process)."""
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in path.read_text().split()]
 
     def sent_emails(self):
         """Every email the worker sent, parsed, oldest first."""
@@ -133,12 +163,81 @@ class Worker:
         return self.sent_emails()
 
 
+class RedisServer:
+    """A throwaway redis-server of the test's own, without persistence, that the test may stop and start."""
+
+    def __init__(self, workdir):
+        self.workdir = workdir
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        executable = shutil.which("redis-server")
+        if executable is None:
+            pytest.skip("redis-server is not installed")
+        self.process = subprocess.Popen(
+            [executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.workdir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def own_redis(tmp_path, monkeypatch):
+    """A broker of the test's own: the machine's shared Redis is never stopped or disturbed.
+
+    This process's Celery app publishes to it for the test; a celery_worker
+    in the same test consumes from it.
+    """
+    from nlk_portal.celery import app
+
+    if not os.environ.get("CELERY_BROKER_URL"):
+        pytest.skip("a real worker needs CELERY_BROKER_URL (set by .ci/run)")
+    server = RedisServer(tmp_path)
+    server.start()
+    previous = app.conf.broker_url
+    _use_broker(app, server.url, monkeypatch.setenv)
+    yield server
+    _use_broker(app, previous, lambda name, value: monkeypatch.undo())
+    server.stop()
+
+
+def _use_broker(app, url, set_environment):
+    # The app keeps its connection pool, producers and control mailbox for the broker it first used;
+    # dropping them makes it build new ones for `url` (kombu's global pools per broker are kept).
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+    app.__dict__.pop("control", None)
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    set_environment("CELERY_BROKER_URL", url)
+    app.conf.broker_url = url
+
+
 @pytest.fixture
 def celery_worker(request, django_db_blocker, tmp_path):
     """A real Celery worker on Redis, for tests marked celery_worker.
 
     Needs CELERY_BROKER_URL and a PostgreSQL DATABASE_URL (as in CI); the test
     must commit what the worker reads, so use django_db(transaction=True).
+    With the `own_redis` fixture the worker uses that broker; the marker's
+    `env` (celery_worker(env={...})) adds to the worker's environment.
     """
     from django.conf import settings
 
@@ -148,12 +247,17 @@ def celery_worker(request, django_db_blocker, tmp_path):
         pytest.skip("a real worker needs CELERY_BROKER_URL (set by .ci/run)")
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("a real worker needs the test database on PostgreSQL (DATABASE_URL)")
+    broker = request.getfixturevalue("own_redis") if "own_redis" in request.fixturenames else None
+    marker = request.node.get_closest_marker("celery_worker")
+    extra_env = marker.kwargs.get("env") if marker else None
     queue = f"test-{uuid.uuid4().hex[:12]}"
     maildir = tmp_path / "mail"
     maildir.mkdir()
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
-    worker = Worker(queue, maildir, tmp_path / "worker.log")
+    worker = Worker(
+        queue, maildir, tmp_path / "worker.log", broker_url=broker and broker.url, env=extra_env
+    )
     worker.start()
     yield worker
     worker.stop()

@@ -24,3 +24,10 @@ def source_fee_schedule(db):
         effective_from=SOURCE_SCHEDULE["effective_from"], defaults=fields
     )
     return schedule
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Invoices are written under a MEDIA_ROOT of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -1,0 +1,43 @@
+"""Invoice PDFs: A4, printed by WeasyPrint with a Hangul font, handed out only through checked views."""
+
+from django.contrib.staticfiles import finders
+from django.http import FileResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from nlk_portal.contact import ILL_CONTACT
+
+from . import terms
+
+STYLESHEET = "ill/invoice.css"
+
+
+def render_invoice(invoice):
+    """The invoice as PDF bytes, in the language the request was made in."""
+    # Imported here so that web processes load WeasyPrint and Pango only when they print.
+    from weasyprint import CSS, HTML
+
+    ill_request = invoice.request
+    with translation.override(ill_request.language):
+        html = render_to_string(
+            "ill/pdf/invoice.html",
+            {
+                "invoice": invoice,
+                "ill_request": ill_request,
+                "library": ill_request.requesting_library,
+                "lines": invoice.lines.all(),
+                "contact": ILL_CONTACT,
+                "terms": terms,
+            },
+        )
+        return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find(STYLESHEET))])
+
+
+def response(invoice):
+    """The stored PDF as a download; callers have checked that the asker may have it."""
+    reply = FileResponse(
+        invoice.pdf.open("rb"), as_attachment=True, filename=invoice.filename, content_type="application/pdf"
+    )
+    reply["X-Robots-Tag"] = "noindex"
+    reply["Cache-Control"] = "private, no-store"
+    return reply
