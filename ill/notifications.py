@@ -19,13 +19,15 @@ def send_acknowledgement(ill_request):
     )
 
 
-def send_request_email(ill_request, kind, *, key):
+def send_request_email(ill_request, kind, *, key, context=None):
     """Send the `kind` email about a request unless `key` was already sent.
+
+    `context` adds to what the templates ill/email/<kind>* are given.
 
     The row is locked while sending, so a task that runs twice at once still
     sends one email; a failure is recorded and raised for the task to retry.
     """
-    message = _build(ill_request, kind)
+    message = _build(ill_request, kind, context or {})
     error = None
     with transaction.atomic():
         record, _ = SentEmail.objects.select_for_update().get_or_create(
@@ -43,8 +45,8 @@ def send_request_email(ill_request, kind, *, key):
     return record
 
 
-def _build(ill_request, kind):
-    context = {"ill_request": ill_request, "tracking_url": tracking_url(ill_request), "terms": terms}
+def _build(ill_request, kind, extra):
+    context = {"ill_request": ill_request, "tracking_url": tracking_url(ill_request), "terms": terms, **extra}
     with translation.override(ill_request.language):
         subject = render_to_string(f"ill/email/{kind}_subject.txt", context).strip()
         text = render_to_string(f"ill/email/{kind}.txt", context)

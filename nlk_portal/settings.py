@@ -8,6 +8,7 @@ a SQLite file, runs Celery tasks eagerly and prints email to the console.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -116,6 +117,10 @@ ILL_SUBMIT_RATE = env.str("ILL_SUBMIT_RATE", default="10/h")
 ACCOUNTS_REGISTER_RATE = env.str("ACCOUNTS_REGISTER_RATE", default="5/h")
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
 
+# Where the daily digest of unassigned ILL requests goes (a shared mailbox); unset, to every
+# member of the "ILL staff" group.
+ILL_TEAM_EMAIL = env.list("ILL_TEAM_EMAIL", default=[])
+
 # Links in emails are built on this, since a worker has no web request to ask.
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 
@@ -177,7 +182,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Each member of ILL staff: their overdue and due-this-week requests; the team: unassigned ones.
+    "ill-daily-digests": {"task": "ill.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
+}
 
 # Security. Production defaults are strict; DJANGO_SECURE_SSL_REDIRECT=off is
 # for a proxy that terminates TLS and redirects plain HTTP itself.
