@@ -1,6 +1,32 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
-from .models import FeeSchedule, IllRequest, SentEmail, StatusChange
+from . import admin_actions, admin_invoices, queues, workflow
+from . import admin_columns as columns
+from .admin_filters import AssignedFilter, CountryFilter, DueFilter, StatusFilter
+from .admin_forms import IllRequestAdminForm
+from .admin_inlines import InternalNoteInline, SentEmailInline, StatusChangeInline
+from .models import FeeSchedule, IllRequest, InternalNote, Service
+from .paginator import LargeTablePaginator
+
+# A search lists at most this many requests, sorted by due date.
+MOST_MATCHES = 2000
+
+
+def unindexed(term):
+    """The same order in a form no index holds, so that PostgreSQL sorts the requests a search found
+    rather than walking a whole index in search of them."""
+    if not isinstance(term, str) or term.lstrip("-") in ("id", "pk"):
+        return term
+    name = term.lstrip("-")
+    expression = Coalesce(name, name)
+    return expression.desc() if term.startswith("-") else expression.asc()
 
 
 @admin.register(FeeSchedule)
@@ -20,66 +46,213 @@ class FeeScheduleAdmin(admin.ModelAdmin):
         return obj is None or not obj.illrequest_set.exists()
 
 
-class StatusChangeInline(admin.TabularInline):
-    model = StatusChange
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = ["changed_at", "from_status", "to_status", "changed_by", "reason", "note"]
+def bulk(action):
+    """A list action that runs a staff action on the chosen requests."""
 
-    def has_add_permission(self, request, obj=None):
-        # Changes go through ill.workflow.do_transition, which checks them.
-        return False
+    def run(model_admin, request, queryset):
+        return model_admin.run_bulk_action(request, action, queryset)
 
-
-class SentEmailInline(admin.TabularInline):
-    model = SentEmail
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = ["kind", "recipient", "subject", "status", "attempts", "sent_at", "error"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    run.__name__ = action.name
+    return admin.action(description=action.label, permissions=["change"])(run)
 
 
 @admin.register(IllRequest)
 class IllRequestAdmin(admin.ModelAdmin):
+    form = IllRequestAdminForm
+    change_form_template = "ill/admin/change_form.html"
     list_display = [
         "reference",
-        "display_title",
-        "requesting_library",
-        "status",
-        "service",
-        "delivery",
-        "received_at",
-        "due_date",
-        "copyright_check_needed",
-        "assigned_to",
+        columns.received,
+        columns.due,
+        columns.status,
+        columns.library,
+        columns.item,
+        columns.pages,
+        columns.estimated_fee,
+        columns.assigned,
     ]
-    list_filter = ["status", "service", "delivery", "copyright_check_needed", "direction", "due_date"]
-    search_fields = [
-        "reference",
-        "title",
-        "article_title",
-        "serial_title",
-        "requesting_library__name_en",
-        "contact_name",
-        "email",
-    ]
-    date_hierarchy = "received_at"
     list_select_related = ["requesting_library", "assigned_to"]
-    autocomplete_fields = ["requesting_library", "assigned_to"]
+    list_filter = [StatusFilter, "direction", DueFilter, CountryFilter, "service", AssignedFilter]
+    search_fields = queues.SEARCHED_FIELDS
+    search_help_text = _(
+        "Reference, title, author, ISBN or ISSN, requesting library (any spelling), or the requester's email."
+    )
+    ordering = ["due_date", "id"]
+    # Only what an index can sort: a million rows sorted by anything else would be read in full.
+    sortable_by = ["reference", columns.received, columns.due]
+    list_per_page = 50
+    # No count of the whole table on every page view (see ill.paginator).
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = LargeTablePaginator
+    actions = [bulk(action) for action in admin_actions.ACTIONS]
+    autocomplete_fields = ["requesting_library"]
     readonly_fields = [
         "reference",
         "status",
+        "direction",
+        "copyright_check",
         "received_at",
         "due_date",
+        "item_type",
+        "service",
+        "delivery",
+        "pages_wanted",
+        "page_count",
+        "pages_copied",
+        "max_cost_usd",
+        "notes",
+        "confirms_published_in_korea",
+        "confirms_not_available_elsewhere",
         "fee_schedule",
         "copying_fee",
         "shipping_fee",
         "currency",
-        "page_count",
         "submitted_by",
         "language",
+        "updated_at",
+        "updated_by_name",
     ]
-    inlines = [StatusChangeInline, SentEmailInline]
-from . import admin_invoices  # noqa: E402,F401  (invoices, payments, background tasks)
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "reference",
+                    "status",
+                    "direction",
+                    ("received_at", "due_date"),
+                    "assigned_to",
+                    ("updated_at", "updated_by_name"),
+                    "seen_version",
+                ]
+            },
+        ),
+        (
+            _("Requester"),
+            {"fields": ["requesting_library", "contact_name", "email", "postal_address", "language", "submitted_by"]},
+        ),
+        (
+            _("Item"),
+            {
+                "fields": [
+                    "item_type",
+                    "title",
+                    ("article_title", "serial_title"),
+                    ("volume", "issue"),
+                    "author",
+                    ("publisher", "place", "year"),
+                    ("isbn", "issn"),
+                    "nlk_number",
+                    "citation_source",
+                ]
+            },
+        ),
+        (
+            _("Service and copyright"),
+            {
+                "fields": [
+                    ("service", "delivery"),
+                    ("pages_wanted", "page_count"),
+                    "total_pages",
+                    "copyright_check",
+                    "pages_copied",
+                    "max_cost_usd",
+                    "notes",
+                    ("confirms_published_in_korea", "confirms_not_available_elsewhere"),
+                ]
+            },
+        ),
+        (_("Fee estimate"), {"fields": ["fee_schedule", ("copying_fee", "shipping_fee", "currency")]}),
+    ]
+    inlines = [StatusChangeInline, InternalNoteInline, SentEmailInline, admin_invoices.InvoiceInline]
+
+    class Media:
+        css = {"all": ["ill/admin.css"]}
+
+    @admin.display(description=_("updated by"))
+    def updated_by_name(self, ill_request):
+        return columns.updated_by(ill_request)
+
+    @admin.display(description=_("copyright check"))
+    def copyright_check(self, ill_request):
+        return columns.copyright_check(ill_request)
+
+    # The list's search and the request's page.
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        # The trigram indexes are read once, for at most MOST_MATCHES requests; the list, its count
+        # and its pages then work on those, so no search costs more than that however broad.
+        found = list(queues.search(queryset, search_term).order_by().values_list("pk", flat=True)[: MOST_MATCHES + 1])
+        if len(found) > MOST_MATCHES:
+            found = found[:MOST_MATCHES]
+            self.message_user(
+                request,
+                _("More than %(count)d requests match: the list shows %(count)d of them. Add a word or a filter.")
+                % {"count": MOST_MATCHES},
+                messages.WARNING,
+            )
+        return queryset.filter(pk__in=found).order_by(*map(unindexed, queryset.query.order_by)), False
+
+    def get_object(self, request, object_id, from_field=None):
+        queryset = self.get_queryset(request).select_related(
+            "requesting_library", "assigned_to", "fee_schedule", "submitted_by", "updated_by"
+        )
+        try:
+            return queryset.get(pk=IllRequest._meta.pk.to_python(object_id))
+        except (IllRequest.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def has_add_permission(self, request):
+        # A request gets its reference, fee estimate and due date from ill.services.submit_request,
+        # which the request form calls; staff enter a request sent by email through that form.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Requests and their history are the library's record; a request is cancelled, never deleted.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.copyright_check_needed = obj.service == Service.COPY and obj.total_pages is None
+        fields = [name for name in form.changed_data if name != "seen_version"]
+        workflow.save_change(obj, [*fields, "copyright_check_needed"], by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        for note in formset.save(commit=False):
+            if isinstance(note, InternalNote) and note.author_id is None:
+                note.author = request.user
+            note.save()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["staff_actions"] = admin_actions.available(obj, request.user)
+            context["due_html"] = columns.due(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # Staff actions: buttons on a request's page and bulk actions on the list.
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_staff_action"
+        view = self.admin_site.admin_view(self.staff_action_view)
+        return [path("<path:object_id>/act/<slug:action_name>/", view, name=name), *super().get_urls()]
+
+    def staff_action_view(self, request, object_id, action_name):
+        action = admin_actions.BY_NAME.get(action_name)
+        ill_request = self.get_object(request, unquote(object_id))
+        if action is None or ill_request is None:
+            raise Http404
+        if not self.has_change_permission(request, ill_request):
+            raise PermissionDenied
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[ill_request.pk])
+        return admin_actions.on_one_request(request, self, ill_request, action, change_url)
+
+    def run_bulk_action(self, request, action, queryset):
+        if request.POST.get("select_across") != "1":
+            # The requests ticked, even one that has left the list's filter since someone else changed
+            # it: the workflow then says why it cannot move, rather than the request being skipped unseen.
+            selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+            queryset = self.get_queryset(request).filter(pk__in=selected).order_by(*self.ordering)
+        requests = list(queryset.select_related("requesting_library")[: admin_actions.MAX_BULK + 1])
+        return admin_actions.on_chosen_requests(request, self, action, requests)

@@ -94,3 +94,31 @@ def check_copy_limit(ranges_text, total_pages):
             params={"allowed": most_pages_allowed(total_pages), "total": total_pages, "pages": pages},
         )
     return False
+
+
+def copy_refusal(ranges_text, total_pages):
+    """Why a copy may not be made yet, or None once the one-third check is made and passed."""
+    if total_pages is None:
+        return _(
+            "The one-third copyright check has not been made: record the total pages of the item first."
+        )
+    try:
+        check_copy_limit(ranges_text, total_pages)
+    except ValidationError as error:
+        return error.messages[0]
+    return None
+
+
+def check_pages_copied(pages, total_pages):
+    """The pages actually copied must respect the same limit as the pages asked for."""
+    if pages is None or pages < 1:
+        raise ValidationError(_("Give the number of pages actually copied."), code="required")
+    if total_pages is not None and pages * 3 >= total_pages:
+        raise ValidationError(
+            _(
+                "%(pages)s pages is not less than one third of the item's %(total)s pages: at most "
+                "%(allowed)s may be copied."
+            ),
+            code="copyright",
+            params={"pages": pages, "total": total_pages, "allowed": most_pages_allowed(total_pages)},
+        )

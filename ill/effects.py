@@ -13,3 +13,4 @@ def after_transition(change):
 
     if change.to_status in fees.FEES_FIXED_AT:
         dispatch.after_commit(tasks.finalise_fees, change.pk)
+    dispatch.after_commit(tasks.send_status_email, change.pk)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Institution
 
 from .copyright import MAX_PAGES
-from .workflow import Status
+from .workflow import OPEN, Status, UnfilledReason
 
 # Text a librarian types; longer input is refused with a message.
 MAX_TEXT = 2000
@@ -141,8 +141,13 @@ class IllRequest(models.Model):
     service = models.CharField(_("service"), max_length=10, choices=Service.choices)
     delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)
     pages_wanted = models.CharField(_("pages wanted"), max_length=200, blank=True)
+    pages_copied = models.PositiveIntegerField(
+        _("pages copied"),
+        null=True,
+        blank=True,
+        help_text=_("Recorded when the copy is completed; the charged fee is set from it."),
+    )
     page_count = models.PositiveIntegerField(_("number of pages wanted"), null=True, blank=True)
-    pages_copied = models.PositiveIntegerField(_("pages copied"), null=True, blank=True)
     total_pages = models.PositiveIntegerField(
         _("total pages of the item"),
         null=True,
@@ -194,14 +199,34 @@ class IllRequest(models.Model):
     # One key per filled-in form, so a double click or a resubmitted form makes one request.
     submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    # Bumped by every change staff make, so that two of them cannot overwrite each other (ill.workflow).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["-received_at"]
         verbose_name = _("ILL request")
         verbose_name_plural = _("ILL requests")
+        # The staff list is ordered by due date and filtered by these; each filter has its index.
         indexes = [
             models.Index(fields=["status", "due_date"], name="ill_status_due"),
-            models.Index(fields=["due_date"], name="ill_due"),
+            models.Index(fields=["due_date", "id"], name="ill_due_id"),
+            models.Index(
+                fields=["due_date", "id"],
+                condition=models.Q(status__in=sorted(s.value for s in OPEN)),
+                name="ill_open_due",
+            ),
+            models.Index(fields=["direction", "due_date"], name="ill_direction_due"),
+            models.Index(fields=["service", "due_date"], name="ill_service_due"),
+            models.Index(fields=["assigned_to", "due_date"], name="ill_assigned_due"),
+            models.Index(fields=["requesting_library", "due_date"], name="ill_library_due"),
             models.Index(fields=["-received_at"], name="ill_received"),
         ]
 
@@ -220,9 +245,13 @@ class IllRequest(models.Model):
 
 
 class StatusChange(models.Model):
-    """One step in a request's history: the tracking page's timeline and the staff's record."""
+    """One step in a request's history: the tracking page's timeline and the staff's record.
 
-    request = models.ForeignKey(IllRequest, on_delete=models.CASCADE, related_name="history")
+    The note and the reason are the requester's to read; staff keep their own in InternalNote.
+    """
+
+    # A request with a history is never deleted, so the history is never lost.
+    request = models.ForeignKey(IllRequest, on_delete=models.PROTECT, related_name="history")
     from_status = models.CharField(_("from"), max_length=30, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=30, choices=Status.choices)
     changed_by = models.ForeignKey(
@@ -240,6 +269,62 @@ class StatusChange(models.Model):
     def __str__(self):
         return f"{self.request.reference}: {self.from_status or '-'} → {self.to_status}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A request's history is never edited; record a new change instead.")
+        super().save(*args, **kwargs)
+
+    @property
+    def reason_text(self):
+        """The reason in words, whether it is one of the library's unfilled reasons or free text."""
+        if self.reason in UnfilledReason.values:
+            return UnfilledReason(self.reason).label
+        return self.reason
+
+
+class InternalNote(models.Model):
+    """What staff write down about a request for each other; the requester never sees it."""
+
+    request = models.ForeignKey(IllRequest, on_delete=models.PROTECT, related_name="internal_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    text = models.TextField(_("note"), max_length=MAX_TEXT)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+    def __str__(self):
+        return f"{self.request_id}: {self.text[:50]}"
+
+
+class StaffDigest(models.Model):
+    """A daily digest sent to a member of staff or the team; one per day and recipient."""
+
+    class Kind(models.TextChoices):
+        MINE = "mine", _("Overdue and due this week")
+        UNASSIGNED = "unassigned", _("Unassigned requests")
+
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The staff member's email address, or "team" for the unassigned digest.
+    recipient = models.CharField(_("recipient"), max_length=254)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("staff digest")
+        verbose_name_plural = _("staff digests")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "kind", "recipient"], name="one_digest_per_day_and_recipient")
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.kind} → {self.recipient}"
+
 
 class SentEmail(models.Model):
     """Each email the portal sends about a request; `key` makes a second attempt send nothing."""
@@ -248,6 +333,7 @@ class SentEmail(models.Model):
         ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
         INVOICE = "invoice", _("Invoice")
         PAYMENT_REMINDER = "payment_reminder", _("Payment reminder")
+        STATUS = "status", _("Status change")
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("Pending")

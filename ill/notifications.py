@@ -48,6 +48,8 @@ def _pdf_attachment(invoice):
 def send_request_email(ill_request, kind, *, key, context=None, attachments=()):
     """Send the `kind` email about a request unless `key` was already sent.
 
+    `context` adds to what the templates ill/email/<kind>* are given.
+
     The row is locked while sending, so a task that runs twice at once still
     sends one email; a failure is recorded and raised for the task to retry.
     `context` adds to the templates' context; `attachments` are

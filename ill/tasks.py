@@ -11,7 +11,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import OperationalError
 
-from . import invoices, notifications, outbox
+from . import digests, invoices, notifications, outbox, status_emails
 from .models import IllRequest, Invoice, StatusChange
 
 # An SMTP server that is down or refuses: worth trying again a little later.
@@ -59,3 +59,15 @@ def send_payment_reminder(self, invoice_id):
 @shared_task
 def sweep_outbox():
     outbox.sweep()
+
+
+@shared_task(bind=True, **EMAIL_RETRY)
+def send_status_email(self, change_id):
+    status_emails.send_status_email(
+        StatusChange.objects.select_related("request__requesting_library").get(pk=change_id)
+    )
+
+
+@shared_task(bind=True, **EMAIL_RETRY)
+def send_daily_digests(self):
+    digests.send_daily_digests()

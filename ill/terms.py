@@ -1,10 +1,12 @@
 """The service terms the library's page states, shown before and after a request."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 # Due dates are counted on the library's calendar, whatever zone staff use.
 LIBRARY_TIME_ZONE = ZoneInfo("Asia/Seoul")
@@ -28,3 +30,21 @@ def library_date(moment: datetime):
 def due_date(received_at: datetime):
     """One month after the request arrived, as a date in Seoul."""
     return library_date(received_at) + PROCESSING_TIME
+
+
+def library_today():
+    return library_date(timezone.now())
+
+
+def days_until(due: date, today: date | None = None):
+    """Days left before the due date; negative once it has passed."""
+    return (due - (today or library_today())).days
+
+
+def due_phrase(days):
+    """“3 days overdue”, “due today”, “5 days left”: `days` as days_until gives it."""
+    if days < 0:
+        return ngettext("%(days)d day overdue", "%(days)d days overdue", -days) % {"days": -days}
+    if days == 0:
+        return str(_("due today"))
+    return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}

@@ -117,6 +117,10 @@ ILL_SUBMIT_RATE = env.str("ILL_SUBMIT_RATE", default="10/h")
 ACCOUNTS_REGISTER_RATE = env.str("ACCOUNTS_REGISTER_RATE", default="5/h")
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
 
+# Where the daily digest of unassigned ILL requests goes (a shared mailbox); unset, to every
+# member of the "ILL staff" group.
+ILL_TEAM_EMAIL = env.list("ILL_TEAM_EMAIL", default=[])
+
 # Links in emails are built on this, since a worker has no web request to ask.
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 
@@ -188,6 +192,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 5,
 }
 CELERY_BEAT_SCHEDULE = {
+    # Each member of ILL staff: their overdue and due-this-week requests; the team: unassigned ones.
+    "ill-daily-digests": {"task": "ill.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
     "ill-sweep-outbox": {"task": "ill.tasks.sweep_outbox", "schedule": 60.0},
     "ill-payment-reminders": {
         "task": "ill.tasks.send_payment_reminders",

@@ -10,21 +10,11 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ill', '0002_source_fee_schedule'),
+        ('ill', '0005_search_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='illrequest',
-            name='pages_copied',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='pages copied'),
-        ),
-        migrations.AlterField(
-            model_name='sentemail',
-            name='kind',
-            field=models.CharField(choices=[('acknowledgement', 'Acknowledgement'), ('invoice', 'Invoice'), ('payment_reminder', 'Payment reminder')], max_length=30, verbose_name='kind'),
-        ),
         migrations.CreateModel(
             name='Invoice',
             fields=[

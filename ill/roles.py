@@ -1,0 +1,22 @@
+"""The staff groups (created by ill/migrations/0004_staff_groups) and who belongs to them."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+ILL_STAFF = "ILL staff"
+EXCHANGE_STAFF = "Exchange staff"
+MANAGERS = "Managers"
+
+
+def ill_staff_members():
+    return get_user_model().objects.filter(groups__name=ILL_STAFF, is_active=True, is_staff=True)
+
+
+def assignable_staff():
+    """Who requests can be assigned to: the ILL staff, and superusers."""
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__name=ILL_STAFF) | Q(is_superuser=True), is_active=True, is_staff=True)
+        .distinct()
+        .order_by("username")
+    )

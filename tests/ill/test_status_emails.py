@@ -1,0 +1,111 @@
+"""The requester hears of every status change that concerns them, once, in their language."""
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from ill import tasks
+from ill.models import SentEmail
+from ill.status_emails import EXPLANATIONS
+from ill.workflow import Status, UnfilledReason, do_transition
+from tests.factories import submit_ill_request
+
+pytestmark = pytest.mark.django_db
+S = Status
+
+
+@pytest.fixture
+def ill_request(source_fee_schedule, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ill_request = submit_ill_request(contact_name="Marie Dupont")
+    mail.outbox.clear()
+    return ill_request
+
+
+def move(ill_request, to_status, capture, **given):
+    with capture(execute=True):
+        return do_transition(ill_request, to_status, **given)
+
+
+def test_every_status_but_the_first_is_explained_to_the_requester():
+    assert set(EXPLANATIONS) == set(Status) - {S.REQUEST_RECEIVED}
+
+
+def test_accepting_a_request_emails_the_requester_what_it_means_with_the_tracking_link(
+    ill_request, django_capture_on_commit_callbacks
+):
+    change = move(ill_request, S.EXPECT_TO_SUPPLY, django_capture_on_commit_callbacks)
+
+    [message] = mail.outbox
+    body = message.body
+    assert message.to == ["ill@bibliotheque.example.org"]
+    assert message.subject == f"ILL request {ill_request.reference}: Expect to supply"
+    assert body.startswith("Dear Marie Dupont,")
+    assert f"Your request {ill_request.reference} (한국 근대 문학사) is now “Expect to supply”." in body
+    assert "has accepted your request and expects to supply it" in body
+    assert "We are locating the material." in body
+    assert f"/ill/track/{ill_request.tracking_token}/" in body
+    record = SentEmail.objects.get(key=f"status:{change.pk}")
+    assert (record.kind, record.status, record.subject) == ("status", "sent", message.subject)
+
+
+def test_asking_the_requester_sends_the_staff_message(ill_request, django_capture_on_commit_callbacks):
+    move(
+        ill_request,
+        S.RETRY_POSSIBLE,
+        django_capture_on_commit_callbacks,
+        note="Please confirm the edition: 1994 or 2001?",
+    )
+
+    body = mail.outbox[0].body
+    assert "We need something from you" in body
+    assert "Our message:\nPlease confirm the edition: 1994 or 2001?" in body
+    html = mail.outbox[0].alternatives[0][0]
+    assert "Please confirm the edition: 1994 or 2001?" in html
+
+
+def test_an_unfilled_request_is_explained_with_the_reason_in_words(ill_request, django_capture_on_commit_callbacks):
+    move(ill_request, S.UNFILLED, django_capture_on_commit_callbacks, reason=UnfilledReason.AVAILABLE_ELSEWHERE)
+
+    assert "cannot supply this request" in mail.outbox[0].body
+    assert "Reason: Available elsewhere" in mail.outbox[0].body
+
+
+def test_a_completed_copy_names_the_pages_copied(ill_request, django_capture_on_commit_callbacks):
+    move(ill_request, S.WILL_SUPPLY, django_capture_on_commit_callbacks)
+    move(ill_request, S.COPY_COMPLETED, django_capture_on_commit_callbacks, pages_copied=18)
+
+    assert [m.subject.split(": ")[1] for m in mail.outbox] == ["Will supply", "Copy completed"]
+    assert "Pages copied: 18" in mail.outbox[1].body
+
+
+def test_a_korean_requester_reads_it_in_korean(source_fee_schedule, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ill_request = submit_ill_request(language="ko")
+    mail.outbox.clear()
+
+    move(ill_request, S.CANCELLED, django_capture_on_commit_callbacks)
+
+    message = mail.outbox[0]
+    assert message.subject == f"상호대차 신청 {ill_request.reference}: 취소"
+    assert "신청이 취소되었습니다" in message.body
+
+
+def test_a_status_email_is_sent_once_however_often_the_task_runs(ill_request, django_capture_on_commit_callbacks):
+    change = move(ill_request, S.EXPECT_TO_SUPPLY, django_capture_on_commit_callbacks)
+
+    tasks.send_status_email.delay(change.pk)
+    tasks.send_status_email.delay(change.pk)
+
+    assert len(mail.outbox) == 1
+    assert SentEmail.objects.filter(kind="status").count() == 1
+
+
+def test_a_change_that_is_rolled_back_sends_nothing(ill_request, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            do_transition(ill_request, S.EXPECT_TO_SUPPLY)
+            raise RuntimeError("the staff member's browser went away")
+
+    assert callbacks == []
+    assert mail.outbox == []

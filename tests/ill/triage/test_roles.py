@@ -1,0 +1,89 @@
+"""ILL staff, exchange staff and managers each see and do only what their group allows."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
+from django.urls import reverse
+
+from ill.models import IllRequest
+from ill.roles import EXCHANGE_STAFF, ILL_STAFF, MANAGERS
+
+pytestmark = pytest.mark.django_db
+ILL_LIST = reverse("admin:ill_illrequest_changelist")
+EXCHANGE_LIST = reverse("admin:exchange_shipment_changelist")
+EXCHANGE_ADD = reverse("admin:exchange_shipment_add")
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def codenames(group):
+    return set(Group.objects.get(name=group).permissions.values_list("content_type__app_label", "codename"))
+
+
+def status_of(ill_request):
+    return IllRequest.objects.get(pk=ill_request.pk).status
+
+
+def accept_url(ill_request):
+    return reverse("admin:ill_illrequest_staff_action", args=[ill_request.pk, "accept"])
+
+
+def test_the_migration_creates_the_three_groups_and_keeps_the_exchange_staffs_permissions():
+    exchange = codenames(EXCHANGE_STAFF)
+    assert {p for p in exchange if p[0] == "exchange"} == set(
+        Permission.objects.filter(content_type__app_label="exchange").values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+    ill = codenames(ILL_STAFF)
+    assert {("ill", "change_illrequest"), ("ill", "add_internalnote"), ("partners", "change_institution")} <= ill
+    assert not any(app == "exchange" for app, _ in ill)
+    assert ("ill", "delete_illrequest") not in ill
+    managers = codenames(MANAGERS)
+    assert {("ill", "view_illrequest"), ("exchange", "view_shipment"), ("partners", "view_institution")} <= managers
+    assert all(codename.startswith("view_") for _, codename in managers)
+
+
+def test_ill_staff_work_requests_but_not_the_exchange_records(kim, copy_request):
+    client = logged_in(kim)
+
+    assert client.get(ILL_LIST).status_code == 200
+    assert client.get(EXCHANGE_LIST).status_code == 403
+    assert client.get(EXCHANGE_ADD).status_code == 403
+    assert client.post(accept_url(copy_request), {}).status_code == 302
+    assert status_of(copy_request) == "ExpectToSupply"
+
+
+def test_exchange_staff_cannot_open_or_work_ill_requests(exchange_clerk, copy_request):
+    client = logged_in(exchange_clerk)
+
+    assert client.get(EXCHANGE_LIST).status_code == 200
+    assert client.get(ILL_LIST).status_code == 403
+    assert client.get(reverse("admin:ill_illrequest_change", args=[copy_request.pk])).status_code == 403
+    assert client.post(accept_url(copy_request), {}).status_code == 403
+    bulk = client.post(ILL_LIST, {"action": "accept", "index": "0", "_selected_action": [copy_request.pk]})
+    assert bulk.status_code == 403
+    assert status_of(copy_request) == "RequestReceived"
+
+
+def test_managers_see_everything_and_change_nothing(manager, copy_request):
+    client = logged_in(manager)
+    page = reverse("admin:ill_illrequest_change", args=[copy_request.pk])
+
+    assert client.get(ILL_LIST).status_code == 200
+    assert client.get(EXCHANGE_LIST).status_code == 200
+    html = client.get(page).content.decode()
+    assert copy_request.reference in html
+    assert "ill-workflow-actions" not in html and 'name="_save"' not in html
+    assert client.get(EXCHANGE_ADD).status_code == 403
+    assert client.post(accept_url(copy_request), {}).status_code == 403
+    assert client.post(page, {"contact_name": "Someone else"}).status_code == 403
+
+    listing = client.get(ILL_LIST).content.decode()
+    assert 'name="action"' not in listing  # no bulk actions offered
+    client.post(ILL_LIST, {"action": "accept", "index": "0", "_selected_action": [copy_request.pk]})
+    assert status_of(copy_request) == "RequestReceived"
