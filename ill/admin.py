@@ -88,6 +88,7 @@ class IllRequestAdmin(admin.ModelAdmin):
     actions = [bulk(action) for action in admin_actions.ACTIONS]
     autocomplete_fields = ["requesting_library"]
     readonly_fields = [
+        "invoices",
         "reference",
         "status",
         "direction",
@@ -164,8 +165,9 @@ class IllRequestAdmin(admin.ModelAdmin):
             },
         ),
         (_("Fee estimate"), {"fields": ["fee_schedule", ("copying_fee", "shipping_fee", "currency")]}),
+        (_("Invoices"), {"fields": ["invoices"]}),
     ]
-    inlines = [StatusChangeInline, InternalNoteInline, SentEmailInline, admin_invoices.InvoiceInline]
+    inlines = [StatusChangeInline, InternalNoteInline, SentEmailInline]
 
     class Media:
         css = {"all": ["ill/admin.css"]}
@@ -173,6 +175,10 @@ class IllRequestAdmin(admin.ModelAdmin):
     @admin.display(description=_("updated by"))
     def updated_by_name(self, ill_request):
         return columns.updated_by(ill_request)
+
+    @admin.display(description=_("invoices"))
+    def invoices(self, ill_request):
+        return admin_invoices.invoices_of(ill_request)
 
     @admin.display(description=_("copyright check"))
     def copyright_check(self, ill_request):

@@ -63,20 +63,23 @@ class PaymentInline(admin.TabularInline):
         return False
 
 
-class InvoiceInline(admin.TabularInline):
-    """The invoices of a request, for the request's page in the admin."""
-
-    model = Invoice
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = ["invoice_link", "issued_on", "total", "status", "pdf_rendered_at"]
-
-    @admin.display(description=_("invoice"))
-    def invoice_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:ill_invoice_change", args=[obj.pk]), obj.number)
-
-    def has_add_permission(self, request, obj=None):
-        return False
+def invoices_of(ill_request):
+    """The request's invoices, linked, for its page in the admin (read-only: they change on their own page)."""
+    rows = [
+        format_html(
+            '<li><a href="{}">{}</a> · {} · {} {} · {}</li>',
+            reverse("admin:ill_invoice_change", args=[invoice.pk]),
+            invoice.number,
+            invoice.issued_on,
+            invoice.currency,
+            invoice.total,
+            invoice.get_status_display(),
+        )
+        for invoice in ill_request.invoices.all()
+    ]
+    if not rows:
+        return _("No invoice yet.")
+    return format_html("<ul class=\"mb-0\">{}</ul>", format_html("".join(["{}"] * len(rows)), *rows))
 
 
 @admin.register(Invoice)

@@ -1,6 +1,5 @@
 """Staff working a request through to supplied, as the admin does."""
 
-from ill.models import IllRequest
 from ill.workflow import Status, do_transition
 from tests.factories import submit_ill_request
 
@@ -9,8 +8,7 @@ def supply_copy(pages_copied=23, by=None, **request_details):
     """A request for a copy, copied: `pages_copied` pages are recorded with CopyCompleted."""
     ill_request = submit_ill_request(**request_details)
     do_transition(ill_request, Status.WILL_SUPPLY, by=by)
-    IllRequest.objects.filter(pk=ill_request.pk).update(pages_copied=pages_copied)
-    do_transition(ill_request, Status.COPY_COMPLETED, by=by)
+    do_transition(ill_request, Status.COPY_COMPLETED, by=by, pages_copied=pages_copied)
     ill_request.refresh_from_db()
     return ill_request
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ill import invoices, tasks, terms
 from ill.models import FeeSchedule, Invoice, SentEmail
-from ill.workflow import Status, do_transition
+from ill.workflow import Status, do_transition, UnfilledReason
 from tests.factories import InstitutionFactory, submit_ill_request
 
 from .supply import lend, supply_copy
@@ -45,9 +45,7 @@ def test_the_fees_are_those_in_force_when_the_request_was_received(source_fee_sc
         shipping_fee=Decimal("5.00"),
     )
     do_transition(ill_request, Status.WILL_SUPPLY)
-    ill_request.pages_copied = 8
-    ill_request.save(update_fields=["pages_copied"])
-    do_transition(ill_request, Status.COPY_COMPLETED)
+    do_transition(ill_request, Status.COPY_COMPLETED, pages_copied=8)
 
     invoice = Invoice.objects.get(request=ill_request)
     assert invoice.fee_schedule == source_fee_schedule != newer
@@ -60,13 +58,6 @@ def test_a_copy_delivered_electronically_is_charged_for_copying_only(source_fee_
     assert lines_of(Invoice.objects.get(request=ill_request)) == [("copying", 10, Decimal("5.00"))]
 
 
-def test_until_staff_record_the_pages_copied_the_pages_asked_for_are_charged(source_fee_schedule):
-    ill_request = supply_copy(pages_copied=None)
-
-    assert ill_request.page_count == 20
-    assert lines_of(Invoice.objects.get(request=ill_request))[0] == ("copying", 20, Decimal("9.00"))
-
-
 def test_a_loan_is_charged_the_shipping_when_it_is_sent(source_fee_schedule):
     ill_request = lend()
 
@@ -76,7 +67,7 @@ def test_a_loan_is_charged_the_shipping_when_it_is_sent(source_fee_schedule):
 def test_other_status_changes_charge_nothing(source_fee_schedule):
     ill_request = submit_ill_request()
     do_transition(ill_request, Status.WILL_SUPPLY)
-    do_transition(ill_request, Status.UNFILLED, reason="Not held")
+    do_transition(ill_request, Status.UNFILLED, reason=UnfilledReason.NOT_HELD)
 
     assert not Invoice.objects.exists()
 

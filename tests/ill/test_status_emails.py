@@ -75,8 +75,11 @@ def test_a_completed_copy_names_the_pages_copied(ill_request, django_capture_on_
     move(ill_request, S.WILL_SUPPLY, django_capture_on_commit_callbacks)
     move(ill_request, S.COPY_COMPLETED, django_capture_on_commit_callbacks, pages_copied=18)
 
-    assert [m.subject.split(": ")[1] for m in mail.outbox] == ["Will supply", "Copy completed"]
-    assert "Pages copied: 18" in mail.outbox[1].body
+    # The invoice follows the completed copy in an email of its own.
+    status_emails = [m for m in mail.outbox if not m.attachments]
+    assert [m.subject.split(": ")[1] for m in status_emails] == ["Will supply", "Copy completed"]
+    assert "Pages copied: 18" in status_emails[1].body
+    assert [m.attachments[0][2] for m in mail.outbox if m.attachments] == ["application/pdf"]
 
 
 def test_a_korean_requester_reads_it_in_korean(source_fee_schedule, django_capture_on_commit_callbacks):

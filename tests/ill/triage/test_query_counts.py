@@ -15,8 +15,9 @@ LIST = reverse("admin:ill_illrequest_changelist")
 # Session, user, permissions (2), country filter, count, page of requests; a search adds the libraries
 # its words name and the requests it matches; the whole table's estimate on PostgreSQL adds one.
 LIST_QUERIES = 9
-# Session, user, permissions (2), the request, history, notes, emails, the staff to assign to, the library.
-PAGE_QUERIES = 10
+# Session, user, permissions (2), the request, history, notes, emails, invoices, the staff to assign to,
+# the library.
+PAGE_QUERIES = 11
 LIST_VIEWS = [{}, {"status": "all"}, {"due": "overdue"}, {"assigned": "nobody"}, {"q": "문학"}, {"country": "DE"}]
 
 
