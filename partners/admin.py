@@ -22,7 +22,7 @@ class InstitutionAdmin(admin.ModelAdmin):
         (_("Where"), {"fields": ["country", "city", "address", "website", "ill_email"]}),
     ]
 
-    @admin.action(description=_("Mark selected institutions as verified and list them"))
+    @admin.action(permissions=["change"], description=_("Mark selected institutions as verified and list them"))
     def mark_verified(self, request, queryset):
         updated = queryset.update(is_verified=True, is_active=True)
         self.message_user(request, _("%(count)d institutions marked as verified.") % {"count": updated})

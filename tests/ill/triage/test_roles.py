@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from ill.models import IllRequest
 from ill.roles import EXCHANGE_STAFF, ILL_STAFF, MANAGERS
+from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 ILL_LIST = reverse("admin:ill_illrequest_changelist")
@@ -87,3 +88,19 @@ def test_managers_see_everything_and_change_nothing(manager, copy_request):
     assert 'name="action"' not in listing  # no bulk actions offered
     client.post(ILL_LIST, {"action": "accept", "index": "0", "_selected_action": [copy_request.pk]})
     assert status_of(copy_request) == "RequestReceived"
+
+
+def test_marking_libraries_verified_needs_the_right_to_change_them(kim, manager):
+    unverified = InstitutionFactory(name_en="Typed-in Library", is_verified=False, is_active=False)
+    changelist = reverse("admin:partners_institution_changelist")
+    action = {"action": "mark_verified", "_selected_action": [unverified.pk]}
+
+    refused = logged_in(manager).post(changelist, action)
+    unverified.refresh_from_db()
+    assert not unverified.is_verified
+    assert b"mark_verified" not in logged_in(manager).get(changelist).content
+    assert refused.status_code in (200, 302)
+
+    logged_in(kim).post(changelist, action)
+    unverified.refresh_from_db()
+    assert unverified.is_verified and unverified.is_active
