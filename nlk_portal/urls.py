@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .views import HomeView
+from .views import FaviconView, HomeView
 
 admin.site.site_header = "NLK International Cooperation Portal"
 admin.site.site_title = "NLK portal admin"
@@ -10,6 +10,7 @@ admin.site.site_title = "NLK portal admin"
 # are only handed out by views that check who is asking.
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("favicon.ico", FaviconView.as_view()),
     path("i18n/", include("django.conf.urls.i18n")),
     path("partners/", include("partners.urls")),
     path("ill/", include("ill.urls")),

@@ -1,4 +1,6 @@
 from django.db.models import Count
+from django.templatetags.static import static
+from django.views.generic import RedirectView
 from django.views.generic import TemplateView
 
 from partners.models import Institution
@@ -13,3 +15,12 @@ class HomeView(TemplateView):
             institutions=Count("id"), countries=Count("country", distinct=True)
         )
         return context
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico on pages that do not name an icon (the admin's, say)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")
