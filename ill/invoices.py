@@ -87,6 +87,24 @@ def store_pdf(invoice_id):
     return invoice
 
 
+def store_void_pdf(invoice_id):
+    """Replace a void invoice's PDF with one stamped void; running it again changes nothing more."""
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+        if invoice.status != State.VOID:
+            return invoice
+        content = pdf.render_invoice(invoice)
+        storage = invoice.pdf.storage
+        name = invoice.pdf.field.generate_filename(invoice, invoice.filename)
+        if invoice.pdf:
+            storage.delete(invoice.pdf.name)
+        storage.delete(name)
+        invoice.pdf.save(invoice.filename, ContentFile(content), save=False)
+        invoice.pdf_rendered_at = timezone.now()
+        invoice.save(update_fields=["pdf", "pdf_rendered_at"])
+    return invoice
+
+
 def render_again(invoices):
     """Staff's retry for invoices whose PDF could not be made."""
     missing = [invoice for invoice in invoices if not invoice.pdf]
@@ -141,6 +159,8 @@ def void(invoice, *, by=None):
             )
         locked.status, locked.voided_at, locked.voided_by = State.VOID, timezone.now(), by
         locked.save(update_fields=["status", "voided_at", "voided_by"])
+        # Its PDF is printed again, stamped void, so a copy found later is not paid.
+        after_commit(tasks.stamp_void_invoice, locked.pk)
     invoice.status = locked.status
     return locked
 

@@ -36,6 +36,11 @@ def render_invoice(self, invoice_id):
     invoices.store_pdf(invoice_id)
 
 
+@shared_task(bind=True, **RENDER_RETRY)
+def stamp_void_invoice(self, invoice_id):
+    invoices.store_void_pdf(invoice_id)
+
+
 @shared_task(bind=True, **EMAIL_RETRY)
 def email_invoice(self, invoice_id):
     invoice = Invoice.objects.get(pk=invoice_id)

@@ -84,3 +84,16 @@ def test_a_request_made_in_korean_is_invoiced_in_korean(source_fee_schedule):
     assert "합계 USD 16.00" in text
     [email] = [m for m in mail.outbox if invoice.number in m.subject]
     assert email.subject == f"상호대차 신청 {ill_request.reference} 청구서 {invoice.number}"
+
+
+def test_a_voided_invoices_pdf_is_printed_again_stamped_void(invoice):
+    from ill import invoices
+
+    assert "VOID" not in pdf_text(invoice.pdf.read())
+
+    invoices.void(invoice)
+
+    invoice.refresh_from_db()
+    text = " ".join(pdf_text(invoice.pdf.read()).split())
+    assert f"VOID — cancelled on {invoice.voided_at:%Y-%m-%d}. Do not pay this invoice." in text
+    assert invoice.number in text and "Total USD 16.00" in text
