@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from . import borrowing, pdf, settlement, terms
 from .borrowing_forms import BorrowingRequestForm
 from .models import RefundPayout
+from nlk_portal.language import korean_first
 from partners.models import Institution
 
 
@@ -20,6 +21,7 @@ def _library_user(user):
 
 
 @never_cache
+@korean_first
 @login_required
 def borrow(request):
     profile = _library_user(request.user)
@@ -58,6 +60,7 @@ def borrow(request):
 
 
 @never_cache
+@korean_first
 @login_required
 def borrowing_requests(request):
     ill_requests = borrowing.requests_of(request.user).order_by("-received_at")
@@ -70,6 +73,7 @@ def _own_request(user, reference):
 
 
 @never_cache
+@korean_first
 @login_required
 def borrowing_request(request, reference):
     ill_request = _own_request(request.user, reference)
@@ -87,6 +91,7 @@ def borrowing_request(request, reference):
 
 
 @never_cache
+@korean_first
 @login_required
 def borrowing_statement(request, reference):
     record = _own_request(request.user, reference).borrowing

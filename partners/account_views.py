@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 
+from nlk_portal.language import korean_first
+
 from . import accounts
 from .forms import EmailLoginForm, LibrarianRegistrationForm, LibraryUserRegistrationForm
 
@@ -34,6 +36,7 @@ def register(request):
 
 
 @never_cache
+@korean_first
 def register_korea(request):
     """Registration of a library user in Korea, who borrows material from abroad through NLK."""
     form = LibraryUserRegistrationForm(request.POST or None)

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
@@ -34,7 +35,8 @@ def test_a_user_in_korea_registers_confirms_by_the_emailed_link_and_lands_on_the
     user = get_user_model().objects.get(email="jiwoo.han@example.kr")
     assert not user.is_active and not user.library_user.is_confirmed
     [message] = mail.outbox
-    assert "material from abroad" in message.body
+    # The registration page is Korean first, and so is the email it sends.
+    assert "해외 자료" in message.body
 
     client.get(confirmation_path(message))
     user.refresh_from_db()
@@ -87,8 +89,17 @@ def test_a_partner_librarian_of_nlk_does_not_see_what_users_borrow(client, jiwoo
     assert client.get(reverse("ill:library_request", args=[mine.reference])).status_code == 404
 
 
+def test_the_pages_are_in_korean_first_and_in_english_for_a_reader_who_chooses_it(client, jiwoo):
+    client.force_login(jiwoo)
+
+    assert "해외 자료 신청" in client.get(reverse("ill:borrow")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Request material from abroad" in client.get(reverse("ill:borrow")).content.decode()
+
+
 def test_the_form_shows_errors_a_user_can_put_right(client, jiwoo, lender):
     client.force_login(jiwoo)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     data = form_data(lender, isbn="978-89-364-3456-5", item_type="monograph", title="", lender_name="Other")
 
     page = client.post(reverse("ill:borrow"), data).content.decode()
