@@ -234,7 +234,10 @@ class IllRequestAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        obj.copyright_check_needed = obj.service == Service.COPY and obj.total_pages is None
+        # The one-third check is for copies NLK makes; a lending library applies its own rules.
+        obj.copyright_check_needed = (
+            obj.direction == "supplies" and obj.service == Service.COPY and obj.total_pages is None
+        )
         fields = [name for name in form.changed_data if name != "seen_version"]
         workflow.save_change(obj, [*fields, "copyright_check_needed"], by=request.user)
 

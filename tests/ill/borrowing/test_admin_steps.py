@@ -3,14 +3,18 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.admin import site
 from django.contrib.auth.models import Group
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from ill import terms
-from ill.models import RefundPayout
+from ill.admin import IllRequestAdmin
+from ill.models import CopyPolicy, IllRequest, RefundPayout
 from ill.roles import ILL_STAFF, MANAGERS
 from ill.workflow import Status
+
+from tests.factories import submit_ill_request
 
 from .conftest import borrow
 
@@ -104,15 +108,23 @@ def test_staff_keep_the_copying_rules_by_country(kim, borrowing_groups):
     })
 
     assert response.status_code == 302
-    from ill.models import CopyPolicy
     assert CopyPolicy.objects.get().copying_permitted is False
 
 
 def test_a_request_nlk_supplies_has_no_borrowing_steps(kim, borrowing_groups, source_fee_schedule):
-    from tests.factories import submit_ill_request
-
     supplied = submit_ill_request()
     client = logged_in(kim)
 
     assert "Record the prepayment" not in client.get(change_url(supplied)).content.decode()
     assert client.get(step_url(supplied, "prepayment")).status_code == 404
+
+
+def test_saving_a_borrowed_copy_in_the_admin_asks_for_no_one_third_check(request_in_korea, kim):
+    admin_request = RequestFactory().post("/")
+    admin_request.user = kim
+    model_admin = IllRequestAdmin(IllRequest, site)
+    form = type("Form", (), {"changed_data": ["notes"]})()
+    model_admin.save_model(admin_request, request_in_korea, form, change=True)
+
+    request_in_korea.refresh_from_db()
+    assert request_in_korea.copyright_check_needed is False
