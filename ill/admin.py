@@ -7,7 +7,7 @@ from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import admin_actions, admin_borrowing, admin_invoices, queues, workflow
+from . import admin_actions, admin_borrowing, admin_invoices, pdf, queues, workflow
 from . import admin_columns as columns
 from .admin_filters import AssignedFilter, CountryFilter, DueFilter, StatusFilter
 from .admin_forms import IllRequestAdminForm
@@ -263,12 +263,26 @@ class IllRequestAdmin(admin.ModelAdmin):
         return [
             path("<path:object_id>/act/<slug:action_name>/", view, name=name),
             path(
+                "<path:object_id>/borrowing/statement.pdf",
+                self.admin_site.admin_view(self.statement_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_statement",
+            ),
+            path(
                 "<path:object_id>/borrowing/<slug:step_name>/",
                 step_view,
                 name=f"{self.opts.app_label}_{self.opts.model_name}_borrowing_step",
             ),
             *super().get_urls(),
         ]
+
+    def statement_view(self, request, object_id):
+        ill_request = self.get_object(request, unquote(object_id))
+        if ill_request is None or not self.has_view_permission(request, ill_request):
+            raise Http404
+        record = getattr(ill_request, "borrowing", None) if ill_request.direction == "borrows" else None
+        if record is None or not record.statement_pdf:
+            raise Http404
+        return pdf.file_response(record.statement_pdf, record.statement_filename)
 
     def borrowing_step_view(self, request, object_id, step_name):
         step = admin_borrowing.STEPS_BY_NAME.get(step_name)

@@ -5,6 +5,7 @@ The rules are in ill.borrowing and ill.settlement; this module gathers what a
 step needs and reports what happened.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -41,19 +43,43 @@ def _note():
     )
 
 
-def _amount(label, required=False):
-    return forms.DecimalField(label=label, required=required, min_value=0, max_digits=12, decimal_places=2)
+def _amount(label, **options):
+    return forms.DecimalField(label=label, required=False, min_value=0, max_digits=12, decimal_places=2, **options)
+
+
+def _date(label, **options):
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **options)
 
 
 class PrepaymentForm(StepForm):
-    amount = forms.DecimalField(label=_("Amount paid in advance"), min_value=0, max_digits=12, decimal_places=2)
+    amount = _amount(_("Amount paid in advance"))
     currency = forms.CharField(label=_("Currency"), min_length=3, max_length=3, initial="KRW")
-    paid_on = forms.DateField(label=_("Paid on"), initial=_today, widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = _date(_("Paid on"), initial=_today)
     receipt_number = forms.CharField(label=_("Receipt number"), max_length=50)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].required = True
+
+    def perform(self, user, version):
+        data = self.cleaned_data
+        return borrowing.record_prepayment(
+            self.ill_request,
+            amount=data["amount"],
+            currency=data["currency"],
+            paid_on=data["paid_on"],
+            receipt_number=data["receipt_number"],
+            by=user,
+        )
 
 
 class SendForm(StepForm):
     note = _note()
+
+    def perform(self, user, version):
+        return borrowing.send_to_lender(
+            self.ill_request, by=user, note=self.cleaned_data["note"], expected_version=version
+        )
 
 
 class AnswerForm(StepForm):
@@ -63,9 +89,13 @@ class AnswerForm(StepForm):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    answered_on = forms.DateField(label=_("Answered on"), initial=_today, widget=forms.DateInput(attrs={"type": "date"}))
-    fees_currency = forms.CharField(label=_("Currency of the fees"), max_length=3, required=False,
-                                    help_text=_("The currency the user paid in, so that the settlement can be made."))
+    answered_on = _date(_("Answered on"), initial=_today)
+    fees_currency = forms.CharField(
+        label=_("Currency of the fees"),
+        max_length=3,
+        required=False,
+        help_text=_("The currency the user paid in, so that the settlement can be made."),
+    )
     copying_fee = _amount(_("Copying fee"))
     loan_fee = _amount(_("Loan fee"))
     shipping_fee = _amount(_("International shipping"))
@@ -75,16 +105,32 @@ class AnswerForm(StepForm):
         super().__init__(*args, **kwargs)
         self.fields["fees_currency"].initial = self.ill_request.borrowing.prepaid_currency or "KRW"
 
+    def perform(self, user, version):
+        data = self.cleaned_data
+        return borrowing.record_lender_answer(
+            self.ill_request,
+            available=data["available"],
+            answered_on=data["answered_on"],
+            fees_currency=data["fees_currency"],
+            copying_fee=data["copying_fee"],
+            loan_fee=data["loan_fee"],
+            shipping_fee=data["shipping_fee"],
+            by=user,
+            note=data["note"],
+            expected_version=version,
+        )
+
 
 class ArrivalForm(StepForm):
-    arrived_on = forms.DateField(label=_("Arrived on"), initial=_today, widget=forms.DateInput(attrs={"type": "date"}))
+    arrived_on = _date(_("Arrived on"), initial=_today)
+
+    def perform(self, user, version):
+        return borrowing.record_arrival(self.ill_request, arrived_on=self.cleaned_data["arrived_on"], by=user)
 
 
 class DeliveryForm(StepForm):
-    delivered_on = forms.DateField(label=_("Handed to the user on"), initial=_today,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
-    loan_due_on = forms.DateField(label=_("Loan due back on"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    delivered_on = _date(_("Handed to the user on"), initial=_today)
+    loan_due_on = _date(_("Loan due back on"), required=False)
     note = _note()
 
     def __init__(self, *args, **kwargs):
@@ -95,18 +141,45 @@ class DeliveryForm(StepForm):
         else:
             del self.fields["loan_due_on"]
 
+    def perform(self, user, version):
+        data = self.cleaned_data
+        return borrowing.deliver(
+            self.ill_request,
+            delivered_on=data["delivered_on"],
+            loan_due_on=data.get("loan_due_on"),
+            by=user,
+            note=data["note"],
+            expected_version=version,
+        )
+
 
 class ReturnForm(StepForm):
-    returned_on = forms.DateField(label=_("Returned on"), initial=_today, widget=forms.DateInput(attrs={"type": "date"}))
+    returned_on = _date(_("Returned on"), initial=_today)
     note = _note()
+
+    def perform(self, user, version):
+        data = self.cleaned_data
+        return borrowing.record_return(
+            self.ill_request, returned_on=data["returned_on"], by=user, note=data["note"], expected_version=version
+        )
 
 
 class SettleForm(StepForm):
-    bank_fee = forms.DecimalField(label=_("Bank fees"), min_value=0, max_digits=12, decimal_places=2, initial=0)
+    bank_fee = _amount(_("Bank fees"), initial=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bank_fee"].required = True
+
+    def perform(self, user, version):
+        return borrowing.settle(self.ill_request, bank_fee=self.cleaned_data["bank_fee"], by=user)
 
 
 class RefundForm(StepForm):
-    paid_on = forms.DateField(label=_("Refund paid on"), initial=_today, widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = _date(_("Refund paid on"), initial=_today)
+
+    def perform(self, user, version):
+        return borrowing.record_refund_paid(self.ill_request, paid_on=self.cleaned_data["paid_on"], by=user)
 
 
 def _version(request):
@@ -119,49 +192,31 @@ class Step:
     name: str
     label: str
     form_class: type
-    applies: callable
-    perform: callable
+    applies: Callable  # (request, borrowing) -> whether the step is offered now
 
 
-def _refund_due(r, b):
-    if b.settled_at is None or RefundPayout.objects.filter(borrowing=b).exists():
+def _refund_due(ill_request, record):
+    if record.settled_at is None or RefundPayout.objects.filter(borrowing=record).exists():
         return False
-    return settlement.for_borrowing(b).refund.amount > 0
+    return settlement.for_borrowing(record).refund.amount > 0
 
 
 STEPS = [
     Step("prepayment", _("Record the prepayment"), PrepaymentForm,
-         lambda r, b: b.settled_at is None and b.prepaid_amount is None,
-         lambda r, d, user, version: borrowing.record_prepayment(
-             r, amount=d["amount"], currency=d["currency"], paid_on=d["paid_on"],
-             receipt_number=d["receipt_number"], by=user)),
+         lambda r, b: b.settled_at is None and b.prepaid_amount is None),
     Step("send", _("Sent to the lending institution"), SendForm,
-         lambda r, b: r.status in (S.REQUEST_RECEIVED, S.RETRY_POSSIBLE),
-         lambda r, d, user, version: borrowing.send_to_lender(r, by=user, note=d["note"], expected_version=version)),
+         lambda r, b: r.status in (S.REQUEST_RECEIVED, S.RETRY_POSSIBLE)),
     Step("answer", _("Record the lender's answer"), AnswerForm,
-         lambda r, b: r.status == S.EXPECT_TO_SUPPLY,
-         lambda r, d, user, version: borrowing.record_lender_answer(
-             r, available=d["available"], answered_on=d["answered_on"], fees_currency=d["fees_currency"],
-             copying_fee=d["copying_fee"], loan_fee=d["loan_fee"], shipping_fee=d["shipping_fee"],
-             by=user, note=d["note"], expected_version=version)),
+         lambda r, b: r.status == S.EXPECT_TO_SUPPLY),
     Step("arrival", _("Material arrived"), ArrivalForm,
-         lambda r, b: r.status == S.WILL_SUPPLY and b.arrived_on is None,
-         lambda r, d, user, version: borrowing.record_arrival(r, arrived_on=d["arrived_on"], by=user)),
+         lambda r, b: r.status == S.WILL_SUPPLY and b.arrived_on is None),
     Step("deliver", _("Delivered to the user"), DeliveryForm,
-         lambda r, b: r.status == S.WILL_SUPPLY and b.arrived_on is not None,
-         lambda r, d, user, version: borrowing.deliver(
-             r, delivered_on=d["delivered_on"], loan_due_on=d.get("loan_due_on"), by=user, note=d["note"],
-             expected_version=version)),
+         lambda r, b: r.status == S.WILL_SUPPLY and b.arrived_on is not None),
     Step("return", _("Loan returned"), ReturnForm,
-         lambda r, b: r.status in (S.LOANED, S.OVERDUE, S.RECALLED),
-         lambda r, d, user, version: borrowing.record_return(
-             r, returned_on=d["returned_on"], by=user, note=d["note"], expected_version=version)),
+         lambda r, b: r.status in (S.LOANED, S.OVERDUE, S.RECALLED)),
     Step("settle", _("Settle and send the statement"), SettleForm,
-         lambda r, b: r.status in CLOSED and b.settled_at is None,
-         lambda r, d, user, version: borrowing.settle(r, bank_fee=d["bank_fee"], by=user)),
-    Step("refund", _("Record the refund as paid"), RefundForm,
-         _refund_due,
-         lambda r, d, user, version: borrowing.record_refund_paid(r, paid_on=d["paid_on"], by=user)),
+         lambda r, b: r.status in CLOSED and b.settled_at is None),
+    Step("refund", _("Record the refund as paid"), RefundForm, _refund_due),
 ]
 STEPS_BY_NAME = {step.name: step for step in STEPS}
 
@@ -179,7 +234,7 @@ def step_view(request, model_admin, ill_request, step, change_url):
         form = step.form_class(request.POST, ill_request=ill_request)
         if form.is_valid():
             try:
-                step.perform(ill_request, form.cleaned_data, request.user, _version(request))
+                form.perform(request.user, _version(request))
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -281,7 +336,10 @@ class BorrowingInline(admin.StackedInline):
 
     @admin.display(description=_("statement"))
     def statement(self, record):
-        return record.statement_filename if record.statement_pdf else "—"
+        if not record.statement_pdf:
+            return "—"
+        url = reverse("admin:ill_illrequest_statement", args=[record.request_id])
+        return format_html('<a href="{}">{}</a>', url, record.statement_filename)
 
     @admin.display(description=_("refund paid"))
     def refund_paid(self, record):

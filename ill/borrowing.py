@@ -17,7 +17,16 @@ from partners.models import Institution, InstitutionKind
 
 from . import fees, pdf, settlement, tasks, terms, workflow
 from .dispatch import after_commit
-from .models import Borrowing, CopyPolicy, Direction, IllRequest, LenderAnswer, RefundPayout, SentEmail, Service
+from .models import (
+    Borrowing,
+    CopyPolicy,
+    Direction,
+    IllRequest,
+    LenderAnswer,
+    RefundPayout,
+    SentEmail,
+    Service,
+)
 from .numbering import ILL_REQUEST_SERIES, next_reference
 from .workflow import CLOSED, Status, UnfilledReason
 
@@ -66,7 +75,9 @@ def submit_borrowing(details, *, user, submission_key=None, language="ko", recei
         with transaction.atomic():
             return _create(dict(details), user, submission_key, language, received_at or timezone.now())
     except IntegrityError:
-        existing = IllRequest.objects.filter(submission_key=submission_key).first() if submission_key else None
+        existing = (
+            IllRequest.objects.filter(submission_key=submission_key).first() if submission_key else None
+        )
         if existing is None:
             raise
         return existing
@@ -113,7 +124,8 @@ def requests_of(user):
     """The user's own borrowing requests: nobody sees another's."""
     if not user.is_authenticated:
         return IllRequest.objects.none()
-    return IllRequest.objects.filter(direction=Direction.NLK_BORROWS, submitted_by=user).select_related("borrowing")
+    mine = IllRequest.objects.filter(direction=Direction.NLK_BORROWS, submitted_by=user)
+    return mine.select_related("borrowing")
 
 
 # The steps staff record. Each locks the borrowing, checks, records, and moves the status if the step does.
@@ -144,10 +156,14 @@ def record_prepayment(ill_request, *, amount, currency, paid_on, receipt_number,
             raise StepRefused(_("The amount paid in advance must be more than zero."))
         _not_future(paid_on, _("of the payment"))
         if Borrowing.objects.filter(prepayment_receipt=receipt_number).exclude(pk=borrowing.pk).exists():
-            raise StepRefused(_("Receipt %(number)s is already recorded for another request.") % {"number": receipt_number})
+            raise StepRefused(
+                _("Receipt %(number)s is already recorded for another request.") % {"number": receipt_number}
+            )
         borrowing.prepaid_amount, borrowing.prepaid_currency = amount, currency.upper()
         borrowing.prepaid_on, borrowing.prepayment_receipt = paid_on, receipt_number
-        borrowing.save(update_fields=["prepaid_amount", "prepaid_currency", "prepaid_on", "prepayment_receipt"])
+        borrowing.save(
+            update_fields=["prepaid_amount", "prepaid_currency", "prepaid_on", "prepayment_receipt"]
+        )
     return borrowing
 
 
@@ -156,15 +172,30 @@ def send_to_lender(ill_request, *, by=None, note="", expected_version=None):
     with transaction.atomic():
         borrowing = _locked(ill_request)
         if borrowing.prepaid_amount is None:
-            raise StepRefused(_("Record the amount the user paid in advance first: fees are paid when the request is made."))
-        change = workflow.do_transition(ill_request, S.EXPECT_TO_SUPPLY, by=by, note=note, expected_version=expected_version)
+            raise StepRefused(
+                _("Record the amount the user paid in advance first: fees are paid when the request is made.")
+            )
+        change = workflow.do_transition(
+            ill_request, S.EXPECT_TO_SUPPLY, by=by, note=note, expected_version=expected_version
+        )
         borrowing.sent_to_lender_at = timezone.now()
         borrowing.save(update_fields=["sent_to_lender_at"])
     return change
 
 
-def record_lender_answer(ill_request, *, available, answered_on, fees_currency="", copying_fee=None, loan_fee=None,
-                         shipping_fee=None, by=None, note="", expected_version=None):
+def record_lender_answer(
+    ill_request,
+    *,
+    available,
+    answered_on,
+    fees_currency="",
+    copying_fee=None,
+    loan_fee=None,
+    shipping_fee=None,
+    by=None,
+    note="",
+    expected_version=None,
+):
     """The lender confirmed the material (with its fees) or said it cannot supply it."""
     with transaction.atomic():
         borrowing = _locked(ill_request)
@@ -177,7 +208,9 @@ def record_lender_answer(ill_request, *, available, answered_on, fees_currency="
                 raise StepRefused(_("Give the currency of the lending institution's fees."))
             if any(fee is not None and fee < 0 for fee in (copying_fee, loan_fee, shipping_fee)):
                 raise StepRefused(_("A fee cannot be negative."))
-            change = workflow.do_transition(ill_request, S.WILL_SUPPLY, by=by, note=note, expected_version=expected_version)
+            change = workflow.do_transition(
+                ill_request, S.WILL_SUPPLY, by=by, note=note, expected_version=expected_version
+            )
             borrowing.fees_currency = fees_currency.upper()
             borrowing.lender_copying_fee, borrowing.lender_loan_fee = copying_fee, loan_fee
             borrowing.shipping_fee = shipping_fee
@@ -216,7 +249,9 @@ def deliver(ill_request, *, delivered_on, loan_due_on=None, by=None, note="", ex
         if is_loan and (loan_due_on is None or loan_due_on <= delivered_on):
             raise StepRefused(_("Give the date the loan is due back, after the delivery date."))
         to_status = S.LOANED if is_loan else S.COPY_COMPLETED
-        change = workflow.do_transition(ill_request, to_status, by=by, note=note, expected_version=expected_version)
+        change = workflow.do_transition(
+            ill_request, to_status, by=by, note=note, expected_version=expected_version
+        )
         borrowing.delivered_on = delivered_on
         borrowing.loan_due_on = loan_due_on if is_loan else None
         borrowing.save(update_fields=["delivered_on", "loan_due_on"])
@@ -229,7 +264,9 @@ def record_return(ill_request, *, returned_on, by=None, note="", expected_versio
         _not_future(returned_on, _("of return"))
         if borrowing.delivered_on and returned_on < borrowing.delivered_on:
             raise StepRefused(_("The loan cannot be returned before it was delivered."))
-        change = workflow.do_transition(ill_request, S.LOAN_COMPLETED, by=by, note=note, expected_version=expected_version)
+        change = workflow.do_transition(
+            ill_request, S.LOAN_COMPLETED, by=by, note=note, expected_version=expected_version
+        )
         borrowing.returned_on = returned_on
         borrowing.save(update_fields=["returned_on"])
     return change
@@ -281,7 +318,9 @@ def store_statement(borrowing_id):
             return borrowing
         content = pdf.render_statement(borrowing, settlement.for_borrowing(borrowing))
         storage = borrowing.statement_pdf.storage
-        storage.delete(borrowing.statement_pdf.field.generate_filename(borrowing, borrowing.statement_filename))
+        # A file under that name is what a killed render left; the borrowing never pointed at it.
+        name = borrowing.statement_pdf.field.generate_filename(borrowing, borrowing.statement_filename)
+        storage.delete(name)
         borrowing.statement_pdf.save(borrowing.statement_filename, ContentFile(content), save=False)
         borrowing.statement_rendered_at = timezone.now()
         borrowing.save(update_fields=["statement_pdf", "statement_rendered_at"])

@@ -25,8 +25,9 @@ class BorrowingRequestForm(ItemChecks, forms.ModelForm):
         empty_label=_("Choose from the directory"),
         help_text=_("A library abroad that holds the material. If it is not listed, type its name below."),
     )
-    lender_name = forms.CharField(label=_("Lending institution not in the directory: its name"), max_length=255,
-                                  required=False)
+    lender_name = forms.CharField(
+        label=_("Lending institution not in the directory: its name"), max_length=255, required=False
+    )
     lender_country = forms.ChoiceField(
         label=_("Its country"), choices=[("", "---------"), *countries], required=False
     )
@@ -39,15 +40,21 @@ class BorrowingRequestForm(ItemChecks, forms.ModelForm):
     )
     confirms_not_available_elsewhere = forms.BooleanField(
         label=_("The material is not available in Korea."),
-        error_messages={"required": _("NLK borrows from abroad only what is not available in Korea: please confirm.")},
+        error_messages={
+            "required": _("NLK borrows from abroad only what is not available in Korea: please confirm.")
+        },
     )
     accepts_prepayment = forms.BooleanField(
-        label=_("I understand that the fees are paid in advance and that the difference is refunded after processing."),
+        label=_(
+            "I understand that the fees are paid in advance and that the difference is refunded after processing."
+        ),
         error_messages={"required": _("Please confirm that you will pay the fees in advance.")},
     )
     isbn = forms.CharField(label=_("ISBN"), max_length=20, required=False,
                            help_text=_("For a monograph, if known. Hyphens are fine."))
-    issn = forms.CharField(label=_("ISSN"), max_length=12, required=False, help_text=_("For a periodical, if known."))
+    issn = forms.CharField(
+        label=_("ISSN"), max_length=12, required=False, help_text=_("For a periodical, if known.")
+    )
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     class Meta:
@@ -111,15 +118,22 @@ class BorrowingRequestForm(ItemChecks, forms.ModelForm):
     def _clean_lender(self, data):
         lender, name = data.get("lender"), data.get("lender_name", "").strip()
         if lender and name:
-            self.add_error("lender_name", _("Choose a lending institution from the directory or type one, not both."))
+            self.add_error(
+                "lender_name", _("Choose a lending institution from the directory or type one, not both.")
+            )
         elif not lender and not name:
-            self.add_error("lender", _("Choose a lending institution, or type its name below if it is not listed."))
+            self.add_error(
+                "lender", _("Choose a lending institution, or type its name below if it is not listed.")
+            )
         elif name and not data.get("lender_country"):
             self.add_error("lender_country", _("Enter the country of the lending institution."))
         elif lender:
             data["lender_country"] = lender.country.code
         if data.get("lender_country") == "KR":
-            self.add_error("lender_country", _("The lending institution must be abroad: this service is for material not available in Korea."))
+            self.add_error(
+                "lender_country",
+                _("The lending institution must be abroad: this service is for material not available in Korea."),
+            )
 
     def _clean_service(self, data):
         service, delivery, country = data.get("service"), data.get("delivery"), data.get("lender_country")

@@ -40,7 +40,8 @@ def borrow(request):
             except ValidationError as error:
                 form.add_error("service", error)
             else:
-                return redirect(reverse("ill:borrowing_request", args=[ill_request.reference]) + "?submitted=1")
+                page = reverse("ill:borrowing_request", args=[ill_request.reference])
+                return redirect(page + "?submitted=1")
     else:
         form = BorrowingRequestForm(initial={"postal_address": profile.postal_address})
     lender_countries = {

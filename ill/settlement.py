@@ -84,7 +84,12 @@ class Settlement:
 
 def settle(prepaid, *, copying_fee, loan_fee, shipping_fee, bank_fee):
     """The settlement of `prepaid` (Money) against the four charges (Money, or None for nothing charged)."""
-    charges = {"copying_fee": copying_fee, "loan_fee": loan_fee, "shipping_fee": shipping_fee, "bank_fee": bank_fee}
+    charges = {
+        "copying_fee": copying_fee,
+        "loan_fee": loan_fee,
+        "shipping_fee": shipping_fee,
+        "bank_fee": bank_fee,
+    }
     figures = {}
     for name, money in charges.items():
         money = money or Money(Decimal(0), prepaid.currency)
@@ -92,7 +97,11 @@ def settle(prepaid, *, copying_fee, loan_fee, shipping_fee, bank_fee):
             raise MixedCurrencies(
                 _("The %(charge)s is in %(fee_currency)s but the user paid in %(paid_currency)s: "
                   "convert it to %(paid_currency)s before settling.")
-                % {"charge": CHARGE_NAMES[name], "fee_currency": money.currency, "paid_currency": prepaid.currency}
+                % {
+                    "charge": CHARGE_NAMES[name],
+                    "fee_currency": money.currency,
+                    "paid_currency": prepaid.currency,
+                }
             )
         if money.amount < 0:
             raise ValidationError(_("A fee cannot be negative."))

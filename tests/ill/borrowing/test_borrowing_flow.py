@@ -174,3 +174,17 @@ def test_a_borrowing_past_its_two_month_limit_is_overdue_in_the_staff_lists_and_
     assert digests.send_daily_digests() >= 1
     [digest] = [m for m in mail.outbox if m.to == [kim.email]]
     assert late.reference in digest.body
+
+
+def test_staff_download_the_statement_from_the_request_page(request_in_korea, kim, client, borrowing_groups):
+    ill_request = work_to_delivered(request_in_korea, by=kim)
+    borrowing.settle(ill_request, bank_fee=Decimal("0"), by=kim)
+    client.force_login(kim)
+
+    page = client.get(f"/admin/ill/illrequest/{ill_request.pk}/change/").content.decode()
+    link = f"/admin/ill/illrequest/{ill_request.pk}/borrowing/statement.pdf"
+    assert link in page
+    response = client.get(link)
+
+    assert response["Content-Disposition"].endswith(f'"{ill_request.reference}-statement.pdf"')
+    assert "KRW 25,000.00" in pdf_text(b"".join(response.streaming_content))
