@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
+from nlk_portal.language import korean_first
+from partners.models import Institution
+
 from . import borrowing, pdf, settlement, terms
 from .borrowing_forms import BorrowingRequestForm
 from .models import RefundPayout
-from nlk_portal.language import korean_first
-from partners.models import Institution
 
 
 def _library_user(user):
