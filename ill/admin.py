@@ -7,7 +7,7 @@ from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import admin_actions, admin_invoices, queues, workflow
+from . import admin_actions, admin_borrowing, admin_invoices, pdf, queues, workflow
 from . import admin_columns as columns
 from .admin_filters import AssignedFilter, CountryFilter, DueFilter, StatusFilter
 from .admin_forms import IllRequestAdminForm
@@ -167,7 +167,7 @@ class IllRequestAdmin(admin.ModelAdmin):
         (_("Fee estimate"), {"fields": ["fee_schedule", ("copying_fee", "shipping_fee", "currency")]}),
         (_("Invoices"), {"fields": ["invoices"]}),
     ]
-    inlines = [StatusChangeInline, InternalNoteInline, SentEmailInline]
+    inlines = [admin_borrowing.BorrowingInline, StatusChangeInline, InternalNoteInline, SentEmailInline]
 
     class Media:
         css = {"all": ["ill/admin.css"]}
@@ -211,6 +211,19 @@ class IllRequestAdmin(admin.ModelAdmin):
         except (IllRequest.DoesNotExist, ValidationError, ValueError):
             return None
 
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None or obj.direction != "borrows":
+            inlines = [i for i in inlines if not isinstance(i, admin_borrowing.BorrowingInline)]
+        return inlines
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.direction == "borrows":
+            # NLK's own fees and invoices are for what it supplies; a borrowing is settled instead.
+            fieldsets = [f for f in fieldsets if f[0] not in (_("Fee estimate"), _("Invoices"))]
+        return fieldsets
+
     def has_add_permission(self, request):
         # A request gets its reference, fee estimate and due date from ill.services.submit_request,
         # which the request form calls; staff enter a request sent by email through that form.
@@ -221,7 +234,10 @@ class IllRequestAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        obj.copyright_check_needed = obj.service == Service.COPY and obj.total_pages is None
+        # The one-third check is for copies NLK makes; a lending library applies its own rules.
+        obj.copyright_check_needed = (
+            obj.direction == "supplies" and obj.service == Service.COPY and obj.total_pages is None
+        )
         fields = [name for name in form.changed_data if name != "seen_version"]
         workflow.save_change(obj, [*fields, "copyright_check_needed"], by=request.user)
 
@@ -234,6 +250,7 @@ class IllRequestAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["staff_actions"] = admin_actions.available(obj, request.user)
+            context["borrowing_steps"] = admin_borrowing.available_steps(obj)
             context["due_html"] = columns.due(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -242,7 +259,40 @@ class IllRequestAdmin(admin.ModelAdmin):
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_staff_action"
         view = self.admin_site.admin_view(self.staff_action_view)
-        return [path("<path:object_id>/act/<slug:action_name>/", view, name=name), *super().get_urls()]
+        step_view = self.admin_site.admin_view(self.borrowing_step_view)
+        return [
+            path("<path:object_id>/act/<slug:action_name>/", view, name=name),
+            path(
+                "<path:object_id>/borrowing/statement.pdf",
+                self.admin_site.admin_view(self.statement_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_statement",
+            ),
+            path(
+                "<path:object_id>/borrowing/<slug:step_name>/",
+                step_view,
+                name=f"{self.opts.app_label}_{self.opts.model_name}_borrowing_step",
+            ),
+            *super().get_urls(),
+        ]
+
+    def statement_view(self, request, object_id):
+        ill_request = self.get_object(request, unquote(object_id))
+        if ill_request is None or not self.has_view_permission(request, ill_request):
+            raise Http404
+        record = getattr(ill_request, "borrowing", None) if ill_request.direction == "borrows" else None
+        if record is None or not record.statement_pdf:
+            raise Http404
+        return pdf.file_response(record.statement_pdf, record.statement_filename)
+
+    def borrowing_step_view(self, request, object_id, step_name):
+        step = admin_borrowing.STEPS_BY_NAME.get(step_name)
+        ill_request = self.get_object(request, unquote(object_id))
+        if step is None or ill_request is None or ill_request.direction != "borrows":
+            raise Http404
+        if not self.has_change_permission(request, ill_request):
+            raise PermissionDenied
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[ill_request.pk])
+        return admin_borrowing.step_view(request, self, ill_request, step, change_url)
 
     def staff_action_view(self, request, object_id, action_name):
         action = admin_actions.BY_NAME.get(action_name)

@@ -63,8 +63,16 @@ ACTIONS = [
 BY_NAME = {action.name: action for action in ACTIONS}
 
 
+# A borrowing moves through its own steps (ill.admin_borrowing), which record what each move needs;
+# these stay as they are for it.
+FOR_BORROWING = {"assign_to_me", "ask_requester", "loan_overdue", "recall", "not_returned", "cancel"}
+
+
 def available(ill_request, user):
-    return [action for action in ACTIONS if action.applies_to(ill_request, user)]
+    actions = [action for action in ACTIONS if action.applies_to(ill_request, user)]
+    if ill_request.direction == "borrows":
+        actions = [action for action in actions if action.name in FOR_BORROWING]
+    return actions
 
 
 def posted_versions(data, requests):

@@ -121,6 +121,8 @@ class WillSupplyForm(StaffActionForm):
     def field_for(self, ill_request):
         if ill_request.service != Service.COPY or ill_request.total_pages is not None:
             return None
+        if ill_request.direction != "supplies":
+            return None
         return forms.IntegerField(
             label=_("Total pages of the item %(reference)s") % {"reference": ill_request.reference},
             min_value=1,
@@ -136,6 +138,9 @@ class CopyCompletedForm(StaffActionForm):
     per_request_name = "pages_copied"
 
     def field_for(self, ill_request):
+        # NLK counts the pages it copies; a copy from a lending library abroad is not counted here.
+        if ill_request.direction != "supplies":
+            return None
         return forms.IntegerField(
             label=_("Pages actually copied for %(reference)s") % {"reference": ill_request.reference},
             min_value=1,

@@ -11,6 +11,8 @@ def after_transition(change):
     """
     from . import fees, tasks  # late: ill.models imports this module through ill.workflow
 
-    if change.to_status in fees.FEES_FIXED_AT:
+    # NLK's fee schedule and invoices are for what NLK supplies; a borrowing is settled against
+    # its prepayment instead (ill.settlement).
+    if change.to_status in fees.FEES_FIXED_AT and change.request.direction == "supplies":
         dispatch.after_commit(tasks.finalise_fees, change.pk)
     dispatch.after_commit(tasks.send_status_email, change.pk)

@@ -23,7 +23,34 @@ class LibraryField(forms.ModelChoiceField):
         return f"{institution.display_name} ({country})"
 
 
-class IllRequestForm(forms.ModelForm):
+class ItemChecks:
+    """The bibliographic checks every request form makes: the titles its type needs, ISBN, ISSN, year."""
+
+    def clean_isbn(self):
+        return _standard_number(self.cleaned_data["isbn"], isbn, _("ISBN"))
+
+    def clean_issn(self):
+        return _standard_number(self.cleaned_data["issn"], issn, _("ISSN"))
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year is not None and not 1000 <= year <= timezone.localdate().year + 1:
+            raise ValidationError(_("Enter the year of publication with four digits, for example 2019."))
+        return year
+
+    def _clean_item(self, data):
+        if data.get("item_type") == ItemType.MONOGRAPH and not data.get("title"):
+            self.add_error("title", _("Enter the title of the book."))
+        if data.get("item_type") == ItemType.SERIAL_ARTICLE:
+            for field, message in [
+                ("article_title", _("Enter the title of the article.")),
+                ("serial_title", _("Enter the title of the serial the article appeared in.")),
+            ]:
+                if not data.get(field):
+                    self.add_error(field, message)
+
+
+class IllRequestForm(ItemChecks, forms.ModelForm):
     requesting_library = LibraryField(
         queryset=Institution.objects.active().order_by("name_en"),
         required=False,
@@ -153,18 +180,6 @@ class IllRequestForm(forms.ModelForm):
         self.fields["referrer_code"].widget.attrs.update(tabindex="-1", autocomplete="off")
         self.helper = _helper()
 
-    def clean_isbn(self):
-        return _standard_number(self.cleaned_data["isbn"], isbn, _("ISBN"))
-
-    def clean_issn(self):
-        return _standard_number(self.cleaned_data["issn"], issn, _("ISSN"))
-
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        if year is not None and not 1000 <= year <= timezone.localdate().year + 1:
-            raise ValidationError(_("Enter the year of publication with four digits, for example 2019."))
-        return year
-
     def clean(self):
         data = super().clean()
         if data.get("referrer_code"):
@@ -188,17 +203,6 @@ class IllRequestForm(forms.ModelForm):
             )
         elif new_name and not data.get("new_library_country"):
             self.add_error("new_library_country", _("Enter the country of your library."))
-
-    def _clean_item(self, data):
-        if data.get("item_type") == ItemType.MONOGRAPH and not data.get("title"):
-            self.add_error("title", _("Enter the title of the book."))
-        if data.get("item_type") == ItemType.SERIAL_ARTICLE:
-            for field, message in [
-                ("article_title", _("Enter the title of the article.")),
-                ("serial_title", _("Enter the title of the serial the article appeared in.")),
-            ]:
-                if not data.get(field):
-                    self.add_error(field, message)
 
     def _clean_service(self, data):
         service, delivery = data.get("service"), data.get("delivery")

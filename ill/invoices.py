@@ -27,6 +27,8 @@ def finalise_fees(change):
     """Fix the fees `change` (a StatusChange) makes due and issue the invoice, once per request."""
     with transaction.atomic():
         ill_request = IllRequest.objects.select_for_update().get(pk=change.request_id)
+        if ill_request.direction != "supplies":
+            return None
         existing = ill_request.invoices.exclude(status=State.VOID).first()
         if existing is not None:
             return existing

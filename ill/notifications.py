@@ -14,8 +14,10 @@ from .tracking import tracking_url
 
 
 def send_acknowledgement(ill_request):
+    # A user in Korea is told what borrowing from abroad takes: the lender's fees, paid in advance.
+    template = "borrowing_acknowledgement" if ill_request.direction == "borrows" else None
     return send_request_email(
-        ill_request, SentEmail.Kind.ACKNOWLEDGEMENT, key=f"acknowledgement:{ill_request.pk}"
+        ill_request, SentEmail.Kind.ACKNOWLEDGEMENT, key=f"acknowledgement:{ill_request.pk}", template=template
     )
 
 
@@ -45,7 +47,7 @@ def _pdf_attachment(invoice):
         return invoice.filename, stored.read(), "application/pdf"
 
 
-def send_request_email(ill_request, kind, *, key, context=None, attachments=()):
+def send_request_email(ill_request, kind, *, key, context=None, attachments=(), template=None):
     """Send the `kind` email about a request unless `key` was already sent.
 
     `context` adds to what the templates ill/email/<kind>* are given.
@@ -55,7 +57,7 @@ def send_request_email(ill_request, kind, *, key, context=None, attachments=()):
     `context` adds to the templates' context; `attachments` are
     (filename, content, mimetype).
     """
-    message = _build(ill_request, kind, context or {}, attachments)
+    message = _build(ill_request, template or kind, context or {}, attachments)
     error = None
     with transaction.atomic():
         record, _ = SentEmail.objects.select_for_update().get_or_create(
@@ -73,13 +75,13 @@ def send_request_email(ill_request, kind, *, key, context=None, attachments=()):
     return record
 
 
-def _build(ill_request, kind, extra_context, attachments):
+def _build(ill_request, template, extra_context, attachments):
     context = {"ill_request": ill_request, "tracking_url": tracking_url(ill_request), "terms": terms}
     context.update(extra_context)
     with translation.override(ill_request.language):
-        subject = render_to_string(f"ill/email/{kind}_subject.txt", context).strip()
-        text = render_to_string(f"ill/email/{kind}.txt", context)
-        html = render_to_string(f"ill/email/{kind}.html", context)
+        subject = render_to_string(f"ill/email/{template}_subject.txt", context).strip()
+        text = render_to_string(f"ill/email/{template}.txt", context)
+        html = render_to_string(f"ill/email/{template}.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [ill_request.email])
     message.attach_alternative(html, "text/html")
     for attachment in attachments:

@@ -33,11 +33,33 @@ def render_invoice(invoice):
         return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find(STYLESHEET))])
 
 
+def render_statement(borrowing, settlement):
+    """The settlement statement of a borrowing as PDF bytes, in the language the request was made in."""
+    from weasyprint import CSS, HTML
+
+    ill_request = borrowing.request
+    with translation.override(ill_request.language):
+        html = render_to_string(
+            "ill/pdf/statement.html",
+            {
+                "borrowing": borrowing,
+                "ill_request": ill_request,
+                "settlement": settlement,
+                "contact": ILL_CONTACT,
+                "terms": terms,
+                "today": terms.library_today(),
+            },
+        )
+        return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find(STYLESHEET))])
+
+
 def response(invoice):
     """The stored PDF as a download; callers have checked that the asker may have it."""
-    reply = FileResponse(
-        invoice.pdf.open("rb"), as_attachment=True, filename=invoice.filename, content_type="application/pdf"
-    )
+    return file_response(invoice.pdf, invoice.filename)
+
+
+def file_response(stored, filename):
+    reply = FileResponse(stored.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
     reply["X-Robots-Tag"] = "noindex"
     reply["Cache-Control"] = "private, no-store"
     return reply

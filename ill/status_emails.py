@@ -64,6 +64,52 @@ EXPLANATIONS = {
 }
 
 
+# The same statuses as a user in Korea hears of them, when NLK borrows from a library abroad.
+BORROWING_EXPLANATIONS = {
+    S.EXPECT_TO_SUPPLY: (
+        _("Your request has been sent to the lending institution abroad."),
+        _("We are waiting for it to confirm that the material is available, and at what fees. This takes one to "
+          "two months."),
+    ),
+    S.WILL_SUPPLY: (
+        _("The lending institution has confirmed that it will supply the material."),
+        _("We will write again when the material has arrived at the National Library of Korea."),
+    ),
+    S.RETRY_POSSIBLE: EXPLANATIONS[S.RETRY_POSSIBLE],
+    S.UNFILLED: (
+        _("We are sorry: the material cannot be obtained from abroad."),
+        _("The reason is given below. The request is now closed; the amount you paid in advance will be "
+          "settled and the difference refunded."),
+    ),
+    S.COPY_COMPLETED: (
+        _("Your copy has arrived and has been handed to you."),
+        _("The request is now settled: you will receive a statement of the fees and of the refund."),
+    ),
+    S.LOANED: (
+        _("The borrowed material has arrived and is on loan to you."),
+        _("Please return it to the National Library of Korea by the due date, so that it can go back to the "
+          "lending institution."),
+    ),
+    S.OVERDUE: (
+        _("The loan is overdue."),
+        _("Please return the material to the National Library of Korea as soon as possible."),
+    ),
+    S.RECALLED: (
+        _("The lending institution needs its material back."),
+        _("Please return it to the National Library of Korea as soon as possible."),
+    ),
+    S.LOAN_COMPLETED: (
+        _("You have returned the borrowed material. Thank you."),
+        _("The request is now settled: you will receive a statement of the fees and of the refund."),
+    ),
+    S.COMPLETED_WITHOUT_RETURN: EXPLANATIONS[S.COMPLETED_WITHOUT_RETURN],
+    S.CANCELLED: (
+        _("Your request has been cancelled."),
+        _("The amount you paid in advance will be settled and the difference refunded."),
+    ),
+}
+
+
 def notifies(status):
     return status in EXPLANATIONS
 
@@ -72,7 +118,8 @@ def send_status_email(change):
     """Email the requester about `change` (a StatusChange), once; None if the status is not theirs to hear of."""
     if not notifies(change.to_status):
         return None
-    meaning, next_steps = EXPLANATIONS[Status(change.to_status)]
+    explanations = BORROWING_EXPLANATIONS if change.request.direction == "borrows" else EXPLANATIONS
+    meaning, next_steps = explanations[Status(change.to_status)]
     return send_request_email(
         change.request,
         SentEmail.Kind.STATUS,

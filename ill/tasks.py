@@ -11,7 +11,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import OperationalError
 
-from . import digests, invoices, notifications, outbox, status_emails
+from . import borrowing, digests, invoices, notifications, outbox, status_emails
 from .models import IllRequest, Invoice, StatusChange
 
 # An SMTP server that is down or refuses: worth trying again a little later.
@@ -76,3 +76,13 @@ def send_status_email(self, change_id):
 @shared_task(bind=True, **EMAIL_RETRY)
 def send_daily_digests(self):
     digests.send_daily_digests()
+
+
+@shared_task(bind=True, **RENDER_RETRY)
+def render_statement(self, borrowing_id):
+    borrowing.store_statement(borrowing_id)
+
+
+@shared_task(bind=True, **EMAIL_RETRY)
+def email_statement(self, borrowing_id):
+    borrowing.email_statement(borrowing_id)

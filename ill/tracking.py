@@ -12,8 +12,15 @@ def tracking_path(ill_request):
 
 
 def tracking_url(ill_request):
-    """Absolute, for emails that are sent where there is no web request to ask."""
-    return settings.PORTAL_URL.rstrip("/") + tracking_path(ill_request)
+    """Absolute, for emails that are sent where there is no web request to ask.
+
+    A user in Korea follows a borrowing on their own page, behind their login.
+    """
+    if ill_request.direction == "borrows":
+        path = reverse("ill:borrowing_request", args=[ill_request.reference])
+    else:
+        path = tracking_path(ill_request)
+    return settings.PORTAL_URL.rstrip("/") + path
 
 
 def request_for_token(token):

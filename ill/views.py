@@ -211,7 +211,7 @@ def library_search(request):
 def library_requests(request):
     institution = _librarian_institution(request.user)
     ill_requests = (
-        IllRequest.objects.filter(requesting_library=institution)
+        IllRequest.objects.filter(requesting_library=institution, direction="supplies")
         if institution
         else IllRequest.objects.none()
     )
@@ -224,7 +224,9 @@ def library_requests(request):
 def library_request(request, reference):
     institution = _librarian_institution(request.user)
     # Filtering by the librarian's library is what stops a changed reference showing another's request.
-    ill_request = get_object_or_404(IllRequest, reference=reference, requesting_library=institution)
+    ill_request = get_object_or_404(
+        IllRequest, reference=reference, requesting_library=institution, direction="supplies"
+    )
     context = _request_context(ill_request, invoice_route=("ill:library_request_invoice", reference))
     return render(request, "ill/library_request.html", context)
 
@@ -233,5 +235,7 @@ def library_request(request, reference):
 @never_cache
 def library_request_invoice(request, reference, number):
     institution = _librarian_institution(request.user)
-    ill_request = get_object_or_404(IllRequest, reference=reference, requesting_library=institution)
+    ill_request = get_object_or_404(
+        IllRequest, reference=reference, requesting_library=institution, direction="supplies"
+    )
     return pdf.response(_invoice_of(ill_request, number))

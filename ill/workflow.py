@@ -37,6 +37,7 @@ class UnfilledReason(models.TextChoices):
     AVAILABLE_ELSEWHERE = "available_elsewhere", _("Available elsewhere")
     COPYRIGHT_LIMIT = "copyright_limit", _("Copyright: a copy must be less than one third of the item")
     DAMAGED = "damaged", _("Damaged or too fragile to copy or lend")
+    NOT_AVAILABLE_FROM_LENDER = "not_available_from_lender", _("Not available from the lending institution")
     OTHER = "other", _("Other reason")
 
 
@@ -139,7 +140,8 @@ def _copyright_checked(ill_request, wanted, **unused):
 
 
 def _pages_copied_allowed(ill_request, wanted, *, pages_copied, **unused):
-    if wanted != S.COPY_COMPLETED:
+    # The pages copied are counted for what NLK copies itself; a lending library charges its own way.
+    if wanted != S.COPY_COMPLETED or ill_request.direction != "supplies":
         return None
     try:
         copyright.check_pages_copied(pages_copied, ill_request.total_pages)

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from .models import Librarian
+from .models import Librarian, LibraryUser
 
 
 class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
@@ -44,6 +44,29 @@ def register_librarian(*, email, full_name, library_named, password, language="e
     return user
 
 
+def register_library_user(*, email, full_name, password, phone="", postal_address="", language="ko"):
+    """A user in Korea who borrows from abroad through NLK: inactive until the emailed link is followed."""
+    from .tasks import send_email_confirmation
+
+    first_name, _, last_name = full_name.strip().partition(" ")
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(
+            username=email.lower(),
+            email=email,
+            password=password,
+            first_name=first_name[:150],
+            last_name=last_name[:150],
+            is_active=False,
+        )
+        LibraryUser.objects.create(user=user, phone=phone, postal_address=postal_address)
+        send_email_confirmation.delay_on_commit(user.pk, language)
+    return user
+
+
+def is_library_user(user):
+    return LibraryUser.objects.filter(user=user).exists()
+
+
 def confirmation_url(user):
     path = reverse(
         "accounts:confirm",
@@ -56,7 +79,11 @@ def confirmation_url(user):
 
 
 def send_confirmation(user, language="en"):
-    context = {"user": user, "confirmation_url": confirmation_url(user)}
+    context = {
+        "user": user,
+        "confirmation_url": confirmation_url(user),
+        "is_library_user": is_library_user(user),
+    }
     with translation.override(language):
         subject = render_to_string("partners/email/confirm_subject.txt", context).strip()
         body = render_to_string("partners/email/confirm.txt", context)
@@ -74,4 +101,5 @@ def confirm_email(uidb64, token):
     user.is_active = True
     user.save(update_fields=["is_active"])
     Librarian.objects.filter(user=user).update(email_confirmed_at=timezone.now())
+    LibraryUser.objects.filter(user=user).update(email_confirmed_at=timezone.now())
     return user

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Institution, InstitutionAlias, Librarian
+from .models import Institution, InstitutionAlias, Librarian, LibraryUser
 
 
 class InstitutionAliasInline(admin.TabularInline):
@@ -43,4 +43,18 @@ class LibrarianAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Accounts come from the registration form, with a confirmed email.
+        return False
+
+
+@admin.register(LibraryUser)
+class LibraryUserAdmin(admin.ModelAdmin):
+    """Users in Korea who borrow from abroad through NLK; their accounts come from registration."""
+
+    list_display = ["__str__", "phone", "email_confirmed_at", "created_at"]
+    list_filter = ["email_confirmed_at"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "phone"]
+    fields = ["user", "phone", "postal_address", "email_confirmed_at", "created_at"]
+    readonly_fields = ["user", "email_confirmed_at", "created_at"]
+
+    def has_add_permission(self, request):
         return False

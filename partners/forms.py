@@ -4,14 +4,11 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
-class LibrarianRegistrationForm(forms.Form):
+class RegistrationForm(forms.Form):
+    """Name, email and password, checked as every account of the portal is."""
+
     full_name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.EmailField(label=_("Email"), help_text=_("We send a link to this address to confirm it."))
-    library_named = forms.CharField(
-        label=_("Your library"),
-        max_length=255,
-        help_text=_("Staff link your account to your library after checking it."),
-    )
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=128, strip=False)
     password2 = forms.CharField(
         label=_("Password again"), widget=forms.PasswordInput, max_length=128, strip=False
@@ -35,6 +32,29 @@ class LibrarianRegistrationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class LibrarianRegistrationForm(RegistrationForm):
+    library_named = forms.CharField(
+        label=_("Your library"),
+        max_length=255,
+        help_text=_("Staff link your account to your library after checking it."),
+    )
+    field_order = ["full_name", "email", "library_named", "password1", "password2"]
+
+
+class LibraryUserRegistrationForm(RegistrationForm):
+    """A user in Korea who asks NLK to borrow material from abroad."""
+
+    phone = forms.CharField(label=_("Telephone"), max_length=40, required=False)
+    postal_address = forms.CharField(
+        label=_("Postal address"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Where copies are sent by post. You can change it on each request."),
+    )
+    field_order = ["full_name", "email", "phone", "postal_address", "password1", "password2"]
 
 
 class EmailLoginForm(AuthenticationForm):

@@ -154,3 +154,25 @@ class Librarian(models.Model):
     @property
     def is_confirmed(self):
         return self.email_confirmed_at is not None
+
+
+class LibraryUser(models.Model):
+    """A user in Korea who asks NLK to borrow material from abroad; active once the email is confirmed."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="library_user")
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    postal_address = models.TextField(_("postal address"), max_length=2000, blank=True)
+    email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("library user in Korea")
+        verbose_name_plural = _("library users in Korea")
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.username} <{self.user.email}>"
+
+    @property
+    def is_confirmed(self):
+        return self.email_confirmed_at is not None

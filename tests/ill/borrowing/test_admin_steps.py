@@ -1,0 +1,130 @@
+"""ILL staff run a borrowing from the request's page in the admin; managers only look."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.admin import site
+from django.contrib.auth.models import Group
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from ill import terms
+from ill.admin import IllRequestAdmin
+from ill.models import CopyPolicy, IllRequest, RefundPayout
+from ill.roles import ILL_STAFF, MANAGERS
+from ill.workflow import Status
+
+from tests.factories import submit_ill_request
+
+from .conftest import borrow
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def step_url(ill_request, step):
+    return reverse("admin:ill_illrequest_borrowing_step", args=[ill_request.pk, step])
+
+
+def change_url(ill_request):
+    return reverse("admin:ill_illrequest_change", args=[ill_request.pk])
+
+
+@pytest.fixture
+def request_in_korea(source_fee_schedule, jiwoo, lender, borrowing_groups):
+    return borrow(jiwoo, lender)
+
+
+def test_the_groups_are_given_the_borrowing_permissions(borrowing_groups):
+    staff = set(Group.objects.get(name=ILL_STAFF).permissions.values_list("codename", flat=True))
+    managers = set(Group.objects.get(name=MANAGERS).permissions.values_list("codename", flat=True))
+
+    assert {"change_borrowing", "add_copypolicy", "change_copypolicy", "add_refundpayout",
+            "view_libraryuser"} <= staff
+    assert {"view_borrowing", "view_copypolicy", "view_refundpayout", "view_libraryuser"} <= managers
+    assert not {p for p in managers if not p.startswith("view_")}
+
+
+def test_staff_record_each_step_and_see_the_settlement_on_the_request_page(request_in_korea, kim):
+    client = logged_in(kim)
+    today = terms.library_today().isoformat()
+    page = client.get(change_url(request_in_korea)).content.decode()
+    assert "Record the prepayment" in page and "borrowing from abroad" in page.lower()
+    assert "Accept (expect to supply)" not in page
+
+    steps = [
+        ("prepayment", {"amount": "60000", "currency": "KRW", "paid_on": today, "receipt_number": "2026-0042"}),
+        ("send", {"note": ""}),
+        ("answer", {"available": "yes", "answered_on": today, "fees_currency": "KRW", "copying_fee": "20000",
+                    "shipping_fee": "15000"}),
+        ("arrival", {"arrived_on": today}),
+        ("deliver", {"delivered_on": today}),
+        ("settle", {"bank_fee": "3000"}),
+    ]
+    for step, data in steps:
+        response = client.post(step_url(request_in_korea, step), data)
+        assert response.status_code == 302, (step, response.content.decode()[:3000])
+
+    request_in_korea.refresh_from_db()
+    assert request_in_korea.status == Status.COPY_COMPLETED
+    page = client.get(change_url(request_in_korea)).content.decode()
+    assert "Refund to the user" in page and "KRW 22,000.00" in page
+    assert "Record the refund as paid" in page
+
+    client.post(step_url(request_in_korea, "refund"), {"paid_on": today})
+    assert RefundPayout.objects.get().amount == Decimal("22000.00")
+
+
+def test_a_step_refused_by_the_rules_says_why_and_changes_nothing(request_in_korea, kim):
+    response = logged_in(kim).post(step_url(request_in_korea, "send"), {"note": ""})
+
+    assert response.status_code == 200
+    assert "paid in advance first" in response.content.decode()
+    request_in_korea.refresh_from_db()
+    assert request_in_korea.status == Status.REQUEST_RECEIVED
+
+
+def test_a_manager_sees_the_borrowing_but_cannot_record_a_step(request_in_korea, manager):
+    client = logged_in(manager)
+
+    page = client.get(change_url(request_in_korea)).content.decode()
+    assert "Staatsbibliothek zu Berlin" in page
+    assert "Record the prepayment" not in page
+    assert client.post(step_url(request_in_korea, "prepayment"), {}).status_code == 403
+    assert client.get(reverse("admin:ill_copypolicy_add")).status_code == 403
+    assert client.get(reverse("admin:ill_copypolicy_changelist")).status_code == 200
+
+
+def test_staff_keep_the_copying_rules_by_country(kim, borrowing_groups):
+    client = logged_in(kim)
+
+    response = client.post(reverse("admin:ill_copypolicy_add"), {
+        "country": "FR", "copying_permitted": "", "note_en": "No copies.", "note_ko": "복사 불가.",
+    })
+
+    assert response.status_code == 302
+    assert CopyPolicy.objects.get().copying_permitted is False
+
+
+def test_a_request_nlk_supplies_has_no_borrowing_steps(kim, borrowing_groups, source_fee_schedule):
+    supplied = submit_ill_request()
+    client = logged_in(kim)
+
+    assert "Record the prepayment" not in client.get(change_url(supplied)).content.decode()
+    assert client.get(step_url(supplied, "prepayment")).status_code == 404
+
+
+def test_saving_a_borrowed_copy_in_the_admin_asks_for_no_one_third_check(request_in_korea, kim):
+    admin_request = RequestFactory().post("/")
+    admin_request.user = kim
+    model_admin = IllRequestAdmin(IllRequest, site)
+    form = type("Form", (), {"changed_data": ["notes"]})()
+    model_admin.save_model(admin_request, request_in_korea, form, change=True)
+
+    request_in_korea.refresh_from_db()
+    assert request_in_korea.copyright_check_needed is False
