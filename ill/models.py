@@ -265,6 +265,8 @@ class StatusChange(models.Model):
         ordering = ["changed_at", "id"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
+        # Reports look up when each request first reached a status (its completion) for every row.
+        indexes = [models.Index(fields=["request", "to_status", "changed_at"], name="ill_change_request_status")]
 
     def __str__(self):
         return f"{self.request.reference}: {self.from_status or '-'} → {self.to_status}"

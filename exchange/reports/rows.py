@@ -1,0 +1,80 @@
+"""Row-by-row listings behind the reports and the admin exports: headers and a values_list query.
+
+Every derived column (completion date, turnaround days) is computed by the
+database, so that an export reads plain tuples and builds no model instances.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_lazy as _
+
+from ill import terms
+from .sql import DaysBetween, completed_at
+
+
+@dataclass
+class Listing:
+    name: str
+    headers: list
+    rows: QuerySet  # a values_list query
+
+
+ILL_HEADERS = [
+    _("Reference"), _("Direction"), _("Status (ISO 18626)"), _("Service"), _("Type of material"),
+    _("Requesting library"), _("Country"), _("Received on"), _("Due date"), _("Completed on"),
+    _("Turnaround (days)"), _("Copying fee"), _("Shipping fee"), _("Currency"),
+]
+
+
+def ill_requests(requests):
+    """One row per request, oldest first."""
+    rows = (
+        requests.annotate(completed=completed_at())
+        .order_by("id")
+        .values_list(
+            "reference", "direction", "status", "service", "item_type",
+            "requesting_library__name_en", "requesting_library__country",
+            TruncDate("received_at", tzinfo=terms.LIBRARY_TIME_ZONE),
+            "due_date",
+            TruncDate("completed", tzinfo=terms.LIBRARY_TIME_ZONE),
+            DaysBetween("completed", "received_at"),
+            "copying_fee", "shipping_fee", "currency",
+        )
+    )
+    return Listing(str(_("Requests")), ILL_HEADERS, rows)
+
+
+SHIPMENT_HEADERS = [
+    _("Date"), _("Direction"), _("Material category"), _("Partner"), _("Country"), _("Number of items"), _("Notes"),
+]
+
+
+def shipments(queryset):
+    rows = queryset.order_by("date", "id").values_list(
+        "date", "direction", "category", "institution__name_en", "institution__country", "items", "notes"
+    )
+    return Listing(str(_("Shipments")), SHIPMENT_HEADERS, rows)
+
+
+INSTITUTION_HEADERS = [
+    _("Name (English)"), _("Name (Korean)"), _("Kind"), _("Country"), _("City"), _("Active"), _("Verified"),
+]
+
+
+def institutions(queryset):
+    rows = queryset.order_by("name_en", "id").values_list(
+        "name_en", "name_ko", "kind", "country", "city", "is_active", "is_verified"
+    )
+    return Listing(str(_("Institutions")), INSTITUTION_HEADERS, rows)
+
+
+def for_report(report, filters):
+    """The listing a report's CSV and XLSX carry: the requests, or the shipments."""
+    from . import figures
+
+    if report == "ill":
+        return ill_requests(figures.ill_requests(filters))
+    return shipments(figures.shipments(filters))
+
