@@ -51,6 +51,7 @@ TURNAROUND_BUCKETS = [
     (None, _("over 62 days")),
 ]
 TOP = 10
+CENT = Decimal("0.01")
 
 
 @dataclass
@@ -285,11 +286,10 @@ def fees(filters):
         payments = payments.filter(invoice__request__direction=filters.program)
     invoiced = dict(invoices.values_list("currency").annotate(total=Sum("total")).order_by())
     collected = dict(payments.values_list("currency").annotate(total=Sum("amount")).order_by())
-    rows = [
-        [currency, invoiced.get(currency, Decimal("0.00")), collected.get(currency, Decimal("0.00")),
-         invoiced.get(currency, Decimal("0.00")) - collected.get(currency, Decimal("0.00"))]
-        for currency in sorted(set(invoiced) | set(collected))
-    ]
+    rows = []
+    for currency in sorted(set(invoiced) | set(collected)):
+        charged, paid = invoiced.get(currency, CENT * 0), collected.get(currency, CENT * 0)
+        rows.append([currency, charged.quantize(CENT), paid.quantize(CENT), (charged - paid).quantize(CENT)])
     return Table(
         "fees", _("Fees invoiced and collected"),
         [_("Currency"), _("Invoiced"), _("Collected"), _("Difference")], rows,
