@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Institution
 
 from .copyright import MAX_PAGES
-from .workflow import OPEN, Status, UnfilledReason
+from .workflow import COMPLETED, OPEN, Status, UnfilledReason
 
 # Text a librarian types; longer input is refused with a message.
 MAX_TEXT = 2000
@@ -265,8 +265,15 @@ class StatusChange(models.Model):
         ordering = ["changed_at", "id"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-        # Reports look up when each request first reached a status (its completion) for every row.
-        indexes = [models.Index(fields=["request", "to_status", "changed_at"], name="ill_change_request_status")]
+        constraints = [
+            # A completed status is final (ill.workflow), so a request is completed once; reports join
+            # each request to its completion through this index.
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=models.Q(to_status__in=sorted(s.value for s in COMPLETED)),
+                name="one_completion_per_request",
+            )
+        ]
 
     def __str__(self):
         return f"{self.request.reference}: {self.from_status or '-'} → {self.to_status}"

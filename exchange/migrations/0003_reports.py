@@ -27,41 +27,58 @@ def give_report_permissions(groups, permissions):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exchange', '0002_exchange_staff_group'),
-        ('ill', '0004_staff_groups'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("exchange", "0002_exchange_staff_group"),
+        ("ill", "0004_staff_groups"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'manager report',
-                'verbose_name_plural': 'manager reports',
-                'permissions': [('view_reports', 'Can view the manager reports'), ('export_reports', 'Can download the manager reports')],
-                'managed': False,
-                'default_permissions': (),
+                "verbose_name": "manager report",
+                "verbose_name_plural": "manager reports",
+                "permissions": [
+                    ("view_reports", "Can view the manager reports"),
+                    ("export_reports", "Can download the manager reports"),
+                ],
+                "managed": False,
+                "default_permissions": (),
             },
         ),
         migrations.CreateModel(
-            name='MonthlyReport',
+            name="MonthlyReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='The first day of the month reported on.', unique=True, verbose_name='month')),
-                ('recipients', models.TextField(blank=True, verbose_name='recipients')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "month",
+                    models.DateField(
+                        help_text="The first day of the month reported on.", unique=True, verbose_name="month"
+                    ),
+                ),
+                ("recipients", models.TextField(blank=True, verbose_name="recipients")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
             ],
             options={
-                'verbose_name': 'monthly report',
-                'verbose_name_plural': 'monthly reports',
-                'ordering': ['-month'],
+                "verbose_name": "monthly report",
+                "verbose_name_plural": "monthly reports",
+                "ordering": ["-month"],
             },
         ),
         migrations.RunPython(create_report_permissions, migrations.RunPython.noop),

@@ -41,8 +41,12 @@ def _short(label, length=28):
 
 
 def empty_chart(title):
-    return _svg(title, _("No figures for these filters."), 40,
-                f'<text x="0" y="24" {FONT} font-size="13" fill="{AXIS}">{escape(_("No figures for these filters."))}</text>')
+    return _svg(
+        title,
+        _("No figures for these filters."),
+        40,
+        f'<text x="0" y="24" {FONT} font-size="13" fill="{AXIS}">{escape(_("No figures for these filters."))}</text>',
+    )
 
 
 def bar_chart(title, points):

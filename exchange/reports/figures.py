@@ -29,7 +29,7 @@ from ..models import (
 from ..models import Direction as ShipmentDirection
 from . import charts
 from .filters import Program
-from .sql import AddMonths, DaysBetween, Percentile, completed_at, percentile
+from .sql import AddMonths, DaysBetween, Percentile, percentile, with_completion
 
 DIRECTIONS = [Direction.NLK_SUPPLIES, Direction.NLK_BORROWS]
 # Months from receipt within which a request should be completed (ill.terms).
@@ -172,7 +172,9 @@ def fill_rate(requests, filters):
         _("Fill rate"),
         [_("Direction"), _("Supplied"), _("Unfilled"), _("Fill rate")],
         rows,
-        note=_("Fill rate: supplied requests out of those supplied or unfilled; open and cancelled ones are left out."),
+        note=_(
+            "Fill rate: supplied requests out of those supplied or unfilled; open and cancelled ones are left out."
+        ),
     )
 
 
@@ -181,27 +183,37 @@ def unfilled_reasons(requests, filters):
         request__in=requests.filter(status=Status.UNFILLED), to_status=Status.UNFILLED
     )
     counts = {}
-    for row in changes.values("reason", "request__direction").annotate(n=Count("request", distinct=True)).order_by():
+    for row in (
+        changes.values("reason", "request__direction").annotate(n=Count("request", distinct=True)).order_by()
+    ):
         counts.setdefault(row["reason"], {})[row["request__direction"]] = row["n"]
     labels = dict(UnfilledReason.choices)
     rows = [
-        [str(labels.get(reason, reason or _("No reason recorded"))), *(c.get(d, 0) for d in directions(filters))]
+        [
+            str(labels.get(reason, reason or _("No reason recorded"))),
+            *(c.get(d, 0) for d in directions(filters)),
+        ]
         for reason, c in sorted(counts.items(), key=lambda item: -sum(item[1].values()))
     ]
-    return Table("unfilled_reasons", _("Why requests were unfilled"), [_("Reason"), *direction_columns(filters)], rows)
+    return Table(
+        "unfilled_reasons", _("Why requests were unfilled"), [_("Reason"), *direction_columns(filters)], rows
+    )
 
 
 def with_turnaround(requests):
     """Completed requests, each with `completed_at` and `turnaround_days` computed in SQL."""
     return (
-        requests.annotate(completed_at=completed_at())
+        with_completion(requests)
         .filter(completed_at__isnull=False)
         .annotate(turnaround_days=DaysBetween("completed_at", "received_at"))
     )
 
 
 def turnaround_percentiles(completed):
-    """(median, 90th percentile) of turnaround days: percentile_cont on PostgreSQL, the same in Python elsewhere."""
+    """(median, 90th percentile) of turnaround days.
+
+    percentile_cont on PostgreSQL; the same interpolation in Python on databases without it.
+    """
     if connection.vendor == "postgresql":
         result = completed.aggregate(
             median=Percentile("turnaround_days", 0.5), p90=Percentile("turnaround_days", 0.9)
@@ -226,16 +238,32 @@ def turnaround(requests, filters):
         )
         share = f"{counts['on_time'] / counts['n']:.1%}" if counts["n"] else "–"
         rows.append(
-            [str(Direction(d).label), counts["n"], days_text(median), days_text(p90), str(TARGET_TEXT[d]),
-             counts["on_time"], share]
+            [
+                str(Direction(d).label),
+                counts["n"],
+                days_text(median),
+                days_text(p90),
+                str(TARGET_TEXT[d]),
+                counts["on_time"],
+                share,
+            ]
         )
     return Table(
         "turnaround",
         _("Turnaround from receipt to completion"),
-        [_("Direction"), _("Completed"), _("Median (days)"), _("90th percentile (days)"), _("Target"),
-         _("Within target"), _("Share within target")],
+        [
+            _("Direction"),
+            _("Completed"),
+            _("Median (days)"),
+            _("90th percentile (days)"),
+            _("Target"),
+            _("Within target"),
+            _("Share within target"),
+        ],
         rows,
-        note=_("Completion is the first change to “Copy completed”, “Loan completed” or “Completed without return”."),
+        note=_(
+            "Completion is the change to “Copy completed”, “Loan completed” or “Completed without return”."
+        ),
     )
 
 
@@ -252,7 +280,9 @@ def turnaround_distribution(requests, filters):
         lower = upper
     counts = completed.aggregate(**buckets)
     rows = [[str(label), counts[f"bucket_{n}"]] for n, (_upper, label) in enumerate(TURNAROUND_BUCKETS)]
-    table = Table("turnaround_distribution", _("Turnaround distribution"), [_("Days"), _("Completed requests")], rows)
+    table = Table(
+        "turnaround_distribution", _("Turnaround distribution"), [_("Days"), _("Completed requests")], rows
+    )
     table.chart = charts.column_chart(_("Turnaround distribution"), [tuple(row) for row in rows])
     return table
 
@@ -262,7 +292,10 @@ def overdue_now(requests, filters):
     counts = dict(overdue.values_list("direction").annotate(n=Count("id")).order_by())
     rows = [[str(Direction(d).label), counts.get(d, 0)] for d in directions(filters)]
     return Table(
-        "overdue", _("Overdue now"), [_("Direction"), _("Open requests past their due date")], rows,
+        "overdue",
+        _("Overdue now"),
+        [_("Direction"), _("Open requests past their due date")],
+        rows,
         note=_("Counted today, among the requests the filters select."),
     )
 
@@ -272,9 +305,15 @@ def fees(filters):
     invoices = Invoice.objects.exclude(status=Invoice.State.VOID)
     payments = Payment.objects.all()
     if filters.start:
-        invoices, payments = invoices.filter(issued_on__gte=filters.start), payments.filter(received_on__gte=filters.start)
+        invoices, payments = (
+            invoices.filter(issued_on__gte=filters.start),
+            payments.filter(received_on__gte=filters.start),
+        )
     if filters.end:
-        invoices, payments = invoices.filter(issued_on__lte=filters.end), payments.filter(received_on__lte=filters.end)
+        invoices, payments = (
+            invoices.filter(issued_on__lte=filters.end),
+            payments.filter(received_on__lte=filters.end),
+        )
     if filters.country:
         invoices = invoices.filter(request__requesting_library__country=filters.country)
         payments = payments.filter(invoice__request__requesting_library__country=filters.country)
@@ -291,8 +330,10 @@ def fees(filters):
         charged, paid = invoiced.get(currency, CENT * 0), collected.get(currency, CENT * 0)
         rows.append([currency, charged.quantize(CENT), paid.quantize(CENT), (charged - paid).quantize(CENT)])
     return Table(
-        "fees", _("Fees invoiced and collected"),
-        [_("Currency"), _("Invoiced"), _("Collected"), _("Difference")], rows,
+        "fees",
+        _("Fees invoiced and collected"),
+        [_("Currency"), _("Invoiced"), _("Collected"), _("Difference")],
+        rows,
         note=_("Invoices issued and payments received in the period; void invoices are left out."),
     )
 
@@ -301,7 +342,10 @@ def refunds(filters):
     # Refunds paid to users in Korea (NLK borrows) come from ill.settlement.refunds_paid(queryset)
     # once the borrowing settlement exists; until then the table says so rather than show a zero.
     return Table(
-        "refunds", _("Refunds paid"), [_("Currency"), _("Refunds paid")], [],
+        "refunds",
+        _("Refunds paid"),
+        [_("Currency"), _("Refunds paid")],
+        [],
         note=_("Refunds are counted once settlements of borrowing requests are recorded in the portal."),
     )
 
@@ -367,9 +411,18 @@ def sums(row):
 
 
 def shipments_by_category(queryset):
-    totals = {row["category"]: row for row in queryset.values("category").annotate(**SHIPMENT_SUMS).order_by()}
-    rows = [[str(label), *sums(totals[value])] for value, label in MaterialCategory.choices if value in totals]
-    return Table("shipments_category", _("Shipments by material category"), [_("Material category"), *SHIPMENT_COLUMNS], rows)
+    totals = {
+        row["category"]: row for row in queryset.values("category").annotate(**SHIPMENT_SUMS).order_by()
+    }
+    rows = [
+        [str(label), *sums(totals[value])] for value, label in MaterialCategory.choices if value in totals
+    ]
+    return Table(
+        "shipments_category",
+        _("Shipments by material category"),
+        [_("Material category"), *SHIPMENT_COLUMNS],
+        rows,
+    )
 
 
 def shipments_by_partner(queryset):
@@ -378,8 +431,12 @@ def shipments_by_partner(queryset):
         .annotate(**SHIPMENT_SUMS)
         .order_by("-sent_items", "institution__name_en")
     )
-    rows = [[row["institution__name_en"], country_name(row["institution__country"]), *sums(row)] for row in totals]
-    return Table("shipments_partner", _("Shipments by partner"), [_("Partner"), _("Country"), *SHIPMENT_COLUMNS], rows)
+    rows = [
+        [row["institution__name_en"], country_name(row["institution__country"]), *sums(row)] for row in totals
+    ]
+    return Table(
+        "shipments_partner", _("Shipments by partner"), [_("Partner"), _("Country"), *SHIPMENT_COLUMNS], rows
+    )
 
 
 def shipments_by_country(queryset):
@@ -396,7 +453,9 @@ def shipments_by_country(queryset):
 
 
 def shipments_by_year(queryset):
-    totals = queryset.annotate(year=ExtractYear("date")).values("year").annotate(**SHIPMENT_SUMS).order_by("year")
+    totals = (
+        queryset.annotate(year=ExtractYear("date")).values("year").annotate(**SHIPMENT_SUMS).order_by("year")
+    )
     rows = [[str(row["year"]), *sums(row)] for row in totals]
     table = Table("shipments_year", _("Shipments by year"), [_("Year"), *SHIPMENT_COLUMNS], rows)
     table.chart = charts.grouped_column_chart(
@@ -412,10 +471,20 @@ def active_agreements(filters):
     if filters.last_year:
         agreements = agreements.filter(Q(since__lte=filters.last_year) | Q(since=None))
     rows = [
-        [a.institution.name_en, country_name(a.institution.country), str(a.get_kind_display()), a.since or "–"]
+        [
+            a.institution.name_en,
+            country_name(a.institution.country),
+            str(a.get_kind_display()),
+            a.since or "–",
+        ]
         for a in agreements.select_related("institution")
     ]
-    return Table("agreements", _("Active exchange agreements"), [_("Partner"), _("Country"), _("Kind"), _("Since")], rows)
+    return Table(
+        "agreements",
+        _("Active exchange agreements"),
+        [_("Partner"), _("Country"), _("Kind"), _("Since")],
+        rows,
+    )
 
 
 def deposits(filters):
@@ -424,26 +493,36 @@ def deposits(filters):
         receipts = receipts.filter(received_on__gte=filters.start)
     if filters.end:
         receipts = receipts.filter(received_on__lte=filters.end)
-    totals = receipts.values("depositor__acronym").annotate(receipts=Count("id"), items=Sum("items")).order_by(
-        "depositor__acronym"
+    totals = (
+        receipts.values("depositor__acronym")
+        .annotate(receipts=Count("id"), items=Sum("items"))
+        .order_by("depositor__acronym")
     )
     rows = [[row["depositor__acronym"], row["receipts"], row["items"]] for row in totals]
     return Table(
-        "deposits", _("Deposits by international organization"), [_("Organization"), _("Receipts"), _("Items")], rows
+        "deposits",
+        _("Deposits by international organization"),
+        [_("Organization"), _("Receipts"), _("Items")],
+        rows,
     )
 
 
 def korean_studies(filters):
     supplies = in_years(by_partner_filters(KoreanStudiesSupply.objects.all(), filters), filters)
-    totals = supplies.values("institution__country").annotate(
-        libraries=Count("institution", distinct=True), items=Sum("items")
-    ).order_by()
+    totals = (
+        supplies.values("institution__country")
+        .annotate(libraries=Count("institution", distinct=True), items=Sum("items"))
+        .order_by()
+    )
     rows = sorted(
         ([country_name(row["institution__country"]), row["libraries"], row["items"]] for row in totals),
         key=lambda row: (-row[2], row[0]),
     )
     return Table(
-        "korean_studies", _("Korean Studies supply by country"), [_("Country"), _("Libraries"), _("Items")], rows
+        "korean_studies",
+        _("Korean Studies supply by country"),
+        [_("Country"), _("Libraries"), _("Items")],
+        rows,
     )
 
 
@@ -454,15 +533,32 @@ def window_on_korea(filters, today):
     rows = []
     for site in plans.with_delivered(sites.select_related("institution")):
         progress = plans.progress(site, site.delivered, today)
-        expected = "–" if progress.expected_min is None else f"{progress.expected_min}–{progress.expected_max}"
+        expected = (
+            "–" if progress.expected_min is None else f"{progress.expected_min}–{progress.expected_max}"
+        )
         rows.append(
-            [site.institution.name_en, country_name(site.country), site.established_year or "–",
-             in_period.get(site.pk, 0), site.delivered, expected, str(progress.get_status_display())]
+            [
+                site.institution.name_en,
+                country_name(site.country),
+                site.established_year or "–",
+                in_period.get(site.pk, 0),
+                site.delivered,
+                expected,
+                str(progress.get_status_display()),
+            ]
         )
     return Table(
-        "window_on_korea", _("Window on Korea sites: volumes delivered against plan"),
-        [_("Site"), _("Country"), _("Established"), _("Volumes in the period"), _("Volumes to date"),
-         _("Planned to date"), _("Plan")],
+        "window_on_korea",
+        _("Window on Korea sites: volumes delivered against plan"),
+        [
+            _("Site"),
+            _("Country"),
+            _("Established"),
+            _("Volumes in the period"),
+            _("Volumes to date"),
+            _("Planned to date"),
+            _("Plan"),
+        ],
         rows,
     )
 
@@ -473,23 +569,37 @@ def cultural_partnership(filters):
         participants = participants.filter(country=filters.country)
     if filters.institution:
         participants = participants.filter(institution=filters.institution)
-    totals = participants.values("cohort__year", "country").annotate(n=Count("id")).order_by("cohort__year", "country")
+    totals = (
+        participants.values("cohort__year", "country")
+        .annotate(n=Count("id"))
+        .order_by("cohort__year", "country")
+    )
     rows = [[row["cohort__year"] or "–", country_name(row["country"]), row["n"]] for row in totals]
     return Table(
-        "cultural_partnership", _("Cultural Partnership participants by year and country"),
-        [_("Year"), _("Country"), _("Participants")], rows,
+        "cultural_partnership",
+        _("Cultural Partnership participants by year and country"),
+        [_("Year"), _("Country"), _("Participants")],
+        rows,
     )
 
 
 def business_exchange(filters):
     meetings = in_years(by_partner_filters(Meeting.objects.all(), filters, "exchange__institution"), filters)
     rows = [
-        [m.year, m.exchange.institution.name_en, country_name(m.exchange.institution.country),
-         str(m.get_host_display()) if m.host else "–"]
-        for m in meetings.select_related("exchange__institution").order_by("year", "exchange__institution__name_en")
+        [
+            m.year,
+            m.exchange.institution.name_en,
+            country_name(m.exchange.institution.country),
+            str(m.get_host_display()) if m.host else "–",
+        ]
+        for m in meetings.select_related("exchange__institution").order_by(
+            "year", "exchange__institution__name_en"
+        )
     ]
     return Table(
-        "business_exchange", _("Business exchange meetings"), [_("Year"), _("Partner library"), _("Country"), _("Host")],
+        "business_exchange",
+        _("Business exchange meetings"),
+        [_("Year"), _("Partner library"), _("Country"), _("Host")],
         rows,
     )
 

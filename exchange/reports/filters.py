@@ -99,13 +99,17 @@ class Filters:
 class ReportFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1945, max_value=2100)
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Or a date range instead of a year."),
     )
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     country = forms.ChoiceField(label=_("Country"), required=False)
     institution = forms.ModelChoiceField(
-        label=_("Institution"), required=False, queryset=Institution.objects.order_by("name_en"),
+        label=_("Institution"),
+        required=False,
+        queryset=Institution.objects.order_by("name_en"),
         empty_label=_("All institutions"),
     )
     program = forms.ChoiceField(label=_("Program"), required=False)
@@ -132,6 +136,10 @@ class ReportFilterForm(forms.Form):
         if year:
             start, end = date(year, 1, 1), date(year, 12, 31)
         return Filters(
-            start=start, end=end, year=year, country=data.get("country") or "",
-            institution=data.get("institution"), program=data.get("program") or "",
+            start=start,
+            end=end,
+            year=year,
+            country=data.get("country") or "",
+            institution=data.get("institution"),
+            program=data.get("program") or "",
         )

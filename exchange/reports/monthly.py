@@ -58,10 +58,13 @@ def compose(month, to):
             subject=_("Monthly reports for %(month)s") % {"month": period},
             body=_(
                 "Attached are the exchange and ILL reports for %(month)s, as on the manager reports pages."
-            ) % {"month": period},
+            )
+            % {"month": period},
             to=to,
         )
         for key in REPORTS:
             report = figures.build(key, filters)
-            message.attach(exports.filename(key, filters, "pdf"), exports.render_pdf(report), "application/pdf")
+            message.attach(
+                exports.filename(key, filters, "pdf"), exports.render_pdf(report), "application/pdf"
+            )
     return message

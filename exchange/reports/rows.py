@@ -6,12 +6,13 @@ database, so that an export reads plain tuples and builds no model instances.
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from ill import terms
-from .sql import DaysBetween, completed_at
+
+from .sql import DaysBetween, with_completion
 
 
 @dataclass
@@ -21,33 +22,62 @@ class Listing:
     rows: QuerySet  # a values_list query
 
 
+def text(expression):
+    return Cast(expression, CharField())
+
+
 ILL_HEADERS = [
-    _("Reference"), _("Direction"), _("Status (ISO 18626)"), _("Service"), _("Type of material"),
-    _("Requesting library"), _("Country"), _("Received on"), _("Due date"), _("Completed on"),
-    _("Turnaround (days)"), _("Copying fee"), _("Shipping fee"), _("Currency"),
+    _("Reference"),
+    _("Direction"),
+    _("Status (ISO 18626)"),
+    _("Service"),
+    _("Type of material"),
+    _("Requesting library"),
+    _("Country"),
+    _("Received on"),
+    _("Due date"),
+    _("Completed on"),
+    _("Turnaround (days)"),
+    _("Copying fee"),
+    _("Shipping fee"),
+    _("Currency"),
 ]
 
 
 def ill_requests(requests):
     """One row per request, oldest first."""
     rows = (
-        requests.annotate(completed=completed_at())
+        with_completion(requests)
         .order_by("id")
         .values_list(
-            "reference", "direction", "status", "service", "item_type",
-            "requesting_library__name_en", "requesting_library__country",
-            TruncDate("received_at", tzinfo=terms.LIBRARY_TIME_ZONE),
-            "due_date",
-            TruncDate("completed", tzinfo=terms.LIBRARY_TIME_ZONE),
-            DaysBetween("completed", "received_at"),
-            "copying_fee", "shipping_fee", "currency",
+            "reference",
+            "direction",
+            "status",
+            "service",
+            "item_type",
+            "requesting_library__name_en",
+            "requesting_library__country",
+            # Dates and amounts as the database writes them: no conversion to Python and back per row.
+            text(TruncDate("received_at", tzinfo=terms.LIBRARY_TIME_ZONE)),
+            text("due_date"),
+            text(TruncDate("completed_at", tzinfo=terms.LIBRARY_TIME_ZONE)),
+            text(DaysBetween("completed_at", "received_at")),
+            text("copying_fee"),
+            text("shipping_fee"),
+            "currency",
         )
     )
     return Listing(str(_("Requests")), ILL_HEADERS, rows)
 
 
 SHIPMENT_HEADERS = [
-    _("Date"), _("Direction"), _("Material category"), _("Partner"), _("Country"), _("Number of items"), _("Notes"),
+    _("Date"),
+    _("Direction"),
+    _("Material category"),
+    _("Partner"),
+    _("Country"),
+    _("Number of items"),
+    _("Notes"),
 ]
 
 
@@ -59,7 +89,13 @@ def shipments(queryset):
 
 
 INSTITUTION_HEADERS = [
-    _("Name (English)"), _("Name (Korean)"), _("Kind"), _("Country"), _("City"), _("Active"), _("Verified"),
+    _("Name (English)"),
+    _("Name (Korean)"),
+    _("Kind"),
+    _("Country"),
+    _("City"),
+    _("Active"),
+    _("Verified"),
 ]
 
 
@@ -77,4 +113,3 @@ def for_report(report, filters):
     if report == "ill":
         return ill_requests(figures.ill_requests(filters))
     return shipments(figures.shipments(filters))
-

@@ -1,15 +1,18 @@
 """SQL the reports need that Django does not spell the same way on PostgreSQL and SQLite."""
 
-from django.db.models import Aggregate, FloatField, Func, OuterRef, Subquery
+from django.db.models import Aggregate, F, FilteredRelation, FloatField, Func, Q
 
-from ill.models import StatusChange
 from ill.workflow import COMPLETED
 
 
-def completed_at():
-    """When a request first reached a completed status (ill.workflow.COMPLETED), in SQL."""
-    changes = StatusChange.objects.filter(request=OuterRef("pk"), to_status__in=sorted(COMPLETED))
-    return Subquery(changes.order_by("changed_at").values("changed_at")[:1])
+def with_completion(requests):
+    """The requests, each with `completed_at`: when it reached a completed status (ill.workflow.COMPLETED).
+
+    A completed status is final, and the one_completion_per_request constraint
+    holds the database to it, so a join finds at most one completion per request.
+    """
+    completion = FilteredRelation("history", condition=Q(history__to_status__in=sorted(COMPLETED)))
+    return requests.annotate(completion=completion).annotate(completed_at=F("completion__changed_at"))
 
 
 class DaysBetween(Func):
@@ -19,7 +22,7 @@ class DaysBetween(Func):
     arity = 2
 
     def as_postgresql(self, compiler, connection, **extra):
-        template = "ROUND((EXTRACT(EPOCH FROM (%(expressions)s)) / 86400)::numeric, 1)::float8"
+        template = "ROUND((EXTRACT(EPOCH FROM (%(expressions)s)) / 86400)::numeric, 1)"
         return self.as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
 
     def as_sqlite(self, compiler, connection, **extra):
@@ -64,4 +67,3 @@ def percentile(values, fraction):
     lower = int(position)
     upper = min(lower + 1, len(values) - 1)
     return values[lower] + (values[upper] - values[lower]) * (position - lower)
-

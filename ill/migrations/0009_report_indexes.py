@@ -3,15 +3,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ill', '0008_invoice_permissions'),
+        ("ill", "0008_invoice_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AddIndex(
-            model_name='statuschange',
-            index=models.Index(fields=['request', 'to_status', 'changed_at'], name='ill_change_request_status'),
+        migrations.AddConstraint(
+            model_name="statuschange",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("to_status__in", ["CompletedWithoutReturn", "CopyCompleted", "LoanCompleted"])
+                ),
+                fields=("request",),
+                name="one_completion_per_request",
+            ),
         ),
     ]

@@ -25,7 +25,9 @@ def csv_rows(response):
 def test_a_manager_downloads_the_filtered_request_list(client, manager, ill_year):
     client.force_login(manager)
 
-    response = export(client, "admin:ill_illrequest_changelist", "export_csv", "?direction__exact=borrows&status=all")
+    response = export(
+        client, "admin:ill_illrequest_changelist", "export_csv", "?direction__exact=borrows&status=all"
+    )
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="ill-requests_')
@@ -41,17 +43,26 @@ def test_a_manager_downloads_the_chosen_shipments_as_xlsx(client, manager, excha
     client.force_login(manager)
     chosen = Shipment.objects.filter(institution__country="JP").order_by("date")
 
-    response = export(client, "admin:exchange_shipment_changelist", "export_xlsx", selected=chosen.values_list("pk", flat=True))
+    response = export(
+        client,
+        "admin:exchange_shipment_changelist",
+        "export_xlsx",
+        selected=chosen.values_list("pk", flat=True),
+    )
 
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(workbook["Shipments"].iter_rows(values_only=True))
     assert rows[0][0] == "Date"
-    assert [(row[3], row[5]) for row in rows[1:]] == [("National Diet Library", 99), ("National Diet Library", 20)]
+    assert [(row[3], row[5]) for row in rows[1:]] == [
+        ("National Diet Library", 99),
+        ("National Diet Library", 20),
+    ]
 
 
 def test_a_long_institution_list_arrives_in_chunks_as_it_is_read(client, manager):
     Institution.objects.bulk_create(
-        Institution(name_en=f"Library {n:05d}", key=f"library-{n}", kind="academic", country="DE") for n in range(4500)
+        Institution(name_en=f"Library {n:05d}", key=f"library-{n}", kind="academic", country="DE")
+        for n in range(4500)
     )
     client.force_login(manager)
 

@@ -38,10 +38,25 @@ def test_the_ill_csv_streams_one_row_per_request_with_turnaround_from_the_databa
     rows = csv_rows(response)
     assert rows[0] == ["ILL report"]
     assert rows[1] == ["Period: 2025", "Country: France"]
-    header = rows.index(["Reference", "Direction", "Status (ISO 18626)", "Service", "Type of material",
-                         "Requesting library", "Country", "Received on", "Due date", "Completed on",
-                         "Turnaround (days)", "Copying fee", "Shipping fee", "Currency"])
-    requests = {row[0]: row for row in rows[header + 1:]}
+    header = rows.index(
+        [
+            "Reference",
+            "Direction",
+            "Status (ISO 18626)",
+            "Service",
+            "Type of material",
+            "Requesting library",
+            "Country",
+            "Received on",
+            "Due date",
+            "Completed on",
+            "Turnaround (days)",
+            "Copying fee",
+            "Shipping fee",
+            "Currency",
+        ]
+    )
+    requests = {row[0]: row for row in rows[header + 1 :]}
     first = requests[ill_year["fr_mar_1"].reference]
     assert first[1:3] == ["supplies", "CopyCompleted"]
     assert first[6:11] == ["FR", "2025-03-01", "2025-04-01", "2025-03-03", "2.0"]
@@ -56,8 +71,10 @@ def test_the_exchange_csv_has_the_figures_and_the_shipments(manager_client, exch
     assert ["Shipments by country"] in rows
     at = rows.index(["Shipments by country"])
     assert rows[at + 2] == ["France", "2", "15", "1", "7"]
-    header = rows.index(["Date", "Direction", "Material category", "Partner", "Country", "Number of items", "Notes"])
-    assert [row[0] for row in rows[header + 1:]] == ["2025-02-01", "2025-03-01", "2025-05-01", "2025-08-01"]
+    header = rows.index(
+        ["Date", "Direction", "Material category", "Partner", "Country", "Number of items", "Notes"]
+    )
+    assert [row[0] for row in rows[header + 1 :]] == ["2025-02-01", "2025-03-01", "2025-05-01", "2025-08-01"]
 
 
 def test_the_xlsx_has_a_sheet_per_table_and_the_requests(manager_client, ill_money):
@@ -109,3 +126,13 @@ def test_filters_that_contradict_each_other_are_explained(manager_client):
     assert "Choose either a year or a date range, not both." in response.content.decode()
     response = download(manager_client, "exchange", "pdf", start="2025-06-01", end="2025-01-01")
     assert "The end of the range is before its start." in response.content.decode()
+
+
+def test_the_csv_download_starts_with_its_header_before_any_request_is_read(manager_client, ill_year):
+    response = download(manager_client, "ill", "csv")
+
+    chunks = iter(response.streaming_content)
+    first = next(chunks).decode("utf-8-sig")
+    assert first.splitlines()[-1].startswith("Reference,Direction,")
+    assert "ILL-" not in first
+    assert "ILL-" in b"".join(chunks).decode()

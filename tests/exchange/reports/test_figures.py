@@ -39,7 +39,10 @@ def test_requests_are_counted_by_status_in_both_directions(ill_2025):
 def test_requests_are_counted_by_country_and_month(ill_2025):
     assert rows(ill_2025, "country") == [["France", 4, 1], ["Japan", 3, 0]]
     assert rows(ill_2025, "month") == [
-        ["2025-03", 2, 0], ["2025-04", 2, 0], ["2025-05", 2, 0], ["2025-06", 1, 1],
+        ["2025-03", 2, 0],
+        ["2025-04", 2, 0],
+        ["2025-05", 2, 0],
+        ["2025-06", 1, 1],
     ]
 
 
@@ -49,7 +52,10 @@ def test_the_fill_rate_sets_supplied_against_unfilled_with_the_reasons(ill_2025)
 
 
 def test_the_request_still_open_past_its_due_date_is_overdue(ill_2025):
-    assert rows(ill_2025, "overdue") == [["NLK supplies an overseas library", 1], ["NLK borrows from abroad", 0]]
+    assert rows(ill_2025, "overdue") == [
+        ["NLK supplies an overseas library", 1],
+        ["NLK borrows from abroad", 0],
+    ]
 
 
 def test_fees_invoiced_in_the_year_are_set_against_what_was_collected(ill_2025):
@@ -59,14 +65,19 @@ def test_fees_invoiced_in_the_year_are_set_against_what_was_collected(ill_2025):
 
 def test_turnaround_distribution_puts_each_completed_request_in_its_bucket(ill_2025):
     assert rows(ill_2025, "turnaround_distribution") == [
-        ["up to 7 days", 2], ["8–14 days", 1], ["15–21 days", 1], ["22–31 days", 0],
-        ["32–62 days", 2], ["over 62 days", 0],
+        ["up to 7 days", 2],
+        ["8–14 days", 1],
+        ["15–21 days", 1],
+        ["22–31 days", 0],
+        ["32–62 days", 2],
+        ["over 62 days", 0],
     ]
 
 
 def test_a_country_filter_narrows_every_figure(ill_money, japan):
     report = figures.build("ill", Filters(country="JP"), TODAY)
-    # Japan over all years: 1 Apr (10 days), 10 Apr (20 days), Dec 2024 (3 days): median 10, p90 10 + 0.8 × 10 = 18.
+    # Japan over all years: 1 Apr (10 days), 10 Apr (20 days), Dec 2024 (3 days):
+    # median 10, 90th percentile 10 + 0.8 × 10 = 18.
     assert rows(report, "turnaround")[0][1:4] == [3, "10.0", "18.0"]
     assert rows(report, "country") == [["Japan", 4, 0]]
     assert rows(report, "fees") == [["USD", Decimal("22.00"), Decimal("5.00"), Decimal("17.00")]]
@@ -111,7 +122,9 @@ def test_the_other_programs_of_the_year(exchange_2025):
     assert rows(exchange_2025, "deposits") == [["UN", 2, 5]]
     assert rows(exchange_2025, "korean_studies") == [["France", 1, 40]]
     assert rows(exchange_2025, "cultural_partnership") == [[2025, "Japan", 1], [2025, "Mongolia", 1]]
-    assert rows(exchange_2025, "business_exchange") == [[2025, "National Diet Library", "Japan", "National Library of Korea"]]
+    assert rows(exchange_2025, "business_exchange") == [
+        [2025, "National Diet Library", "Japan", "National Library of Korea"]
+    ]
 
 
 def test_the_program_filter_shows_only_that_program(exchange_year):
@@ -132,3 +145,13 @@ def test_the_charts_carry_a_title_and_escape_what_staff_typed(exchange_year, fra
 
     drawn = charts.bar_chart("Partners", [(partner_rows[1][0], 3)])
     assert "<script>" not in drawn and "&lt;script&gt;" in drawn
+
+
+def test_a_request_is_completed_once(ill_year):
+    from django.db import IntegrityError, transaction
+
+    from ill.models import StatusChange
+
+    done = ill_year["fr_mar_1"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StatusChange.objects.create(request=done, from_status="CopyCompleted", to_status="LoanCompleted")

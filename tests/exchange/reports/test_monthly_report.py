@@ -22,7 +22,10 @@ def test_managers_receive_last_months_reports_as_pdf(manager, ill_clerk, ill_yea
     assert message.to == ["choi@nl.go.kr"]
     assert message.subject == "Monthly reports for 2025-03"
     names = [name for name, _content, _type in message.attachments]
-    assert names == ["nlk-exchange-report_2025-03-01_2025-03-31.pdf", "nlk-ill-report_2025-03-01_2025-03-31.pdf"]
+    assert names == [
+        "nlk-exchange-report_2025-03-01_2025-03-31.pdf",
+        "nlk-ill-report_2025-03-01_2025-03-31.pdf",
+    ]
     ill_pdf = pdf_text(message.attachments[1][1])
     assert "Period 2025-03-01 – 2025-03-31" in ill_pdf
     # March 2025: two French requests, supplied in 2 and 4 days: median 3, 90th percentile 2 + 0.9 × 2 = 3.8.
