@@ -143,6 +143,20 @@ def requests_by_country(requests, filters):
     return table
 
 
+def requests_by_year(requests, filters):
+    counts = per_direction(
+        requests.annotate(received_year=ExtractYear("received_at")), "received_year", filters
+    )
+    rows = [[str(year), *(c.get(d, 0) for d in directions(filters))] for year, c in sorted(counts.items())]
+    table = Table("year", _("Requests by year"), [_("Year"), *direction_columns(filters)], rows)
+    table.chart = charts.grouped_column_chart(
+        _("ILL requests by year"),
+        [(row[0], *row[1:]) for row in rows],
+        direction_columns(filters) if len(directions(filters)) > 1 else None,
+    )
+    return table
+
+
 def requests_by_month(requests, filters):
     counts = per_direction(requests.annotate(month=TruncMonth("received_at")), "month", filters)
     rows = [
@@ -355,6 +369,7 @@ def ill_report(filters):
     report = title_only("ill", filters)
     report.tables = [
         requests_by_status(requests, filters),
+        requests_by_year(requests, filters),
         requests_by_month(requests, filters),
         requests_by_country(requests, filters),
         fill_rate(requests, filters),

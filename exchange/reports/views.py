@@ -3,6 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -16,7 +17,8 @@ FORMATS = ("csv", "xlsx", "pdf")
 
 
 class ReportAccess(LoginRequiredMixin, PermissionRequiredMixin):
-    # A signed-in user without the permission is refused (403), not sent to log in again.
+    # Staff sign in where they sign in to the admin; a signed-in user without the permission is refused (403).
+    login_url = reverse_lazy("admin:login")
     raise_exception = False
 
     def has_permission(self):

@@ -38,6 +38,7 @@ def test_requests_are_counted_by_status_in_both_directions(ill_2025):
 
 def test_requests_are_counted_by_country_and_month(ill_2025):
     assert rows(ill_2025, "country") == [["France", 4, 1], ["Japan", 3, 0]]
+    assert rows(ill_2025, "year") == [["2025", 7, 1]]
     assert rows(ill_2025, "month") == [
         ["2025-03", 2, 0],
         ["2025-04", 2, 0],
