@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .rows import FORMULA_STARTS
+
 # Rows fetched from the database at a time, and written out per chunk of the response.
 FETCH_ROWS = 5000
 CHUNK_ROWS = 2000
@@ -84,10 +86,18 @@ def without_jit(alias):
             cursor.execute("SET LOCAL jit = off")
 
 
+def defused(value):
+    """A value a spreadsheet shows as typed rather than evaluates (rows.FORMULA_STARTS)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def table_rows(table):
     yield [str(table.title)]
     yield [str(column) for column in table.columns]
-    yield from table.rows
+    for row in table.rows:
+        yield [defused(value) for value in row]
     if table.note:
         yield [str(table.note)]
     yield []
@@ -143,7 +153,7 @@ def write_xlsx(sheets, file):
                 continue
             if count > XLSX_MAX_ROWS:
                 break
-            sheet.append(list(row))
+            sheet.append([defused(value) for value in row])
             count += 1
     workbook.save(file)
 

@@ -6,13 +6,16 @@ database, so that an export reads plain tuples and builds no model instances.
 
 from dataclasses import dataclass
 
-from django.db.models import CharField, QuerySet
-from django.db.models.functions import Cast, TruncDate
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from ill import terms
 
 from .sql import DaysBetween, with_completion
+
+# What makes a spreadsheet read a cell as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -24,6 +27,18 @@ class Listing:
 
 def text(expression):
     return Cast(expression, CharField())
+
+
+def typed(field):
+    """A column people typed, with a leading apostrophe where a spreadsheet would take it for a formula."""
+    looks_like_formula = Q()
+    for start in FORMULA_STARTS:
+        looks_like_formula |= Q(**{f"{field}__startswith": start})
+    return Case(
+        When(looks_like_formula, then=Concat(Value("'"), F(field))),
+        default=F(field),
+        output_field=CharField(),
+    )
 
 
 ILL_HEADERS = [
@@ -55,7 +70,7 @@ def ill_requests(requests):
             "status",
             "service",
             "item_type",
-            "requesting_library__name_en",
+            typed("requesting_library__name_en"),
             "requesting_library__country",
             # Dates and amounts as the database writes them: no conversion to Python and back per row.
             text(TruncDate("received_at", tzinfo=terms.LIBRARY_TIME_ZONE)),
@@ -83,7 +98,13 @@ SHIPMENT_HEADERS = [
 
 def shipments(queryset):
     rows = queryset.order_by("date", "id").values_list(
-        "date", "direction", "category", "institution__name_en", "institution__country", "items", "notes"
+        "date",
+        "direction",
+        "category",
+        typed("institution__name_en"),
+        "institution__country",
+        "items",
+        typed("notes"),
     )
     return Listing(str(_("Shipments")), SHIPMENT_HEADERS, rows)
 
@@ -101,7 +122,7 @@ INSTITUTION_HEADERS = [
 
 def institutions(queryset):
     rows = queryset.order_by("name_en", "id").values_list(
-        "name_en", "name_ko", "kind", "country", "city", "is_active", "is_verified"
+        typed("name_en"), typed("name_ko"), "kind", "country", typed("city"), "is_active", "is_verified"
     )
     return Listing(str(_("Institutions")), INSTITUTION_HEADERS, rows)
 

@@ -85,3 +85,17 @@ def test_staff_without_the_export_permission_are_not_offered_the_download(client
     response = export(client, "admin:ill_illrequest_changelist", "export_csv")
     assert response.status_code == 302
     assert not getattr(response, "streaming", False)
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv_and_the_xlsx(client, manager):
+    Institution.objects.create(
+        name_en='=HYPERLINK("http://evil.example")', key="evil", kind="academic", country="DE"
+    )
+    client.force_login(manager)
+
+    rows = csv_rows(export(client, "admin:partners_institution_changelist", "export_csv"))
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example")'
+    response = export(client, "admin:partners_institution_changelist", "export_xlsx")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cell = workbook["Institutions"]["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("'=")
