@@ -44,7 +44,8 @@ class AddMonths(Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
     def as_sqlite(self, compiler, connection, **extra):
-        template = f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', %(expressions)s, '+{self.months} months')"
+        # Text as Django stores it, compared as text; no % in the SQL, which Django formats again.
+        template = f"datetime(%(expressions)s, '+{self.months} months')"
         return self.as_sql(compiler, connection, template=template, **extra)
 
 

@@ -75,3 +75,13 @@ def test_the_page_is_in_korean_for_a_korean_reader(client, manager, exchange_yea
 
     html = client.get(reverse("reports:exchange")).content.decode()
     assert "교류 보고서" in html
+
+
+@pytest.mark.parametrize("report", ["ill", "exchange"])
+def test_a_report_page_takes_a_fixed_number_of_queries(
+    client, manager, ill_money, exchange_year, report, django_assert_max_num_queries
+):
+    client.force_login(manager)
+
+    with django_assert_max_num_queries(40):
+        assert client.get(reverse(f"reports:{report}"), {"year": "2025"}).status_code == 200
