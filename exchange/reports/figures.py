@@ -65,10 +65,6 @@ class Table:
     note: str = ""
     chart: str = ""  # SVG drawn from the same rows
 
-    @property
-    def empty(self):
-        return not self.rows
-
 
 @dataclass
 class Report:
@@ -108,7 +104,7 @@ def directions(filters):
     return [d for d in DIRECTIONS if not filters.program or filters.program == d]
 
 
-def per_direction(requests, group_by, filters):
+def per_direction(requests, group_by):
     """{group value: {direction: count}}."""
     counts = {}
     for row in requests.values(group_by, "direction").annotate(n=Count("id")).order_by():
@@ -117,7 +113,7 @@ def per_direction(requests, group_by, filters):
 
 
 def requests_by_status(requests, filters):
-    counts = per_direction(requests, "status", filters)
+    counts = per_direction(requests, "status")
     rows = [
         [str(status.label), *(counts.get(status, {}).get(d, 0) for d in directions(filters))]
         for status in Status
@@ -132,7 +128,7 @@ def direction_columns(filters):
 
 
 def requests_by_country(requests, filters):
-    counts = per_direction(requests, "requesting_library__country", filters)
+    counts = per_direction(requests, "requesting_library__country")
     ordered = sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0]))
     rows = [[country_name(code), *(c.get(d, 0) for d in directions(filters))] for code, c in ordered]
     table = Table("country", _("Requests by country"), [_("Country"), *direction_columns(filters)], rows)
@@ -144,9 +140,7 @@ def requests_by_country(requests, filters):
 
 
 def requests_by_year(requests, filters):
-    counts = per_direction(
-        requests.annotate(received_year=ExtractYear("received_at")), "received_year", filters
-    )
+    counts = per_direction(requests.annotate(received_year=ExtractYear("received_at")), "received_year")
     rows = [[str(year), *(c.get(d, 0) for d in directions(filters))] for year, c in sorted(counts.items())]
     table = Table("year", _("Requests by year"), [_("Year"), *direction_columns(filters)], rows)
     table.chart = charts.grouped_column_chart(
@@ -158,7 +152,7 @@ def requests_by_year(requests, filters):
 
 
 def requests_by_month(requests, filters):
-    counts = per_direction(requests.annotate(month=TruncMonth("received_at")), "month", filters)
+    counts = per_direction(requests.annotate(month=TruncMonth("received_at")), "month")
     rows = [
         [month.strftime("%Y-%m"), *(c.get(d, 0) for d in directions(filters))]
         for month, c in sorted(counts.items())
