@@ -4,6 +4,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from . import cadence, plans
+from .reports import admin_actions as report_exports
 from .models import (
     BusinessExchange,
     Depositor,
@@ -60,13 +61,14 @@ class ExchangeAgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
+class ShipmentAdmin(report_exports.ExportPermission, admin.ModelAdmin):
     list_display = ["date", "institution", "direction", "category", "items"]
     list_filter = ["direction", "category", "institution__country"]
     date_hierarchy = "date"
     search_fields = [*INSTITUTION_SEARCH, "notes"]
     autocomplete_fields = ["institution"]
     list_select_related = ["institution"]
+    actions = report_exports.SHIPMENTS
 
 
 @admin.register(Depositor)

@@ -384,3 +384,37 @@ class PublishedFigure(models.Model):
 
     def __str__(self):
         return self.get_key_display()
+
+
+# Manager reports
+
+
+class Report(models.Model):
+    """No table: it carries the permissions for the manager reports (exchange.reports)."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("view_reports", _("Can view the manager reports")),
+            ("export_reports", _("Can download the manager reports")),
+        ]
+        verbose_name = _("manager report")
+        verbose_name_plural = _("manager reports")
+
+
+class MonthlyReport(models.Model):
+    """The monthly report emailed to managers: one row per month, so it is sent once."""
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month reported on."))
+    recipients = models.TextField(_("recipients"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+
+    def __str__(self):
+        return self.month.strftime("%Y-%m")

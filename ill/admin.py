@@ -7,6 +7,8 @@ from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from exchange.reports import admin_actions as report_exports
+
 from . import admin_actions, admin_borrowing, admin_invoices, pdf, queues, workflow
 from . import admin_columns as columns
 from .admin_filters import AssignedFilter, CountryFilter, DueFilter, StatusFilter
@@ -57,7 +59,7 @@ def bulk(action):
 
 
 @admin.register(IllRequest)
-class IllRequestAdmin(admin.ModelAdmin):
+class IllRequestAdmin(report_exports.ExportPermission, admin.ModelAdmin):
     form = IllRequestAdminForm
     change_form_template = "ill/admin/change_form.html"
     list_display = [
@@ -85,7 +87,7 @@ class IllRequestAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = LargeTablePaginator
-    actions = [bulk(action) for action in admin_actions.ACTIONS]
+    actions = [*(bulk(action) for action in admin_actions.ACTIONS), *report_exports.ILL_REQUESTS]
     autocomplete_fields = ["requesting_library"]
     readonly_fields = [
         "invoices",

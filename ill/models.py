@@ -12,7 +12,7 @@ from django_countries.fields import CountryField
 from partners.models import Institution
 
 from .copyright import MAX_PAGES
-from .workflow import OPEN, Status, UnfilledReason
+from .workflow import COMPLETED, OPEN, Status, UnfilledReason
 
 # Text a librarian types; longer input is refused with a message.
 MAX_TEXT = 2000
@@ -267,6 +267,15 @@ class StatusChange(models.Model):
         ordering = ["changed_at", "id"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
+        constraints = [
+            # A completed status is final (ill.workflow), so a request is completed once; reports join
+            # each request to its completion through this index.
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=models.Q(to_status__in=sorted(s.value for s in COMPLETED)),
+                name="one_completion_per_request",
+            )
+        ]
 
     def __str__(self):
         return f"{self.request.reference}: {self.from_status or '-'} → {self.to_status}"

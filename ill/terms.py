@@ -11,6 +11,9 @@ from django.utils.translation import ngettext
 # Due dates are counted on the library's calendar, whatever zone staff use.
 LIBRARY_TIME_ZONE = ZoneInfo("Asia/Seoul")
 PROCESSING_TIME = relativedelta(months=1)
+# Requests NLK borrows from abroad take one to two months; two months is the limit.
+BORROWING_TARGET = relativedelta(months=1)
+BORROWING_LIMIT = relativedelta(months=2)
 
 PROCESSING_TIME_TEXT = _("Processing time: one month.")
 PAYMENT_TERMS_TEXT = _("Payment may only be made in cash (USD). Cheques are not accepted.")

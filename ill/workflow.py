@@ -61,6 +61,10 @@ ALLOWED_TRANSITIONS = {
 # A request is closed when nothing can follow; every other one is still being worked.
 CLOSED = frozenset(status for status, after in ALLOWED_TRANSITIONS.items() if not after)
 OPEN = frozenset(Status) - CLOSED
+# A request is completed (its turnaround ends) when it first reaches one of these.
+COMPLETED = frozenset({S.COPY_COMPLETED, S.LOAN_COMPLETED, S.COMPLETED_WITHOUT_RETURN})
+# The material went to the requester, whether the loan has come back yet or not.
+SUPPLIED = COMPLETED | {S.LOANED, S.OVERDUE, S.RECALLED}
 
 # ISO 18626 sends a reason with these; staff must say why.
 NEEDS_REASON = {S.UNFILLED}

@@ -199,7 +199,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ill.tasks.send_payment_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Last month's manager reports as PDF, on the 1st (CELERY_TIMEZONE: Asia/Seoul unless TIME_ZONE says otherwise).
+    "exchange-monthly-report": {
+        "task": "exchange.tasks.send_monthly_report",
+        "schedule": crontab(day_of_month=1, hour=7, minute=0),
+    },
 }
+# The language of the monthly report emailed to managers ("ko" or "en").
+MONTHLY_REPORT_LANGUAGE = env.str("MONTHLY_REPORT_LANGUAGE", default="ko")
 # Tasks handed to the broker this many seconds ago and never finished (a broker
 # restarted without its data) are handed over again by the outbox sweep.
 ILL_OUTBOX_RESEND_AFTER = env.int("ILL_OUTBOX_RESEND_AFTER", default=CELERY_VISIBILITY_TIMEOUT)

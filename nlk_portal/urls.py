@@ -16,5 +16,6 @@ urlpatterns = [
     path("ill/", include("ill.urls")),
     path("accounts/", include("partners.account_urls")),
     path("cooperation/", include("exchange.urls")),
+    path("reports/", include("exchange.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from exchange.reports import admin_actions as report_exports
+
 from .models import Institution, InstitutionAlias, Librarian, LibraryUser
 
 
@@ -10,13 +12,13 @@ class InstitutionAliasInline(admin.TabularInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(report_exports.ExportPermission, admin.ModelAdmin):
     list_display = ["name_en", "name_ko", "kind", "country", "city", "is_active", "is_verified"]
     list_filter = ["kind", "country", "is_active", "is_verified"]
     search_fields = ["name_en", "name_ko", "aliases__name", "city", "key"]
     prepopulated_fields = {"key": ["name_en"]}
     inlines = [InstitutionAliasInline]
-    actions = ["mark_verified"]
+    actions = ["mark_verified", *report_exports.INSTITUTIONS]
     fieldsets = [
         (None, {"fields": ["name_en", "name_ko", "key", "kind", "is_active", "is_verified"]}),
         (_("Where"), {"fields": ["country", "city", "address", "website", "ill_email"]}),

@@ -1,0 +1,668 @@
+"""The figures of the two manager reports, as tables: computed in SQL, read by pages and exports alike."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear, TruncMonth
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_countries import countries
+
+from ill import queues, settlement, terms
+from ill.models import Direction, IllRequest, Invoice, Payment, RefundPayout, StatusChange
+from ill.workflow import SUPPLIED, Status, UnfilledReason
+
+from .. import plans
+from ..models import (
+    AgreementStatus,
+    DepositReceipt,
+    ExchangeAgreement,
+    KoreanStudiesSupply,
+    MaterialCategory,
+    Meeting,
+    PartnershipParticipant,
+    Shipment,
+    VolumeDelivery,
+    WindowOnKoreaSite,
+)
+from ..models import Direction as ShipmentDirection
+from . import charts
+from .filters import Program
+from .sql import AddMonths, DaysBetween, Percentile, percentile, with_completion
+
+DIRECTIONS = [Direction.NLK_SUPPLIES, Direction.NLK_BORROWS]
+# Months from receipt within which a request should be completed (ill.terms).
+TARGET_MONTHS = {
+    Direction.NLK_SUPPLIES: terms.PROCESSING_TIME.months,
+    Direction.NLK_BORROWS: terms.BORROWING_LIMIT.months,
+}
+TARGET_TEXT = {
+    Direction.NLK_SUPPLIES: _("one month"),
+    Direction.NLK_BORROWS: _("one to two months"),
+}
+# Turnaround distribution: (upper bound in days, label); the last bucket is open-ended.
+TURNAROUND_BUCKETS = [
+    (7, _("up to 7 days")),
+    (14, _("8–14 days")),
+    (21, _("15–21 days")),
+    (31, _("22–31 days")),
+    (62, _("32–62 days")),
+    (None, _("over 62 days")),
+]
+TOP = 10
+CENT = Decimal("0.01")
+
+
+@dataclass
+class Table:
+    """One table of a report: on the page, a CSV section, an XLSX sheet, a PDF table."""
+
+    key: str
+    title: str
+    columns: list
+    rows: list
+    note: str = ""
+    chart: str = ""  # SVG drawn from the same rows
+
+
+@dataclass
+class Report:
+    key: str
+    title: str
+    filters: object
+    tables: list = field(default_factory=list)
+
+    def table(self, key):
+        return next(table for table in self.tables if table.key == key)
+
+
+def country_name(code):
+    return str(countries.name(code)) if code else str(_("Country not known"))
+
+
+# ILL
+
+
+def ill_requests(filters):
+    """The requests a report counts: received in the period, from the country, institution, direction."""
+    requests = IllRequest.objects.all()
+    if filters.start:
+        requests = requests.filter(received_at__date__gte=filters.start)
+    if filters.end:
+        requests = requests.filter(received_at__date__lte=filters.end)
+    if filters.country:
+        requests = requests.filter(requesting_library__country=filters.country)
+    if filters.institution:
+        requests = requests.filter(requesting_library=filters.institution)
+    if filters.program in DIRECTIONS:
+        requests = requests.filter(direction=filters.program)
+    return requests
+
+
+def directions(filters):
+    return [d for d in DIRECTIONS if not filters.program or filters.program == d]
+
+
+def per_direction(requests, group_by):
+    """{group value: {direction: count}}."""
+    counts = {}
+    for row in requests.values(group_by, "direction").annotate(n=Count("id")).order_by():
+        counts.setdefault(row[group_by], {})[row["direction"]] = row["n"]
+    return counts
+
+
+def requests_by_status(requests, filters):
+    counts = per_direction(requests, "status")
+    rows = [
+        [str(status.label), *(counts.get(status, {}).get(d, 0) for d in directions(filters))]
+        for status in Status
+        if status in counts
+    ]
+    return Table("status", _("Requests by status"), [_("Status"), *direction_columns(filters)], rows)
+
+
+def direction_columns(filters):
+    short = {Direction.NLK_SUPPLIES: _("NLK supplies"), Direction.NLK_BORROWS: _("NLK borrows")}
+    return [short[d] for d in directions(filters)]
+
+
+def requests_by_country(requests, filters):
+    counts = per_direction(requests, "requesting_library__country")
+    ordered = sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    rows = [[country_name(code), *(c.get(d, 0) for d in directions(filters))] for code, c in ordered]
+    table = Table("country", _("Requests by country"), [_("Country"), *direction_columns(filters)], rows)
+    table.chart = charts.bar_chart(
+        _("Top partner countries by ILL requests"),
+        [(row[0], sum(row[1:])) for row in rows[:TOP]],
+    )
+    return table
+
+
+def requests_by_year(requests, filters):
+    counts = per_direction(requests.annotate(received_year=ExtractYear("received_at")), "received_year")
+    rows = [[str(year), *(c.get(d, 0) for d in directions(filters))] for year, c in sorted(counts.items())]
+    table = Table("year", _("Requests by year"), [_("Year"), *direction_columns(filters)], rows)
+    table.chart = charts.grouped_column_chart(
+        _("ILL requests by year"),
+        [(row[0], *row[1:]) for row in rows],
+        direction_columns(filters) if len(directions(filters)) > 1 else None,
+    )
+    return table
+
+
+def requests_by_month(requests, filters):
+    counts = per_direction(requests.annotate(month=TruncMonth("received_at")), "month")
+    rows = [
+        [month.strftime("%Y-%m"), *(c.get(d, 0) for d in directions(filters))]
+        for month, c in sorted(counts.items())
+    ]
+    table = Table("month", _("Requests by month"), [_("Month"), *direction_columns(filters)], rows)
+    table.chart = charts.column_chart(_("ILL requests by month"), [(row[0], sum(row[1:])) for row in rows])
+    return table
+
+
+def fill_rate(requests, filters):
+    """Supplied against unfilled, per direction, with the reasons given for unfilled requests."""
+    counts = requests.values("direction").annotate(
+        supplied=Count("id", filter=Q(status__in=sorted(SUPPLIED))),
+        unfilled=Count("id", filter=Q(status=Status.UNFILLED)),
+    )
+    by_direction = {row["direction"]: row for row in counts.order_by()}
+    rows = []
+    for d in directions(filters):
+        row = by_direction.get(d, {"supplied": 0, "unfilled": 0})
+        decided = row["supplied"] + row["unfilled"]
+        rate = f"{row['supplied'] / decided:.1%}" if decided else "–"
+        rows.append([str(Direction(d).label), row["supplied"], row["unfilled"], rate])
+    return Table(
+        "fill_rate",
+        _("Fill rate"),
+        [_("Direction"), _("Supplied"), _("Unfilled"), _("Fill rate")],
+        rows,
+        note=_(
+            "Fill rate: supplied requests out of those supplied or unfilled; open and cancelled ones are left out."
+        ),
+    )
+
+
+def unfilled_reasons(requests, filters):
+    changes = StatusChange.objects.filter(
+        request__in=requests.filter(status=Status.UNFILLED), to_status=Status.UNFILLED
+    )
+    counts = {}
+    for row in (
+        changes.values("reason", "request__direction").annotate(n=Count("request", distinct=True)).order_by()
+    ):
+        counts.setdefault(row["reason"], {})[row["request__direction"]] = row["n"]
+    labels = dict(UnfilledReason.choices)
+    rows = [
+        [
+            str(labels.get(reason, reason or _("No reason recorded"))),
+            *(c.get(d, 0) for d in directions(filters)),
+        ]
+        for reason, c in sorted(counts.items(), key=lambda item: -sum(item[1].values()))
+    ]
+    return Table(
+        "unfilled_reasons", _("Why requests were unfilled"), [_("Reason"), *direction_columns(filters)], rows
+    )
+
+
+def with_turnaround(requests):
+    """Completed requests, each with `completed_at` and `turnaround_days` computed in SQL."""
+    return (
+        with_completion(requests)
+        .filter(completed_at__isnull=False)
+        .annotate(turnaround_days=DaysBetween("completed_at", "received_at"))
+    )
+
+
+def turnaround_percentiles(completed):
+    """(median, 90th percentile) of turnaround days.
+
+    percentile_cont on PostgreSQL; the same interpolation in Python on databases without it.
+    """
+    if connection.vendor == "postgresql":
+        result = completed.aggregate(
+            median=Percentile("turnaround_days", 0.5), p90=Percentile("turnaround_days", 0.9)
+        )
+        return result["median"], result["p90"]
+    days = sorted(completed.values_list("turnaround_days", flat=True))
+    return percentile(days, 0.5), percentile(days, 0.9)
+
+
+def days_text(days):
+    return "–" if days is None else f"{days:.1f}"
+
+
+def turnaround(requests, filters):
+    rows = []
+    for d in directions(filters):
+        completed = with_turnaround(requests.filter(direction=d))
+        median, p90 = turnaround_percentiles(completed)
+        counts = completed.aggregate(
+            n=Count("id"),
+            on_time=Count("id", filter=Q(completed_at__lte=AddMonths("received_at", TARGET_MONTHS[d]))),
+        )
+        share = f"{counts['on_time'] / counts['n']:.1%}" if counts["n"] else "–"
+        rows.append(
+            [
+                str(Direction(d).label),
+                counts["n"],
+                days_text(median),
+                days_text(p90),
+                str(TARGET_TEXT[d]),
+                counts["on_time"],
+                share,
+            ]
+        )
+    return Table(
+        "turnaround",
+        _("Turnaround from receipt to completion"),
+        [
+            _("Direction"),
+            _("Completed"),
+            _("Median (days)"),
+            _("90th percentile (days)"),
+            _("Target"),
+            _("Within target"),
+            _("Share within target"),
+        ],
+        rows,
+        note=_(
+            "Completion is the change to “Copy completed”, “Loan completed” or “Completed without return”."
+        ),
+    )
+
+
+def turnaround_distribution(requests, filters):
+    completed = with_turnaround(requests.filter(direction__in=directions(filters)))
+    buckets, lower = {}, None
+    for n, (upper, _label) in enumerate(TURNAROUND_BUCKETS):
+        condition = Q()
+        if lower is not None:
+            condition &= Q(turnaround_days__gt=lower)
+        if upper is not None:
+            condition &= Q(turnaround_days__lte=upper)
+        buckets[f"bucket_{n}"] = Count("id", filter=condition)
+        lower = upper
+    counts = completed.aggregate(**buckets)
+    rows = [[str(label), counts[f"bucket_{n}"]] for n, (_upper, label) in enumerate(TURNAROUND_BUCKETS)]
+    table = Table(
+        "turnaround_distribution", _("Turnaround distribution"), [_("Days"), _("Completed requests")], rows
+    )
+    table.chart = charts.column_chart(_("Turnaround distribution"), [tuple(row) for row in rows])
+    return table
+
+
+def overdue_now(requests, filters):
+    overdue = queues.overdue(requests)
+    counts = dict(overdue.values_list("direction").annotate(n=Count("id")).order_by())
+    rows = [[str(Direction(d).label), counts.get(d, 0)] for d in directions(filters)]
+    return Table(
+        "overdue",
+        _("Overdue now"),
+        [_("Direction"), _("Open requests past their due date")],
+        rows,
+        note=_("Counted today, among the requests the filters select."),
+    )
+
+
+def fees(filters):
+    """Fees invoiced in the period against what was collected in it, per currency; void invoices left out."""
+    invoices = Invoice.objects.exclude(status=Invoice.State.VOID)
+    payments = Payment.objects.all()
+    if filters.start:
+        invoices, payments = (
+            invoices.filter(issued_on__gte=filters.start),
+            payments.filter(received_on__gte=filters.start),
+        )
+    if filters.end:
+        invoices, payments = (
+            invoices.filter(issued_on__lte=filters.end),
+            payments.filter(received_on__lte=filters.end),
+        )
+    if filters.country:
+        invoices = invoices.filter(request__requesting_library__country=filters.country)
+        payments = payments.filter(invoice__request__requesting_library__country=filters.country)
+    if filters.institution:
+        invoices = invoices.filter(request__requesting_library=filters.institution)
+        payments = payments.filter(invoice__request__requesting_library=filters.institution)
+    if filters.program in DIRECTIONS:
+        invoices = invoices.filter(request__direction=filters.program)
+        payments = payments.filter(invoice__request__direction=filters.program)
+    invoiced = dict(invoices.values_list("currency").annotate(total=Sum("total")).order_by())
+    collected = dict(payments.values_list("currency").annotate(total=Sum("amount")).order_by())
+    rows = []
+    for currency in sorted(set(invoiced) | set(collected)):
+        charged, paid = invoiced.get(currency, CENT * 0), collected.get(currency, CENT * 0)
+        rows.append([currency, charged.quantize(CENT), paid.quantize(CENT), (charged - paid).quantize(CENT)])
+    return Table(
+        "fees",
+        _("Fees invoiced and collected"),
+        [_("Currency"), _("Invoiced"), _("Collected"), _("Difference")],
+        rows,
+        note=_("Invoices issued and payments received in the period; void invoices are left out."),
+    )
+
+
+def refunds(filters):
+    """Refunds paid out to users in Korea after their borrowings were settled, per currency."""
+    payouts = RefundPayout.objects.all()
+    if filters.start:
+        payouts = payouts.filter(paid_on__gte=filters.start)
+    if filters.end:
+        payouts = payouts.filter(paid_on__lte=filters.end)
+    # For a borrowing, the institution abroad is the lender.
+    if filters.country:
+        payouts = payouts.filter(borrowing__lender__country=filters.country)
+    if filters.institution:
+        payouts = payouts.filter(borrowing__lender=filters.institution)
+    if filters.program in DIRECTIONS and filters.program != "borrows":
+        payouts = payouts.none()
+    paid = settlement.refunds_paid(payouts)
+    rows = [[currency, total.quantize(CENT)] for currency, total in sorted(paid["totals"].items())]
+    return Table(
+        "refunds",
+        _("Refunds paid"),
+        [_("Currency"), _("Refunds paid")],
+        rows,
+        note=ngettext(
+            "%(count)d refund paid out in the period to users in Korea after settlement.",
+            "%(count)d refunds paid out in the period to users in Korea after settlement.",
+            paid["count"],
+        )
+        % {"count": paid["count"]},
+    )
+
+
+def ill_report(filters):
+    requests = ill_requests(filters)
+    report = title_only("ill", filters)
+    report.tables = [
+        requests_by_status(requests, filters),
+        requests_by_year(requests, filters),
+        requests_by_month(requests, filters),
+        requests_by_country(requests, filters),
+        fill_rate(requests, filters),
+        unfilled_reasons(requests, filters),
+        turnaround(requests, filters),
+        turnaround_distribution(requests, filters),
+        overdue_now(requests, filters),
+        fees(filters),
+        refunds(filters),
+    ]
+    return report
+
+
+# Exchange
+
+
+def by_partner_filters(queryset, filters, institution="institution"):
+    if filters.country:
+        queryset = queryset.filter(**{f"{institution}__country": filters.country})
+    if filters.institution:
+        queryset = queryset.filter(**{institution: filters.institution})
+    return queryset
+
+
+def in_years(queryset, filters, year="year"):
+    if filters.first_year:
+        queryset = queryset.filter(**{f"{year}__gte": filters.first_year})
+    if filters.last_year:
+        queryset = queryset.filter(**{f"{year}__lte": filters.last_year})
+    return queryset
+
+
+def shipments(filters):
+    queryset = by_partner_filters(Shipment.objects.all(), filters)
+    if filters.start:
+        queryset = queryset.filter(date__gte=filters.start)
+    if filters.end:
+        queryset = queryset.filter(date__lte=filters.end)
+    return queryset
+
+
+SENT, RECEIVED = ShipmentDirection.SENT, ShipmentDirection.RECEIVED
+SHIPMENT_SUMS = {
+    "sent_shipments": Count("id", filter=Q(direction=SENT)),
+    "sent_items": Sum("items", filter=Q(direction=SENT), default=0),
+    "received_shipments": Count("id", filter=Q(direction=RECEIVED)),
+    "received_items": Sum("items", filter=Q(direction=RECEIVED), default=0),
+}
+SHIPMENT_COLUMNS = [_("Shipments sent"), _("Items sent"), _("Shipments received"), _("Items received")]
+
+
+def sums(row):
+    return [row[key] for key in SHIPMENT_SUMS]
+
+
+def shipments_by_category(queryset):
+    totals = {
+        row["category"]: row for row in queryset.values("category").annotate(**SHIPMENT_SUMS).order_by()
+    }
+    rows = [
+        [str(label), *sums(totals[value])] for value, label in MaterialCategory.choices if value in totals
+    ]
+    return Table(
+        "shipments_category",
+        _("Shipments by material category"),
+        [_("Material category"), *SHIPMENT_COLUMNS],
+        rows,
+    )
+
+
+def shipments_by_partner(queryset):
+    totals = (
+        queryset.values("institution__name_en", "institution__country")
+        .annotate(**SHIPMENT_SUMS)
+        .order_by("-sent_items", "institution__name_en")
+    )
+    rows = [
+        [row["institution__name_en"], country_name(row["institution__country"]), *sums(row)] for row in totals
+    ]
+    return Table(
+        "shipments_partner", _("Shipments by partner"), [_("Partner"), _("Country"), *SHIPMENT_COLUMNS], rows
+    )
+
+
+def shipments_by_country(queryset):
+    totals = queryset.values("institution__country").annotate(**SHIPMENT_SUMS).order_by()
+    rows = sorted(
+        ([country_name(row["institution__country"]), *sums(row)] for row in totals),
+        key=lambda row: (-(row[2] + row[4]), row[0]),
+    )
+    table = Table("shipments_country", _("Shipments by country"), [_("Country"), *SHIPMENT_COLUMNS], rows)
+    table.chart = charts.bar_chart(
+        _("Top partner countries by items exchanged"), [(row[0], row[2] + row[4]) for row in rows[:TOP]]
+    )
+    return table
+
+
+def shipments_by_year(queryset):
+    totals = (
+        queryset.annotate(year=ExtractYear("date")).values("year").annotate(**SHIPMENT_SUMS).order_by("year")
+    )
+    rows = [[str(row["year"]), *sums(row)] for row in totals]
+    table = Table("shipments_year", _("Shipments by year"), [_("Year"), *SHIPMENT_COLUMNS], rows)
+    table.chart = charts.grouped_column_chart(
+        _("Items exchanged by year"),
+        [(row[0], row[2], row[4]) for row in rows],
+        (_("Items sent"), _("Items received")),
+    )
+    return table
+
+
+def active_agreements(filters):
+    agreements = by_partner_filters(ExchangeAgreement.objects.filter(status=AgreementStatus.ACTIVE), filters)
+    if filters.last_year:
+        agreements = agreements.filter(Q(since__lte=filters.last_year) | Q(since=None))
+    rows = [
+        [
+            a.institution.name_en,
+            country_name(a.institution.country),
+            str(a.get_kind_display()),
+            a.since or "–",
+        ]
+        for a in agreements.select_related("institution")
+    ]
+    return Table(
+        "agreements",
+        _("Active exchange agreements"),
+        [_("Partner"), _("Country"), _("Kind"), _("Since")],
+        rows,
+    )
+
+
+def deposits(filters):
+    receipts = by_partner_filters(DepositReceipt.objects.all(), filters, "depositor__institution")
+    if filters.start:
+        receipts = receipts.filter(received_on__gte=filters.start)
+    if filters.end:
+        receipts = receipts.filter(received_on__lte=filters.end)
+    totals = (
+        receipts.values("depositor__acronym")
+        .annotate(receipts=Count("id"), items=Sum("items"))
+        .order_by("depositor__acronym")
+    )
+    rows = [[row["depositor__acronym"], row["receipts"], row["items"]] for row in totals]
+    return Table(
+        "deposits",
+        _("Deposits by international organization"),
+        [_("Organization"), _("Receipts"), _("Items")],
+        rows,
+    )
+
+
+def korean_studies(filters):
+    supplies = in_years(by_partner_filters(KoreanStudiesSupply.objects.all(), filters), filters)
+    totals = (
+        supplies.values("institution__country")
+        .annotate(libraries=Count("institution", distinct=True), items=Sum("items"))
+        .order_by()
+    )
+    rows = sorted(
+        ([country_name(row["institution__country"]), row["libraries"], row["items"]] for row in totals),
+        key=lambda row: (-row[2], row[0]),
+    )
+    return Table(
+        "korean_studies",
+        _("Korean Studies supply by country"),
+        [_("Country"), _("Libraries"), _("Items")],
+        rows,
+    )
+
+
+def window_on_korea(filters, today):
+    sites = by_partner_filters(WindowOnKoreaSite.objects.all(), filters)
+    deliveries = in_years(VolumeDelivery.objects.filter(site__in=sites), filters)
+    in_period = dict(deliveries.values_list("site").annotate(total=Sum("volumes")).order_by())
+    rows = []
+    for site in plans.with_delivered(sites.select_related("institution")):
+        progress = plans.progress(site, site.delivered, today)
+        expected = (
+            "–" if progress.expected_min is None else f"{progress.expected_min}–{progress.expected_max}"
+        )
+        rows.append(
+            [
+                site.institution.name_en,
+                country_name(site.country),
+                site.established_year or "–",
+                in_period.get(site.pk, 0),
+                site.delivered,
+                expected,
+                str(progress.get_status_display()),
+            ]
+        )
+    return Table(
+        "window_on_korea",
+        _("Window on Korea sites: volumes delivered against plan"),
+        [
+            _("Site"),
+            _("Country"),
+            _("Established"),
+            _("Volumes in the period"),
+            _("Volumes to date"),
+            _("Planned to date"),
+            _("Plan"),
+        ],
+        rows,
+    )
+
+
+def cultural_partnership(filters):
+    participants = in_years(PartnershipParticipant.objects.all(), filters, "cohort__year")
+    if filters.country:
+        participants = participants.filter(country=filters.country)
+    if filters.institution:
+        participants = participants.filter(institution=filters.institution)
+    totals = (
+        participants.values("cohort__year", "country")
+        .annotate(n=Count("id"))
+        .order_by("cohort__year", "country")
+    )
+    rows = [[row["cohort__year"] or "–", country_name(row["country"]), row["n"]] for row in totals]
+    return Table(
+        "cultural_partnership",
+        _("Cultural Partnership participants by year and country"),
+        [_("Year"), _("Country"), _("Participants")],
+        rows,
+    )
+
+
+def business_exchange(filters):
+    meetings = in_years(by_partner_filters(Meeting.objects.all(), filters, "exchange__institution"), filters)
+    rows = [
+        [
+            m.year,
+            m.exchange.institution.name_en,
+            country_name(m.exchange.institution.country),
+            str(m.get_host_display()) if m.host else "–",
+        ]
+        for m in meetings.select_related("exchange__institution").order_by(
+            "year", "exchange__institution__name_en"
+        )
+    ]
+    return Table(
+        "business_exchange",
+        _("Business exchange meetings"),
+        [_("Year"), _("Partner library"), _("Country"), _("Host")],
+        rows,
+    )
+
+
+def exchange_report(filters, today):
+    report = title_only("exchange", filters)
+    if filters.shows(Program.MATERIALS_EXCHANGE):
+        sent_and_received = shipments(filters)
+        report.tables += [
+            shipments_by_year(sent_and_received),
+            shipments_by_category(sent_and_received),
+            shipments_by_country(sent_and_received),
+            shipments_by_partner(sent_and_received),
+            active_agreements(filters),
+        ]
+    if filters.shows(Program.DEPOSITS):
+        report.tables.append(deposits(filters))
+    if filters.shows(Program.KOREAN_STUDIES):
+        report.tables.append(korean_studies(filters))
+    if filters.shows(Program.WINDOW_ON_KOREA):
+        report.tables.append(window_on_korea(filters, today))
+    if filters.shows(Program.CULTURAL_PARTNERSHIP):
+        report.tables.append(cultural_partnership(filters))
+    if filters.shows(Program.BUSINESS_EXCHANGE):
+        report.tables.append(business_exchange(filters))
+    return report
+
+
+TITLES = {"ill": _("ILL report"), "exchange": _("Exchange report")}
+
+
+def title_only(report, filters):
+    return Report(report, TITLES[report], filters)
+
+
+def build(report, filters, today=None):
+    today = today or terms.library_today()
+    return ill_report(filters) if report == "ill" else exchange_report(filters, today)

@@ -1,0 +1,12 @@
+"""Celery entry points for the exchange app; each calls the module that holds the rule."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from .reports import monthly
+
+
+@shared_task(bind=True, autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
+def send_monthly_report(self):
+    monthly.send_monthly_report()
