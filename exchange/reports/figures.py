@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, When
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -85,6 +85,14 @@ def country_name(code):
 # ILL
 
 
+# The institution abroad a request is with: the requesting library when NLK supplies, the
+# lending institution when NLK borrows for a user in Korea.
+PARTNER_COUNTRY = Case(
+    When(direction=Direction.NLK_BORROWS, then=F("borrowing__lender_country")),
+    default=F("requesting_library__country"),
+)
+
+
 def ill_requests(filters):
     """The requests a report counts: received in the period, from the country, institution, direction."""
     requests = IllRequest.objects.all()
@@ -93,9 +101,12 @@ def ill_requests(filters):
     if filters.end:
         requests = requests.filter(received_at__date__lte=filters.end)
     if filters.country:
-        requests = requests.filter(requesting_library__country=filters.country)
+        requests = requests.annotate(partner_country=PARTNER_COUNTRY).filter(partner_country=filters.country)
     if filters.institution:
-        requests = requests.filter(requesting_library=filters.institution)
+        requests = requests.filter(
+            Q(direction=Direction.NLK_SUPPLIES, requesting_library=filters.institution)
+            | Q(direction=Direction.NLK_BORROWS, borrowing__lender=filters.institution)
+        )
     if filters.program in DIRECTIONS:
         requests = requests.filter(direction=filters.program)
     return requests
@@ -129,7 +140,7 @@ def direction_columns(filters):
 
 
 def requests_by_country(requests, filters):
-    counts = per_direction(requests, "requesting_library__country")
+    counts = per_direction(requests.annotate(partner_country=PARTNER_COUNTRY), "partner_country")
     ordered = sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0]))
     rows = [[country_name(code), *(c.get(d, 0) for d in directions(filters))] for code, c in ordered]
     table = Table("country", _("Requests by country"), [_("Country"), *direction_columns(filters)], rows)

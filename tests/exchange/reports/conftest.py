@@ -3,7 +3,7 @@
 ILL, requests NLK supplies (received 2025, Seoul time), and how long each took:
   France: 1 Mar (2 days), 5 Mar (4 days), 1 May (40 days: past the one-month target), 1 Jun (still open)
   Japan:  1 Apr (10 days), 10 Apr (20 days), 2 May (unfilled: not held)
-and one request NLK borrows for a French library, 5 Jun (45 days: within two months).
+and one request NLK borrows from a French library for a user in Korea, 5 Jun (45 days: within two months).
 Supplied turnaround days 2, 4, 10, 20, 40: median 10, 90th percentile 20 + 0.6 × 20 = 32.
 """
 
@@ -27,7 +27,7 @@ from exchange.models import (
     Shipment,
 )
 from ill import terms
-from ill.models import Invoice, Payment, StatusChange
+from ill.models import Borrowing, Invoice, Payment, StatusChange
 from ill.roles import EXCHANGE_STAFF, ILL_STAFF, MANAGERS
 from ill.workflow import Status
 from tests.factories import InstitutionFactory, UserFactory, submit_ill_request
@@ -94,6 +94,9 @@ def completed(library, received, days, direction="supplies"):
     if direction != "supplies":
         ill_request.direction = direction
         ill_request.save(update_fields=["direction"])
+        Borrowing.objects.create(
+            request=ill_request, lender=library, lender_country=library.country, target_date=received.date()
+        )
     record(ill_request, Status.WILL_SUPPLY, received + timedelta(days=1))
     record(ill_request, Status.COPY_COMPLETED, received + timedelta(days=days))
     return ill_request

@@ -182,3 +182,20 @@ def test_a_request_is_completed_once(ill_year):
     done = ill_year["fr_mar_1"]
     with pytest.raises(IntegrityError), transaction.atomic():
         StatusChange.objects.create(request=done, from_status="CopyCompleted", to_status="LoanCompleted")
+
+
+def test_a_borrowing_counts_under_the_lenders_country_not_nlks(ill_money):
+    from ill import borrowing
+    from tests.factories import InstitutionFactory
+    from tests.ill.borrowing.conftest import borrow, library_user
+
+    berlin = InstitutionFactory(name_en="Staatsbibliothek zu Berlin", country="DE")
+    borrow(library_user(), berlin)
+
+    everything = figures.build("ill", Filters(program="borrows"), TODAY)
+    assert rows(everything, "country") == [["Germany", 1], ["France", 1]]
+    germany = figures.build("ill", Filters(country="DE"), TODAY)
+    assert rows(germany, "country") == [["Germany", 0, 1]]
+    assert rows(figures.build("ill", Filters(institution=berlin), TODAY), "country") == [["Germany", 0, 1]]
+    nlk = borrowing.nlk_institution()
+    assert rows(figures.build("ill", Filters(institution=nlk), TODAY), "country") == []
