@@ -2,6 +2,7 @@
 
 Request i is due at start + i / rate; its latency is counted from then, not from when a
 connection came free, so a server that falls behind shows it (no coordinated omission).
+The first second opens the connections and is not counted.
 """
 
 import asyncio
@@ -33,7 +34,8 @@ async def _read_response(reader):
 
 
 async def _run(host, port, make_request, rate, duration, connections):
-    total = int(rate * duration)
+    warmup = int(rate)
+    total = int(rate * duration) + warmup
     start = time.perf_counter() + 0.2
     latencies, statuses = [], {}
     next_index = 0
@@ -55,8 +57,9 @@ async def _run(host, port, make_request, rate, duration, connections):
             writer.write(make_request(index))
             await writer.drain()
             status, closed = await _read_response(reader)
-            latencies.append(time.perf_counter() - due)
             statuses[status] = statuses.get(status, 0) + 1
+            if index >= warmup:
+                latencies.append(time.perf_counter() - due)
             if closed:
                 writer.close()
                 reader = writer = None
@@ -64,7 +67,7 @@ async def _run(host, port, make_request, rate, duration, connections):
             writer.close()
 
     await asyncio.gather(*(client() for _ in range(connections)))
-    elapsed = time.perf_counter() - start
+    elapsed = time.perf_counter() - start - 1
     return latencies, statuses, elapsed
 
 
