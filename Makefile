@@ -23,6 +23,12 @@ test: $(VENV)/.dev messages
 	./scripts/install-system-packages test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Figures at a million requests (docs/performance.md). DATABASE_URL must name a scratch database
+# whose name contains "bench" (default nlk_bench, created if missing); BENCH_ARGS e.g. --reuse-data.
+bench: $(VENV)/.runtime messages
+	./scripts/install-system-packages bench
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 messages: $(VENV)/.runtime
 	@command -v msgfmt >/dev/null || ./scripts/install-system-packages run
 	$(MANAGE) compilemessages --ignore=$(VENV) -v0

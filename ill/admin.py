@@ -202,7 +202,15 @@ class IllRequestAdmin(report_exports.ExportPermission, admin.ModelAdmin):
                 % {"count": MOST_MATCHES},
                 messages.WARNING,
             )
+        # The search comes after the list's filters (ChangeList.get_queryset), so these are the list.
+        request.ill_search_matches = len(found)
         return queryset.filter(pk__in=found).order_by(*map(unindexed, queryset.query.order_by)), False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return self.paginator(
+            queryset, per_page, orphans, allow_empty_first_page,
+            known_count=getattr(request, "ill_search_matches", None),
+        )
 
     def get_object(self, request, object_id, from_field=None):
         queryset = self.get_queryset(request).select_related(

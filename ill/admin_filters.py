@@ -1,15 +1,11 @@
 """The filters of the staff's request list; each one is served by an index (see IllRequest.Meta)."""
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
-from partners.models import Institution
-
 from . import queues
-from .models import IllRequest
 from .workflow import Status
 
 
@@ -72,13 +68,7 @@ class CountryFilter(admin.SimpleListFilter):
     parameter_name = "country"
 
     def lookups(self, request, model_admin):
-        # The directory is small; one index probe per library tells whether it has requests.
-        codes = (
-            Institution.objects.exclude(country="")
-            .filter(Exists(IllRequest.objects.filter(requesting_library=OuterRef("pk"))))
-            .values_list("country", flat=True)
-            .distinct()
-        )
+        codes = queues.countries_with_requests()
         return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: str(pair[1]))
 
     def queryset(self, request, queryset):

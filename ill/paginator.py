@@ -25,10 +25,19 @@ class About(int):
 
 
 class LargeTablePaginator(Paginator):
-    """The whole table's size comes from PostgreSQL's statistics; a filtered list is counted up to a cap."""
+    """The whole table's size comes from PostgreSQL's statistics; a filtered list is counted up to a cap.
+
+    `known_count` is the size when the caller already knows it (a search's matches), so nothing is counted.
+    """
+
+    def __init__(self, *args, known_count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
 
     @cached_property
     def count(self):
+        if self.known_count is not None:
+            return self.known_count
         queryset = self.object_list
         if not queryset.query.where:
             estimate = estimated_rows(queryset)

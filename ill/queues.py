@@ -8,12 +8,14 @@ and the daily digest all ask here.
 import re
 from datetime import timedelta
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q
 from django.utils.text import smart_split, unescape_string_literal
 
 from partners.models import Institution
 
 from . import terms
+from .models import IllRequest
 from .workflow import OPEN
 
 OPEN_STATUSES = sorted(status.value for status in OPEN)
@@ -22,6 +24,10 @@ SEARCHED_FIELDS = ["reference", "title", "article_title", "serial_title", "autho
 # A word that matches more libraries than this says little about which request is meant.
 MAX_LIBRARIES_PER_WORD = 500
 MAX_WORDS = 8
+# The countries that have requests change when a library from a new country first asks: the list
+# filter may show them this many seconds late, and saves a query on every view of the list.
+COUNTRIES_CACHE_KEY = "ill:countries-with-requests"
+COUNTRIES_CACHE_SECONDS = 300
 # A whole reference (ILL-2026-000123) is looked up in its unique index rather than searched for.
 WHOLE_REFERENCE = re.compile(r"[A-Za-z]+-\d{4}-\d{6}")
 
@@ -51,6 +57,21 @@ def is_overdue(ill_request, today=None):
 def capped_count(queryset, cap):
     """The number of rows, counting no further than cap + 1, so a long list is never counted in full."""
     return queryset.order_by()[: cap + 1].count()
+
+
+def countries_with_requests():
+    """The codes of the countries whose libraries have made requests (cached, see COUNTRIES_CACHE_SECONDS)."""
+    codes = cache.get(COUNTRIES_CACHE_KEY)
+    if codes is None:
+        # The directory is small; one index probe per library tells whether it has requests.
+        codes = list(
+            Institution.objects.exclude(country="")
+            .filter(Exists(IllRequest.objects.filter(requesting_library=OuterRef("pk"))))
+            .values_list("country", flat=True)
+            .distinct()
+        )
+        cache.set(COUNTRIES_CACHE_KEY, codes, COUNTRIES_CACHE_SECONDS)
+    return codes
 
 
 def search(queryset, text):

@@ -1,0 +1,187 @@
+"""Invoice PDFs: milliseconds per PDF in process, and 1,000 invoices through two real Celery workers.
+
+    DATABASE_URL=… CELERY_BROKER_URL=… .venv/bin/python -m bench.invoices --jobs 1000
+
+Prints one JSON line. The in-process part writes nothing (its invoices are rolled back);
+the worker part issues, renders and emails (to a dummy backend) `--jobs` invoices for
+completed copies that have none yet, as ill.tasks.finalise_fees does in production.
+"""
+
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from decimal import Decimal
+
+from bench import BASE_DIR, setup_django
+
+ONE_LINE = "<!doctype html><html><body><p>Invoice</p></body></html>"
+
+
+def median_ms(render, runs):
+    render()  # the first one loads the fonts
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        render()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def sample_invoice(language):
+    """An invoice for one request: in English for an English title, or in Korean throughout."""
+    from django.utils import timezone
+
+    from ill.models import FeeSchedule, IllRequest, Invoice, InvoiceLine
+    from partners.models import Institution
+
+    korean = language == "ko"
+    schedule = FeeSchedule.objects.order_by("-effective_from").first()
+    library = Institution.objects.create(
+        key=f"bench-pdf-{language}",
+        name_en="Korean Studies Library, University of Tokyo",
+        name_ko="도쿄대학교 한국학도서관" if korean else "",
+        kind="academic",
+        country="JP",
+        address="7-3-1 Hongo, Bunkyo-ku\nTokyo 113-8654\nJapan",
+    )
+    ill_request = IllRequest.objects.create(
+        reference=f"PDF-{language}", tracking_token=f"bench-pdf-{language}", requesting_library=library,
+        contact_name="김민지" if korean else "Yuki Tanaka", email="ill@example.org",
+        postal_address=library.address, item_type="monograph",
+        title="조선왕조실록 연구" if korean else "Studies of the Annals of the Joseon Dynasty",
+        author="김윤식" if korean else "Kim Yun-sik", publisher="문학과지성사" if korean else "Moonji",
+        year=1994, service="copy", delivery="post", pages_wanted="1-23", page_count=23, pages_copied=23,
+        fee_schedule=schedule, copying_fee=Decimal("13.00"), shipping_fee=Decimal("3.00"), currency="USD",
+        language=language, due_date=date(2026, 12, 25),
+    )
+    invoice = Invoice.objects.create(
+        number=f"PDF-{language}", request=ill_request, fee_schedule=schedule,
+        issued_on=timezone.localdate(), currency="USD", total=Decimal("16.00"),
+    )
+    InvoiceLine.objects.create(invoice=invoice, kind="copying", pages=23, amount=Decimal("13.00"))
+    InvoiceLine.objects.create(invoice=invoice, kind="shipping", amount=Decimal("3.00"))
+    return invoice
+
+
+def pdf_timings(runs):
+    from django.db import transaction
+    from weasyprint import HTML
+
+    from ill import pdf
+
+    result = {"one_line_ms": median_ms(lambda: HTML(string=ONE_LINE).write_pdf(), runs)}
+    with transaction.atomic():
+        for language in ("en", "ko"):
+            invoice = sample_invoice(language)
+            result[f"invoice_{language}_ms"] = median_ms(lambda: pdf.render_invoice(invoice), runs)
+        transaction.set_rollback(True)
+    return result
+
+
+class Worker:
+    """`celery worker --concurrency 1` on the benchmark's queue, in its own session."""
+
+    def __init__(self, name, log_path):
+        self.node = f"{name}@{socket.gethostname()}"
+        self.log = open(log_path, "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "nlk_portal", "worker", "--loglevel", "WARNING",
+             "--concurrency", "1", "--without-gossip", "--without-mingle", "-n", self.node],
+            cwd=BASE_DIR, env=os.environ.copy(), stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_until_ready(self, timeout=90):
+        from nlk_portal.celery import app
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the Celery worker {self.node} exited")
+            if app.control.ping(destination=[self.node], timeout=0.5):
+                return
+        raise RuntimeError(f"the Celery worker {self.node} did not answer")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+def through_workers(jobs, log_dir, timeout):
+    from django.db.models import Count
+
+    from ill import tasks
+    from ill.dispatch import after_commit
+    from ill.models import IllRequest, Invoice, StatusChange
+    from ill.workflow import Status
+    from nlk_portal.celery import app
+
+    app.control.purge()
+    changes = list(
+        StatusChange.objects.filter(
+            to_status=Status.COPY_COMPLETED,
+            request__in=IllRequest.objects.filter(status=Status.COPY_COMPLETED, invoices__isnull=True)
+            .order_by("-id")[:jobs],
+        ).values_list("pk", "request_id")
+    )
+    request_ids = [request_id for _, request_id in changes]
+    workers = [Worker(f"bench-invoices-{n}", os.path.join(log_dir, f"worker-{n}.log")) for n in (1, 2)]
+    try:
+        for worker in workers:
+            worker.wait_until_ready()
+        started = time.perf_counter()
+        for change_id, _ in changes:
+            after_commit(tasks.finalise_fees, change_id)
+        rendered = Invoice.objects.filter(request_id__in=request_ids).exclude(pdf="")
+        deadline = time.monotonic() + timeout
+        while rendered.count() < len(changes) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        elapsed = time.perf_counter() - started
+    finally:
+        for worker in workers:
+            worker.stop()
+    issued = Invoice.objects.filter(request_id__in=request_ids)
+    summary = issued.aggregate(
+        invoices=Count("pk"), numbers=Count("number", distinct=True), requests=Count("request", distinct=True)
+    )
+    return {
+        "jobs": len(changes),
+        "seconds": elapsed,
+        "rendered": rendered.count(),
+        "invoices": summary["invoices"],
+        "distinct_numbers": summary["numbers"],
+        "distinct_requests": summary["requests"],
+    }
+
+
+def main():
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--jobs", type=int, default=1000)
+    parser.add_argument("--timeout", type=int, default=1800)
+    parser.add_argument("--log-dir", default=tempfile.gettempdir())
+    options = parser.parse_args()
+    setup_django()
+    result = pdf_timings(options.runs)
+    if options.jobs:
+        result["workers"] = through_workers(options.jobs, options.log_dir, options.timeout)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
