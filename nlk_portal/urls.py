@@ -17,3 +17,6 @@ urlpatterns = [
     path("cooperation/", include("exchange.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The 500 page in the site frame, without the database (see the view).
+handler500 = "nlk_portal.views.server_error"
