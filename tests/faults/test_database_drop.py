@@ -30,7 +30,7 @@ def on_postgresql():
 
 @contextmanager
 def connection_ended_before(statement_start):
-    """End this connection's server process just before its first statement starting with `statement_start`."""
+    """End this connection's server process just before its first statement that starts so."""
     other = connections.create_connection("default")
     ended = []
 
