@@ -103,10 +103,14 @@ def make_jobs(count):
     return ids
 
 
-def run_invoice_jobs(worker, jobs, kill_every=5.0, timeout=120.0):
-    """Make `jobs` invoice jobs and wait until each is invoiced and emailed, killing the worker meanwhile."""
+def run_invoice_jobs(worker, jobs, kill_every=5.0, timeout=None):
+    """Make `jobs` invoice jobs and wait until each is invoiced and emailed, killing the worker meanwhile.
+
+    Gives up after `timeout` seconds (by default a minute and 2 s a job) and reports what is missing.
+    """
     from ill import outbox
 
+    timeout = 60 + 2 * jobs if timeout is None else timeout
     started = time.monotonic()
     killer = Killer(worker, kill_every)
     killer.start()
