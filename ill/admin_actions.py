@@ -80,7 +80,8 @@ def posted_versions(data, requests):
     versions = {}
     for ill_request in requests:
         raw = data.get(f"version_{ill_request.pk}", "")
-        versions[ill_request.pk] = int(raw) if raw.isdigit() else None
+        # isdecimal, not isdigit ("²" is a digit int() refuses), and short: a version is no long number.
+        versions[ill_request.pk] = int(raw) if raw.isdecimal() and len(raw) <= 18 else None
     return versions
 
 

@@ -174,17 +174,24 @@ def _quote_params(params):
 
 
 def _page_count(raw):
-    if raw is None or not raw.strip():
+    raw = (raw or "").strip()
+    if not raw:
         raise _BadParam("pages", _("Give the number of pages."))
-    if not raw.strip().isdigit():
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if not raw.isdecimal():
         raise _BadParam("pages", _("The number of pages must be a whole number."))
-    pages = int(raw)
+    too_many = _BadParam(
+        "pages", _("The number of pages must be at most %(max)s.") % {"max": copyright.MAX_PAGES}
+    )
+    # Python refuses to convert more than 4,300 digits; no page count needs more than a few.
+    digits = raw.lstrip("0") or "0"
+    if len(digits) > len(str(copyright.MAX_PAGES)):
+        raise too_many
+    pages = int(digits)
     if pages < 1:
         raise _BadParam("pages", _("The number of pages must be at least 1."))
     if pages > copyright.MAX_PAGES:
-        raise _BadParam(
-            "pages", _("The number of pages must be at most %(max)s.") % {"max": copyright.MAX_PAGES}
-        )
+        raise too_many
     return pages
 
 

@@ -19,3 +19,6 @@ urlpatterns = [
     path("reports/", include("exchange.reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The 500 page in the site frame, without the database (see the view).
+handler500 = "nlk_portal.views.server_error"

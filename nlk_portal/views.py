@@ -1,9 +1,17 @@
+import logging
+
 from django.db.models import Count
+from django.http import HttpResponseServerError
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.views.generic import RedirectView
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from partners.models import Institution
+
+from .contact import ILL_CONTACT
+
+logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
@@ -24,3 +32,19 @@ class FaviconView(RedirectView):
 
     def get_redirect_url(self, *args, **kwargs):
         return static("favicon.svg")
+
+
+def server_error(request):
+    """The 500 page in the site frame, drawn without the database, which may be what failed.
+
+    Nothing here reads the session or the user (both are in the database);
+    should the page itself fail, a plain one is sent.
+    """
+    context = {"request": request, "csrf_token": get_token(request), "ill_contact": ILL_CONTACT}
+    try:
+        return HttpResponseServerError(render_to_string("500.html", context))
+    except Exception:
+        logger.exception("The 500 page could not be drawn")
+        return HttpResponseServerError(
+            "<!doctype html><title>Server error</title><h1>Server error</h1>", content_type="text/html"
+        )

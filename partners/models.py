@@ -34,7 +34,8 @@ class InstitutionQuerySet(models.QuerySet):
 
     def search(self, text):
         """Institutions whose name, alias, city or country matches text."""
-        text = text.strip()
+        # No name holds a NUL character, and PostgreSQL refuses one in a query.
+        text = text.replace("\x00", "").strip()
         if not text:
             return self
         alias_matches = InstitutionAlias.objects.filter(

@@ -12,6 +12,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
+
+# The fuzz tests: "ci" (the default) is repeatable, the same examples on every run;
+# HYPOTHESIS_PROFILE=deep searches much further, with fresh examples each time.
+hypothesis_settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True, database=None)
+hypothesis_settings.register_profile("deep", max_examples=5000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 

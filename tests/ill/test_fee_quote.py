@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import InstitutionFactory
+
 pytestmark = pytest.mark.django_db
 URL = reverse("ill:fee_quote")
 
@@ -41,6 +43,11 @@ def test_the_form_asks_with_the_ranges_as_typed_and_learns_the_page_count(client
         ({"pages": "-3", "delivery": "post"}, "pages", "The number of pages must be a whole number."),
         ({"pages": "10001", "delivery": "post"}, "pages", "The number of pages must be at most 10000."),
         ({"pages": "9" * 400, "delivery": "post"}, "pages", "The number of pages must be at most 10000."),
+        # More digits than Python converts to an int.
+        ({"pages": "9" * 5000, "delivery": "post"}, "pages", "The number of pages must be at most 10000."),
+        # Digits that str.isdigit accepts and int() does not.
+        ({"pages": "²", "delivery": "post"}, "pages", "The number of pages must be a whole number."),
+        ({"pages": "1²", "delivery": "post"}, "pages", "The number of pages must be a whole number."),
         ({"pages": "5"}, "delivery", "Delivery must be post or electronic."),
         ({"pages": "5", "delivery": "pigeon"}, "delivery", "Delivery must be post or electronic."),
         (
@@ -75,3 +82,25 @@ def test_the_library_search_finds_a_library_by_an_old_spelling_or_its_country(cl
 
     assert [r["name"] for r in by_alias] == ["National Library of Bhutan"]
     assert "National Library of Mongolia" in [r["name"] for r in by_country]
+
+
+def test_a_page_count_in_other_decimal_digits_is_understood(client, source_fee_schedule):
+    # Full-width digits, as a Korean or Japanese keyboard may type them.
+    body = client.get(URL, {"pages": "１１", "delivery": "post"}).json()
+
+    assert body["total"] == "12.00"
+
+
+def test_leading_zeros_do_not_make_a_page_count_too_long(client, source_fee_schedule):
+    body = client.get(URL, {"pages": "0" * 5000 + "11", "delivery": "post"}).json()
+
+    assert body["total"] == "12.00"
+
+
+def test_a_nul_character_in_the_library_search_is_ignored(client):
+    InstitutionFactory(name_en="National Library of Bhutan", country="BT")
+
+    response = client.get(reverse("ill:library_search"), {"q": "Bhu\x00tan"})
+
+    assert response.status_code == 200
+    assert [r["name"] for r in response.json()["results"]] == ["National Library of Bhutan"]

@@ -81,3 +81,13 @@ def test_the_home_page_counts_the_directory(client, reference_data):
     assert f"{directory['institutions']} partner institutions in {directory['countries']} countries." in (
         response.content.decode()
     )
+
+
+def test_a_nul_character_in_a_search_is_ignored(client):
+    InstitutionFactory(name_en="National Library of Mongolia", country="MN")
+    InstitutionFactory(name_en="National Library of Nepal", country="NP")
+
+    response = client.get(reverse("partners:directory"), {"q": "Mongo\x00lia\x00"})
+
+    assert response.status_code == 200
+    assert [i.name_en for i in response.context["institutions"]] == ["National Library of Mongolia"]

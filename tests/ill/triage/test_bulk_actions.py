@@ -117,3 +117,11 @@ def test_a_staff_member_takes_the_unassigned_requests_but_not_a_colleagues(kim_c
         f"{three[2].reference}: It is already assigned to Ji-ho Lee; to take it over, change “assigned to” "
         "on its page."
     )
+
+
+def test_a_version_that_is_not_a_plain_number_is_read_as_none(three):
+    from ill.admin_actions import posted_versions
+
+    posted = {f"version_{three[0].pk}": "²", f"version_{three[1].pk}": "9" * 5000, f"version_{three[2].pk}": "4"}
+
+    assert posted_versions(posted, three) == {three[0].pk: None, three[1].pk: None, three[2].pk: 4}
