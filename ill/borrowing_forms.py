@@ -11,7 +11,7 @@ from django_countries import countries
 from partners.models import Institution
 
 from . import borrowing
-from .forms import ItemChecks, LibraryField
+from .forms import ItemChecks, LibraryField, item_fieldset
 from .models import MAX_TEXT, Delivery, IllRequest, ItemType, Service
 
 MAX_AMOUNT_KRW = 10_000_000
@@ -167,19 +167,7 @@ def _helper():
     helper = FormHelper()
     helper.form_tag = False
     helper.layout = Layout(
-        Fieldset(
-            _("The item"),
-            "item_type",
-            "title",
-            "article_title",
-            "serial_title",
-            Div(Div("volume", css_class="col-sm-6"), Div("issue", css_class="col-sm-6"), css_class="row"),
-            "author",
-            "publisher",
-            Div(Div("place", css_class="col-sm-8"), Div("year", css_class="col-sm-4"), css_class="row"),
-            Div(Div("isbn", css_class="col-sm-6"), Div("issn", css_class="col-sm-6"), css_class="row"),
-            "citation_source",
-        ),
+        item_fieldset("citation_source"),
         Fieldset(
             _("The lending institution"),
             "lender",

@@ -17,6 +17,23 @@ from . import copyright, fees, terms
 from .models import Delivery, IllRequest, ItemType, Service
 
 
+
+def item_fieldset(*closing_fields):
+    """The bibliographic fields of the item, laid out as both request forms show them."""
+    return Fieldset(
+        _("The item"),
+        "item_type",
+        "title",
+        "article_title",
+        "serial_title",
+        Div(Div("volume", css_class="col-sm-6"), Div("issue", css_class="col-sm-6"), css_class="row"),
+        "author",
+        "publisher",
+        Div(Div("place", css_class="col-sm-8"), Div("year", css_class="col-sm-4"), css_class="row"),
+        Div(Div("isbn", css_class="col-sm-6"), Div("issn", css_class="col-sm-6"), css_class="row"),
+        *closing_fields,
+    )
+
 class LibraryField(forms.ModelChoiceField):
     def label_from_instance(self, institution):
         country = institution.country.name if institution.country else _("International organization")
@@ -286,20 +303,7 @@ def _helper():
             "email",
             "postal_address",
         ),
-        Fieldset(
-            _("The item"),
-            "item_type",
-            "title",
-            "article_title",
-            "serial_title",
-            Div(Div("volume", css_class="col-sm-6"), Div("issue", css_class="col-sm-6"), css_class="row"),
-            "author",
-            "publisher",
-            Div(Div("place", css_class="col-sm-8"), Div("year", css_class="col-sm-4"), css_class="row"),
-            Div(Div("isbn", css_class="col-sm-6"), Div("issn", css_class="col-sm-6"), css_class="row"),
-            "nlk_number",
-            "citation_source",
-        ),
+        item_fieldset("nlk_number", "citation_source"),
         Fieldset(
             _("The service"),
             "service",
