@@ -25,41 +25,43 @@ class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
 confirmation_tokens = EmailConfirmationTokenGenerator()
 
 
-def register_librarian(*, email, full_name, library_named, password, language="en"):
-    """An inactive account that becomes active when the librarian follows the emailed link."""
+def _inactive_user(email, full_name, password):
+    first_name, _, last_name = full_name.strip().partition(" ")
+    return get_user_model().objects.create_user(
+        username=email.lower(),
+        email=email,
+        password=password,
+        first_name=first_name[:150],
+        last_name=last_name[:150],
+        is_active=False,
+    )
+
+
+def _send_confirmation(user, language):
+    # Late imports: ill's models import partners' models.
+    from ill.dispatch import after_commit
+
     from .tasks import send_email_confirmation
 
-    first_name, _, last_name = full_name.strip().partition(" ")
+    # Through the outbox, so the email goes even if the broker was down at commit.
+    after_commit(send_email_confirmation, user.pk, language)
+
+
+def register_librarian(*, email, full_name, library_named, password, language="en"):
+    """An inactive account that becomes active when the librarian follows the emailed link."""
     with transaction.atomic():
-        user = get_user_model().objects.create_user(
-            username=email.lower(),
-            email=email,
-            password=password,
-            first_name=first_name[:150],
-            last_name=last_name[:150],
-            is_active=False,
-        )
+        user = _inactive_user(email, full_name, password)
         Librarian.objects.create(user=user, library_named=library_named)
-        send_email_confirmation.delay_on_commit(user.pk, language)
+        _send_confirmation(user, language)
     return user
 
 
 def register_library_user(*, email, full_name, password, phone="", postal_address="", language="ko"):
     """A user in Korea who borrows from abroad through NLK: inactive until the emailed link is followed."""
-    from .tasks import send_email_confirmation
-
-    first_name, _, last_name = full_name.strip().partition(" ")
     with transaction.atomic():
-        user = get_user_model().objects.create_user(
-            username=email.lower(),
-            email=email,
-            password=password,
-            first_name=first_name[:150],
-            last_name=last_name[:150],
-            is_active=False,
-        )
+        user = _inactive_user(email, full_name, password)
         LibraryUser.objects.create(user=user, phone=phone, postal_address=postal_address)
-        send_email_confirmation.delay_on_commit(user.pk, language)
+        _send_confirmation(user, language)
     return user
 
 

@@ -48,6 +48,24 @@ def test_a_librarian_registers_confirms_the_email_and_logs_in(client, django_cap
     assert logged_in["Location"] == reverse("ill:library_requests")
 
 
+def test_the_confirmation_email_waits_in_the_outbox_until_the_registration_commits(
+    client, django_capture_on_commit_callbacks
+):
+    from ill.models import OutboxEntry
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        register(client)
+    [entry] = OutboxEntry.objects.filter(task_name="partners.tasks.send_email_confirmation")
+    assert entry.state == "pending" and not mail.outbox
+
+    for callback in callbacks:
+        callback()
+    entry.refresh_from_db()
+    assert entry.state == "done"
+    [message] = mail.outbox
+    assert message.to == ["sun-hee.park@snu.example.ac.kr"]
+
+
 def test_a_confirmation_link_works_once_and_cannot_be_forged(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         register(client)
