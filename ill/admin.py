@@ -73,7 +73,7 @@ class IllRequestAdmin(report_exports.ExportPermission, admin.ModelAdmin):
         columns.estimated_fee,
         columns.assigned,
     ]
-    list_select_related = ["requesting_library", "assigned_to"]
+    list_select_related = ["requesting_library", "assigned_to", "borrowing__lender"]
     list_filter = [StatusFilter, "direction", DueFilter, CountryFilter, "service", AssignedFilter]
     search_fields = queues.SEARCHED_FIELDS
     search_help_text = _(

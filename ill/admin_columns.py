@@ -6,7 +6,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from . import copyright, queues, terms
-from .models import Service
+from .models import Direction, Service
 from .templatetags.ill_tags import money
 from .workflow import Status, staff_name
 
@@ -47,8 +47,15 @@ def status(ill_request):
     )
 
 
-@admin.display(description=_("requesting library"))
+@admin.display(description=_("library abroad"))
 def library(ill_request):
+    """The requesting library when NLK supplies; the lending institution when NLK borrows."""
+    if ill_request.direction == Direction.NLK_BORROWS:
+        borrowing = ill_request.borrowing
+        name = borrowing.lender.name_en if borrowing.lender_id else borrowing.lender_name
+        return format_html(
+            '{} {} <span class="ill-country">({})</span>', _("lender:"), name, borrowing.lender_country.name
+        )
     institution = ill_request.requesting_library
     if not institution.country:
         return institution.name_en
@@ -72,6 +79,9 @@ def pages(ill_request):
 
 @admin.display(description=_("estimated fee"))
 def estimated_fee(ill_request):
+    if ill_request.direction == Direction.NLK_BORROWS:
+        # The lending institution's fees, settled against the user's prepayment, are on its page.
+        return "—"
     return money(ill_request.total_fee, ill_request.currency)
 
 

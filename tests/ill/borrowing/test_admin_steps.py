@@ -129,3 +129,12 @@ def test_saving_a_borrowed_copy_in_the_admin_asks_for_no_one_third_check(request
 
     request_in_korea.refresh_from_db()
     assert request_in_korea.copyright_check_needed is False
+
+
+def test_the_request_list_names_the_lender_of_a_borrowing_not_nlk(request_in_korea, kim):
+    response = logged_in(kim).get(reverse("admin:ill_illrequest_changelist"), {"direction__exact": "borrows"})
+
+    html = response.content.decode()
+    assert request_in_korea.reference in html
+    assert "lender: Staatsbibliothek zu Berlin" in html and "(Germany)" in html
+    assert "National Library of Korea" not in html.split('id="result_list"')[1]
