@@ -182,6 +182,17 @@ class RefundForm(StepForm):
         return borrowing.record_refund_paid(self.ill_request, paid_on=self.cleaned_data["paid_on"], by=user)
 
 
+class BalanceForm(StepForm):
+    paid_on = _date(_("Balance paid on"), initial=_today)
+    receipt_number = forms.CharField(label=_("Receipt number"), max_length=50)
+
+    def perform(self, user, version):
+        data = self.cleaned_data
+        return borrowing.record_balance_paid(
+            self.ill_request, paid_on=data["paid_on"], receipt_number=data["receipt_number"], by=user
+        )
+
+
 def _version(request):
     raw = request.POST.get("version", "")
     return int(raw) if raw.isdigit() else None
@@ -201,6 +212,12 @@ def _refund_due(ill_request, record):
     return settlement.for_borrowing(record).refund.amount > 0
 
 
+def _balance_due(ill_request, record):
+    if record.settled_at is None or record.balance_paid_on is not None:
+        return False
+    return settlement.for_borrowing(record).outcome == "balance_due"
+
+
 STEPS = [
     Step("prepayment", _("Record the prepayment"), PrepaymentForm,
          lambda r, b: b.settled_at is None and b.prepaid_amount is None),
@@ -217,6 +234,7 @@ STEPS = [
     Step("settle", _("Settle and send the statement"), SettleForm,
          lambda r, b: r.status in CLOSED and b.settled_at is None),
     Step("refund", _("Record the refund as paid"), RefundForm, _refund_due),
+    Step("balance", _("Record the balance as paid by the user"), BalanceForm, _balance_due),
 ]
 STEPS_BY_NAME = {step.name: step for step in STEPS}
 
@@ -304,7 +322,7 @@ class BorrowingInline(admin.StackedInline):
     fields = readonly_fields = [
         "lender_display", "lender_country", "max_amount_display", "target_date", "sent_to_lender_at",
         "lender_answer", "answered_on", "prepayment", "arrived_on", "delivered_on", "loan_due_on",
-        "returned_on", "settlement", "settled_at", "statement", "refund_paid",
+        "returned_on", "settlement", "settled_at", "statement", "refund_paid", "balance_paid",
     ]
 
     def has_add_permission(self, request, obj=None):
@@ -349,6 +367,14 @@ class BorrowingInline(admin.StackedInline):
         return _("%(currency)s %(amount)s on %(date)s by %(who)s") % {
             "currency": payout.currency, "amount": payout.amount, "date": payout.paid_on.isoformat(),
             "who": payout.paid_by.get_username() if payout.paid_by_id else "—",
+        }
+
+    @admin.display(description=_("balance paid"))
+    def balance_paid(self, record):
+        if record.balance_paid_on is None:
+            return "—"
+        return _("on %(date)s, receipt %(receipt)s") % {
+            "date": record.balance_paid_on.isoformat(), "receipt": record.balance_receipt,
         }
 
 

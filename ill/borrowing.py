@@ -308,6 +308,25 @@ def record_refund_paid(ill_request, *, paid_on, by=None):
         )
 
 
+def record_balance_paid(ill_request, *, paid_on, receipt_number, by=None):
+    """The balance a settlement left the user owing, paid to NLK: recorded once."""
+    with transaction.atomic():
+        borrowing = _locked(ill_request)
+        if borrowing.settled_at is None:
+            raise StepRefused(_("Settle the request before recording the balance."))
+        if settlement.for_borrowing(borrowing).outcome != "balance_due":
+            raise StepRefused(_("This settlement leaves no balance to pay."))
+        if borrowing.balance_paid_on is not None:
+            raise StepRefused(_("The balance is already recorded as paid."))
+        if not receipt_number.strip():
+            raise StepRefused(_("Give the receipt number of the payment."))
+        _not_future(paid_on, _("of the balance"))
+        borrowing.balance_paid_on, borrowing.balance_receipt = paid_on, receipt_number.strip()
+        borrowing.balance_recorded_by = by
+        borrowing.save(update_fields=["balance_paid_on", "balance_receipt", "balance_recorded_by"])
+    return borrowing
+
+
 # The statement: rendered once, then emailed once (each its own task, as invoices are).
 
 

@@ -611,6 +611,13 @@ class Borrowing(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("settled by"),
     )
+    # A settlement that leaves the user owing: when and how they paid the balance.
+    balance_paid_on = models.DateField(_("balance paid on"), null=True, blank=True)
+    balance_receipt = models.CharField(_("receipt number of the balance"), max_length=50, blank=True)
+    balance_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("balance recorded by"),
+    )
     statement_pdf = models.FileField(_("settlement statement"), upload_to=statement_upload_to, blank=True, editable=False)
     statement_rendered_at = models.DateTimeField(_("statement rendered"), null=True, blank=True)
 

@@ -138,3 +138,22 @@ def test_the_request_list_names_the_lender_of_a_borrowing_not_nlk(request_in_kor
     assert request_in_korea.reference in html
     assert "lender: Staatsbibliothek zu Berlin" in html and "(Germany)" in html
     assert "National Library of Korea" not in html.split('id="result_list"')[1]
+
+
+def test_staff_record_the_balance_a_user_paid_from_the_request_page(request_in_korea, kim):
+    from .conftest import work_to_delivered
+
+    ill_request = work_to_delivered(request_in_korea, by=kim, prepaid="30000", fees=("20000", None, "15000"))
+    client = logged_in(kim)
+    assert step_url(ill_request, "balance") not in client.get(change_url(ill_request)).content.decode()
+    client.post(step_url(ill_request, "settle"), {"bank_fee": "0"})
+    page = client.get(change_url(ill_request)).content.decode()
+    assert step_url(ill_request, "balance") in page
+
+    today = terms.library_today().isoformat()
+    response = client.post(step_url(ill_request, "balance"), {"paid_on": today, "receipt_number": "B-77"})
+
+    assert response.status_code == 302
+    page = client.get(change_url(ill_request)).content.decode()
+    assert f"on {today}, receipt B-77" in page
+    assert step_url(ill_request, "balance") not in page

@@ -98,6 +98,38 @@ def test_a_settlement_that_leaves_a_balance_due_has_no_refund_to_record(request_
     assert not RefundPayout.objects.exists()
 
 
+def test_the_balance_a_user_owes_is_recorded_once_when_paid_and_shown_to_them(request_in_korea, kim, jiwoo, client):
+    ill_request = work_to_delivered(request_in_korea, by=kim, prepaid="30000", fees=("20000", None, "15000"))
+    today = terms.library_today()
+    with pytest.raises(ValidationError, match="Settle the request"):
+        borrowing.record_balance_paid(ill_request, paid_on=today, receipt_number="B-1", by=kim)
+    borrowing.settle(ill_request, bank_fee=Decimal("0"), by=kim)
+
+    with pytest.raises(ValidationError, match="receipt number"):
+        borrowing.record_balance_paid(ill_request, paid_on=today, receipt_number=" ", by=kim)
+    with pytest.raises(ValidationError, match="future"):
+        borrowing.record_balance_paid(ill_request, paid_on=today + timedelta(days=1), receipt_number="B-1", by=kim)
+    borrowing.record_balance_paid(ill_request, paid_on=today, receipt_number="B-1", by=kim)
+    with pytest.raises(ValidationError, match="already recorded"):
+        borrowing.record_balance_paid(ill_request, paid_on=today, receipt_number="B-2", by=kim)
+
+    record = ill_request.borrowing
+    record.refresh_from_db()
+    assert (record.balance_paid_on, record.balance_receipt, record.balance_recorded_by) == (today, "B-1", kim)
+    client.force_login(jiwoo)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/ill/borrow/requests/{ill_request.reference}/").content.decode()
+    assert f"We received your payment of the balance on {today:%Y-%m-%d} (receipt B-1)" in page
+
+
+def test_a_refund_leaves_no_balance_to_record(request_in_korea, kim):
+    ill_request = work_to_delivered(request_in_korea, by=kim)
+    borrowing.settle(ill_request, bank_fee=Decimal("3000"), by=kim)
+
+    with pytest.raises(ValidationError, match="no balance"):
+        borrowing.record_balance_paid(ill_request, paid_on=terms.library_today(), receipt_number="B-3", by=kim)
+
+
 def test_a_loan_is_delivered_with_its_due_date_returned_then_settled(source_fee_schedule, jiwoo, lender, kim):
     ill_request = borrow(jiwoo, lender, service="loan", pages_wanted="", item_type="monograph",
                          title="Korea und Europa", article_title="", serial_title="")
