@@ -165,7 +165,8 @@ def generate(requests=1_000_000, institutions=5_000, shipments=100_000, seed=186
                 cursor.execute(definition)
     indexed = time.perf_counter()
     with connection.cursor() as cursor:
-        for table in ["partners_institution", "ill_illrequest", "ill_statuschange", "ill_borrowing", "exchange_shipment"]:
+        for table in ["partners_institution", "ill_illrequest", "ill_statuschange", "ill_borrowing",
+                      "exchange_shipment"]:
             cursor.execute(f"VACUUM ANALYZE {table}" if vacuum else f"ANALYZE {table}")
     finished = time.perf_counter()
     return {
@@ -281,7 +282,7 @@ def add_institutions(cursor, rng, count, start):
 
 
 def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
-    """`count` requests received over the years, oldest first; returns the year counters, history and borrowing rows.
+    """`count` requests received over the years, oldest first; returns the year counters and row counts.
 
     A request NLK borrows has its Borrowing, as `ill.borrowing.submit_borrowing` makes it: a lender
     from the directory with the lender's country, and the target date one month after receipt.

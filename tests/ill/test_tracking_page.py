@@ -1,4 +1,4 @@
-"""The private tracking page: the request, its history and invoices in the reader's language, stored by no cache."""
+"""The private tracking page: the request, its history and invoices in the reader's language, in no cache."""
 
 import pytest
 from django.urls import reverse
@@ -16,7 +16,8 @@ def copied(source_fee_schedule):
 
 
 def test_the_page_names_each_status_service_and_invoice_state_in_korean(client, copied):
-    html = client.get(reverse("ill:track", args=[copied.tracking_token]), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    response = client.get(reverse("ill:track", args=[copied.tracking_token]), HTTP_ACCEPT_LANGUAGE="ko")
+    html = response.content.decode()
 
     for label in ["신청 접수", "제공 결정", "복사 완료", "단행본(도서)", "복사(원문 제공)", "우편"]:
         assert label in html
