@@ -53,6 +53,10 @@ REQUEST_COLUMNS = [
     "copyright_check_needed", "fee_schedule_id", "copying_fee", "shipping_fee", "currency", "language",
     "received_at", "due_date", "assigned_to_id", "tracking_token", "updated_at", "version",
 ]
+BORROWING_COLUMNS = [
+    "id", "request_id", "lender_id", "lender_name", "lender_country", "max_currency", "target_date",
+    "lender_answer", "answered_on", "fees_currency", "prepaid_currency", "prepayment_receipt", "statement_pdf",
+]
 HISTORY_COLUMNS = ["request_id", "from_status", "to_status", "changed_at", "changed_by_id", "note", "reason"]
 INSTITUTION_COLUMNS = [
     "id", "key", "name_en", "name_ko", "kind", "country", "city", "address", "website", "ill_email",
@@ -80,6 +84,9 @@ CLOSED_LOAN = (["LoanCompleted", "CompletedWithoutReturn", "Unfilled", "Cancelle
 OPEN_COPY = (["ExpectToSupply", "WillSupply", "RetryPossible", "CopyCompleted", "Unfilled"], [30, 25, 8, 30, 7])
 OPEN_LOAN = (["ExpectToSupply", "WillSupply", "Loaned", "Overdue", "Recalled", "LoanCompleted"], [20, 20, 35, 8, 2, 15])
 STUCK = (["ExpectToSupply", "WillSupply", "RetryPossible", "Loaned", "Overdue"], [30, 20, 30, 10, 10])
+# What the lender of a borrowing had answered by the time its request reached a status.
+LENDER_ANSWERED = {"Unfilled": "not_available", "RequestReceived": "waiting", "ExpectToSupply": "waiting",
+                   "RetryPossible": "waiting", "Cancelled": "waiting"}
 
 
 def escape(value):
@@ -140,11 +147,15 @@ def generate(requests=1_000_000, institutions=5_000, shipments=100_000, seed=186
             empty_tables(cursor)
             staff = make_staff()
             schedule = fee_schedule(start)
-            dropped = drop_secondary_indexes(cursor, ["ill_illrequest", "ill_statuschange", "exchange_shipment"])
+            dropped = drop_secondary_indexes(
+                cursor, ["ill_illrequest", "ill_statuschange", "ill_borrowing", "exchange_shipment"]
+            )
             # The rows are consistent by construction; the foreign keys are checked by tests/bench.
             cursor.execute("SET LOCAL session_replication_role = replica")
             libraries = add_institutions(cursor, rng, institutions, start)
-            counters, history_rows = add_requests(cursor, rng, requests, libraries, staff, schedule, start, now)
+            counters, history_rows, borrowings = add_requests(
+                cursor, rng, requests, libraries, staff, schedule, start, now
+            )
             add_shipments(cursor, rng, shipments, libraries, start, now)
             cursor.execute("SET LOCAL session_replication_role = origin")
             set_counters(counters)
@@ -154,12 +165,14 @@ def generate(requests=1_000_000, institutions=5_000, shipments=100_000, seed=186
                 cursor.execute(definition)
     indexed = time.perf_counter()
     with connection.cursor() as cursor:
-        for table in ["partners_institution", "ill_illrequest", "ill_statuschange", "exchange_shipment"]:
+        for table in ["partners_institution", "ill_illrequest", "ill_statuschange", "ill_borrowing",
+                      "exchange_shipment"]:
             cursor.execute(f"VACUUM ANALYZE {table}" if vacuum else f"ANALYZE {table}")
     finished = time.perf_counter()
     return {
         "requests": requests,
         "history": history_rows,
+        "borrowings": borrowings,
         "institutions": institutions,
         "shipments": shipments,
         "seconds": round(finished - started, 1),
@@ -177,7 +190,8 @@ def check_scratch_database(connection):
 
 def empty_tables(cursor):
     cursor.execute(
-        "TRUNCATE partners_institution, ill_illrequest, ill_statuschange, ill_sequencecounter, exchange_shipment "
+        "TRUNCATE partners_institution, ill_illrequest, ill_statuschange, ill_borrowing, ill_sequencecounter, "
+        "exchange_shipment "
         "RESTART IDENTITY CASCADE"
     )
 
@@ -261,18 +275,23 @@ def add_institutions(cursor, rng, count, start):
         created = start + timedelta(days=rng.randint(0, 365 * 3))
         copier.add([pk, f"bench-{pk}", name, f"{country} 도서관 {pk}", kind, code, city, address,
                     f"https://{domain}/", f"ill@{domain}", rng.random() > 0.03, True, created, created])
-        libraries.append((pk, domain, address))
+        libraries.append((pk, domain, address, code))
     copier.flush()
     cursor.execute("SELECT setval(pg_get_serial_sequence('partners_institution', 'id'), %s)", [count])
     return libraries
 
 
 def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
-    """`count` requests received over the years, oldest first; returns the year counters and history rows."""
+    """`count` requests received over the years, oldest first; returns the year counters and row counts.
+
+    A request NLK borrows has its Borrowing, as `ill.borrowing.submit_borrowing` makes it: a lender
+    from the directory with the lender's country, and the target date one month after receipt.
+    """
     from ill import fees, terms
 
     requests = Copier(cursor, "ill_illrequest", REQUEST_COLUMNS)
     history = Copier(cursor, "ill_statuschange", HISTORY_COLUMNS)
+    borrowings = Copier(cursor, "ill_borrowing", BORROWING_COLUMNS)
     span = (now - start).total_seconds()
     counters = {}
     # Libraries that ask often and libraries that ask once in a while.
@@ -285,7 +304,7 @@ def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
         year = received_local.year
         counters[year] = counters.get(year, 0) + 1
         reference = f"ILL-{year}-{counters[year]:06d}"
-        library_id, domain, address = library_picks[n]
+        library_id, domain, address, _ = library_picks[n]
         direction = "borrows" if rng.random() < 0.15 else "supplies"
         item_type = "article" if rng.random() < 0.4 else "monograph"
         service = "loan" if item_type == "monograph" and rng.random() < 0.3 else "copy"
@@ -333,10 +352,20 @@ def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
             schedule.pk, copying_fee, shipping_fee, schedule.currency, "ko" if rng.random() < 0.3 else "en",
             received, due, assigned, secrets.token_urlsafe(32), changes[-1], len(path),
         ])
+        if direction == "borrows":
+            lender_id, _, _, lender_country = rng.choice(libraries)
+            answer = LENDER_ANSWERED.get(status, "available")
+            answered_on = terms.library_date(changes[min(1, len(changes) - 1)]) if answer != "waiting" else None
+            borrowings.add([
+                borrowings.pending + borrowings.rows + 1, n + 1, lender_id, "", lender_country, "KRW",
+                terms.borrowing_target_date(received), answer, answered_on, "", "", "", "",
+            ])
     requests.flush()
     history.flush()
+    borrowings.flush()
     cursor.execute("SELECT setval(pg_get_serial_sequence('ill_illrequest', 'id'), %s)", [max(count, 1)])
-    return counters, history.rows
+    cursor.execute("SELECT setval(pg_get_serial_sequence('ill_borrowing', 'id'), %s)", [max(borrowings.rows, 1)])
+    return counters, history.rows, borrowings.rows
 
 
 def pick_status(rng, service, age):

@@ -175,8 +175,9 @@ def data_section(table, result):
     if result.get("reused"):
         table.add("data: generated set", f"{result['requests']:,} requests (reused)")
         return
-    table.add("data: requests / history / institutions / shipments",
-              f"{result['requests']:,} / {result['history']:,} / {result['institutions']:,} / {result['shipments']:,}")
+    table.add("data: requests / history / borrowings / institutions / shipments",
+              f"{result['requests']:,} / {result['history']:,} / {result['borrowings']:,} / "
+              f"{result['institutions']:,} / {result['shipments']:,}")
     table.add("data: generation time", f"{result['seconds']:.0f} s",
               f"load {result['load_seconds']:.0f} s, indexes {result['index_seconds']:.0f} s, "
               f"analyze {result['analyze_seconds']:.0f} s", None, "minutes", result["seconds"] < 600)

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class IllConfig(AppConfig):
     name = "ill"
     verbose_name = _("Interlibrary loan")
+
+    def ready(self):
+        # The fee schedules' change signals, in every process that may save one.
+        from . import fees  # noqa: F401

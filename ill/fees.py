@@ -11,10 +11,18 @@ pages actually copied, at Loaned for the shipping; always on the schedule the
 request was quoted with, the one in force when it was received.
 """
 
+import threading
+import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from . import terms
@@ -47,6 +55,66 @@ def schedule_in_force(on_date: date):
     if schedule is None:
         raise NoFeeSchedule(_("No fee schedule is in force on %(date)s.") % {"date": on_date.isoformat()})
     return schedule
+
+
+# The schedules, held in each process for the live fee preview, which asks for them on every
+# keystroke. A save or delete anywhere writes a new version to the shared cache once it commits;
+# each process compares its version with the shared one at most every
+# ILL_FEE_SCHEDULE_RECHECK_SECONDS and reads the table again when it differs, and in any case
+# after ILL_FEE_SCHEDULE_MAX_AGE_SECONDS.
+SCHEDULES_VERSION_KEY = "ill:fee-schedules:version"
+_held = None  # (schedules newest first, shared version, loaded at, checked at), replaced whole
+_loading = threading.Lock()
+
+
+def preview_schedule_in_force(on_date: date):
+    """The schedule in force for a preview, from the process's copy of the table (see above).
+
+    What is recorded on a request (its quote, its invoice) comes from `schedule_in_force`, read
+    in the transaction that records it.
+    """
+    for schedule in _schedules():
+        if schedule.effective_from <= on_date:
+            return schedule
+    raise NoFeeSchedule(_("No fee schedule is in force on %(date)s.") % {"date": on_date.isoformat()})
+
+
+def _schedules():
+    global _held
+    now = time.monotonic()
+    held = _held
+    if held is not None:
+        schedules, version, loaded_at, checked_at = held
+        if now - loaded_at < settings.ILL_FEE_SCHEDULE_MAX_AGE_SECONDS:
+            if now - checked_at < settings.ILL_FEE_SCHEDULE_RECHECK_SECONDS:
+                return schedules
+            if cache.get(SCHEDULES_VERSION_KEY) == version:
+                _held = (schedules, version, loaded_at, now)
+                return schedules
+    with _loading:
+        version = cache.get(SCHEDULES_VERSION_KEY)
+        schedules = tuple(FeeSchedule.objects.order_by("-effective_from"))
+        _held = (schedules, version, now, now)
+    return schedules
+
+
+def forget_schedules():
+    """Drop this process's copy: the next preview reads the table."""
+    global _held
+    _held = None
+
+
+def _publish_schedule_change():
+    cache.set(SCHEDULES_VERSION_KEY, uuid.uuid4().hex, None)
+    forget_schedules()
+
+
+@receiver(post_save, sender=FeeSchedule, dispatch_uid="ill.fees.schedule_saved")
+@receiver(post_delete, sender=FeeSchedule, dispatch_uid="ill.fees.schedule_deleted")
+def _schedule_changed(**kwargs):
+    forget_schedules()
+    # Other processes learn of it once it is committed, so none of them reads the table too early.
+    transaction.on_commit(_publish_schedule_change)
 
 
 def copying_fee(schedule, pages):

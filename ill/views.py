@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,21 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
-from django_ratelimit.decorators import ratelimit
 
 from partners.models import Institution
 
-from . import copyright, fees, pdf, terms
+from . import copyright, fees, pdf, ratelimits, terms
 from .forms import IllRequestForm
 from .models import IllRequest, Invoice, Service
 from .services import submit_request
-from .tracking import request_for_token, tracking_path, tracking_url
+from .tracking import request_for_token, tracking_path
 
 MAX_LIBRARY_RESULTS = 10
-
-
-def quote_rate(group, request):
-    return settings.ILL_QUOTE_RATE
 
 
 def submit_rate(group, request):
@@ -83,7 +79,9 @@ def _initial_for(user):
 @never_cache
 def submitted(request, token):
     ill_request = request_for_token(token)
-    return render(request, "ill/submitted.html", _request_context(ill_request))
+    context = _request_context(ill_request)
+    context["tracking_path"] = tracking_path(ill_request)
+    return render(request, "ill/submitted.html", context)
 
 
 @never_cache
@@ -106,8 +104,6 @@ def _request_context(ill_request, invoice_route=None):
         "ill_request": ill_request,
         "history": ill_request.history.all(),
         "quote": fees.recorded_quote(ill_request),
-        "tracking_path": tracking_path(ill_request),
-        "tracking_url": tracking_url(ill_request),
         "invoices": [
             (invoice, reverse(invoice_route[0], args=[invoice_route[1], invoice.number]))
             for invoice in (_invoices(ill_request) if invoice_route else [])
@@ -117,7 +113,7 @@ def _request_context(ill_request, invoice_route=None):
 
 def _invoices(ill_request):
     # The requester sees the invoices in force that have their PDF; a void one is staff's record.
-    return ill_request.invoices.exclude(status=Invoice.State.VOID).exclude(pdf="")
+    return ill_request.invoices.exclude(Q(status=Invoice.State.VOID) | Q(pdf=""))
 
 
 def _invoice_of(ill_request, number):
@@ -125,15 +121,16 @@ def _invoice_of(ill_request, number):
 
 
 @require_GET
-@ratelimit(key="ip", rate=quote_rate, block=False)
 def fee_quote(request):
     """JSON for the live fee preview; 400 with the field at fault for bad input."""
-    if request.limited:
+    if ratelimits.over_limit(request, "ill-quote", settings.ILL_QUOTE_RATE):
         return JsonResponse({"error": _("Too many fee previews: wait a minute."), "field": None}, status=429)
     try:
         service, delivery, pages, ranges_pages = _quote_params(request.GET)
+        today = terms.library_date(timezone.now())
         quote = fees.quote(
-            service=service, delivery=delivery, pages=pages, on_date=terms.library_date(timezone.now())
+            service=service, delivery=delivery, pages=pages, on_date=today,
+            schedule=fees.preview_schedule_in_force(today),
         )
     except _BadParam as error:
         return JsonResponse({"error": error.message, "field": error.field}, status=400)

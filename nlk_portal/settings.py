@@ -116,6 +116,11 @@ ILL_QUOTE_RATE = env.str("ILL_QUOTE_RATE", default="60/m")
 ILL_SUBMIT_RATE = env.str("ILL_SUBMIT_RATE", default="10/h")
 ACCOUNTS_REGISTER_RATE = env.str("ACCOUNTS_REGISTER_RATE", default="5/h")
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
+# The fee preview holds the fee schedules in each process: a staff edit reaches every process
+# within the recheck interval (one shared-cache read per interval), and none keeps its copy longer
+# than the maximum age.
+ILL_FEE_SCHEDULE_RECHECK_SECONDS = env.float("ILL_FEE_SCHEDULE_RECHECK_SECONDS", default=1.0)
+ILL_FEE_SCHEDULE_MAX_AGE_SECONDS = env.float("ILL_FEE_SCHEDULE_MAX_AGE_SECONDS", default=60.0)
 
 # Where the daily digest of unassigned ILL requests goes (a shared mailbox); unset, to every
 # member of the "ILL staff" group.

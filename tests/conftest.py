@@ -269,3 +269,13 @@ def celery_worker(request, django_db_blocker, tmp_path):
     yield worker
     worker.stop()
     app.conf.task_default_queue = previous_queue
+
+
+@pytest.fixture(autouse=True)
+def fresh_fee_schedules():
+    """The fee preview's copy of the schedules starts empty: a test's rollback sends no signal."""
+    from ill import fees
+
+    fees.forget_schedules()
+    yield
+    fees.forget_schedules()

@@ -7,7 +7,7 @@ from django.db.models import Count, Max, Min
 from bench.generate import generate
 from exchange.models import Shipment
 from ill import fees, terms
-from ill.models import IllRequest, SequenceCounter, StatusChange
+from ill.models import Borrowing, IllRequest, SequenceCounter, StatusChange
 from ill.services import submit_request
 from ill.workflow import ALLOWED_TRANSITIONS, OPEN, Status
 from partners.models import Institution
@@ -81,3 +81,23 @@ def test_a_new_request_continues_the_years_numbering(generated, django_capture_o
     })
 
     assert made.reference == f"ILL-{this_year}-{counter.last_number + 1:06d}"
+
+
+def test_every_request_nlk_borrows_has_its_borrowing(generated):
+    borrows = IllRequest.objects.filter(direction="borrows")
+    assert borrows.count() == Borrowing.objects.count() == generated["borrowings"] > 0
+    assert not borrows.filter(borrowing__isnull=True).exists()
+    assert not IllRequest.objects.filter(direction="supplies", borrowing__isnull=False).exists()
+    # Written with the foreign keys unchecked: every lender must be in the directory.
+    assert not Borrowing.objects.exclude(lender__in=Institution.objects.all()).exists()
+    for borrowing in Borrowing.objects.select_related("request", "lender")[:200]:
+        assert borrowing.lender is not None
+        assert borrowing.lender_country == borrowing.lender.country
+        assert borrowing.target_date == terms.borrowing_target_date(borrowing.request.received_at)
+    # A borrowing added by hand afterwards takes the next id.
+    extra = IllRequest.objects.filter(direction="supplies").first()
+    made = Borrowing.objects.create(
+        request=extra, lender=Institution.objects.first(), lender_country="JP",
+        target_date=terms.borrowing_target_date(extra.received_at),
+    )
+    assert made.pk == Borrowing.objects.count()

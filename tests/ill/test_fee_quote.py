@@ -104,3 +104,85 @@ def test_a_nul_character_in_the_library_search_is_ignored(client):
 
     assert response.status_code == 200
     assert [r["name"] for r in response.json()["results"]] == ["National Library of Bhutan"]
+
+
+def _preview_total(client):
+    return client.get(URL, {"pages": "11", "delivery": "post"}).json()["total"]
+
+
+def _schedule_form(schedule, **changes):
+    fields = {
+        "effective_from": schedule.effective_from.isoformat(), "currency": schedule.currency,
+        "copying_base_fee": schedule.copying_base_fee, "copying_base_pages": schedule.copying_base_pages,
+        "copying_step_fee": schedule.copying_step_fee, "copying_step_pages": schedule.copying_step_pages,
+        "shipping_fee": schedule.shipping_fee,
+    }
+    return {**fields, **changes}
+
+
+def test_a_staff_edit_of_the_schedule_reaches_the_preview_at_once(
+    client, admin_client, source_fee_schedule, django_capture_on_commit_callbacks
+):
+    assert _preview_total(client) == "12.00"
+    change_url = reverse("admin:ill_feeschedule_change", args=[source_fee_schedule.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(change_url, _schedule_form(source_fee_schedule, copying_base_fee="6.50"))
+
+    assert response.status_code == 302
+    body = client.get(URL, {"pages": "11", "delivery": "post"}).json()
+    assert (body["copying_fee"], body["total"]) == ("10.50", "13.50")
+    assert "USD 6.50 for 10 pages or less" in body["schedule"]
+
+
+def test_a_schedule_added_in_force_and_then_deleted_is_followed_by_the_preview(
+    client, admin_client, source_fee_schedule, django_capture_on_commit_callbacks
+):
+    from ill import terms
+    from ill.models import FeeSchedule
+
+    assert _preview_total(client) == "12.00"
+    today = terms.library_today().isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:ill_feeschedule_add"),
+            _schedule_form(source_fee_schedule, effective_from=today, shipping_fee="4.25"),
+        )
+    assert _preview_total(client) == "13.25"
+
+    newer = FeeSchedule.objects.get(effective_from=today)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:ill_feeschedule_delete", args=[newer.pk]), {"post": "yes"})
+    assert not FeeSchedule.objects.filter(pk=newer.pk).exists()
+    assert _preview_total(client) == "12.00"
+
+
+def test_a_change_made_in_another_process_is_read_once_the_shared_version_moves(
+    client, settings, source_fee_schedule
+):
+    from django.core.cache import cache
+
+    from ill import fees
+    from ill.models import FeeSchedule
+
+    settings.ILL_FEE_SCHEDULE_RECHECK_SECONDS = 0
+    assert _preview_total(client) == "12.00"
+    # Another process's write: this process's signals never see it, the shared version tells.
+    FeeSchedule.objects.filter(pk=source_fee_schedule.pk).update(shipping_fee="5.00")
+    assert _preview_total(client) == "12.00"
+
+    cache.set(fees.SCHEDULES_VERSION_KEY, "changed by another process", None)
+
+    assert _preview_total(client) == "14.00"
+
+
+def test_the_preview_limit_counts_each_client_in_its_own_window(client, settings, source_fee_schedule):
+    settings.ILL_QUOTE_RATE = "2/h"
+    first = [client.get(URL, {"pages": "5", "delivery": "post"}, REMOTE_ADDR="198.51.100.4").status_code
+             for _ in range(3)]
+    second = [client.get(URL, {"pages": "5", "delivery": "post"}, REMOTE_ADDR="198.51.100.5").status_code
+              for _ in range(3)]
+
+    assert first == second == [200, 200, 429]
+    limited = client.get(URL, {"pages": "5", "delivery": "post"}, REMOTE_ADDR="198.51.100.4")
+    assert limited.json() == {"error": "Too many fee previews: wait a minute.", "field": None}
