@@ -1,11 +1,11 @@
 """Invoice PDFs: A4, printed by WeasyPrint with a Hangul font, handed out only through checked views."""
 
-from django.contrib.staticfiles import finders
 from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from nlk_portal.contact import ILL_CONTACT
+from nlk_portal.printing import write_pdf
 
 from . import terms
 
@@ -14,9 +14,6 @@ STYLESHEET = "ill/invoice.css"
 
 def render_invoice(invoice):
     """The invoice as PDF bytes, in the language the request was made in."""
-    # Imported here so that web processes load WeasyPrint and Pango only when they print.
-    from weasyprint import CSS, HTML
-
     ill_request = invoice.request
     with translation.override(ill_request.language):
         html = render_to_string(
@@ -30,13 +27,11 @@ def render_invoice(invoice):
                 "terms": terms,
             },
         )
-        return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find(STYLESHEET))])
+    return write_pdf(html, STYLESHEET)
 
 
 def render_statement(borrowing, settlement):
     """The settlement statement of a borrowing as PDF bytes, in the language the request was made in."""
-    from weasyprint import CSS, HTML
-
     ill_request = borrowing.request
     with translation.override(ill_request.language):
         html = render_to_string(
@@ -50,7 +45,7 @@ def render_statement(borrowing, settlement):
                 "today": terms.library_today(),
             },
         )
-        return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find(STYLESHEET))])
+    return write_pdf(html, STYLESHEET)
 
 
 def response(invoice):

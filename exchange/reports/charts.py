@@ -16,7 +16,7 @@ WIDTH = 640
 BAR = "#1d3c6e"
 SECOND = "#c0504d"
 AXIS = "#666666"
-FONT = 'font-family="Noto Sans CJK KR, Noto Sans, sans-serif"'
+FONT = 'font-family="Liberation Sans, NanumSquare, Noto Sans CJK KR, sans-serif"'
 
 
 def _svg(title, description, height, body):

@@ -9,12 +9,13 @@ import csv
 import io
 import tempfile
 
-from django.contrib.staticfiles import finders
 from django.db import connections, transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from nlk_portal.printing import write_pdf
 
 from .rows import FORMULA_STARTS
 
@@ -184,12 +185,10 @@ def xlsx_response(sheets, name):
 
 def render_pdf(report):
     """The report as PDF bytes, with the same SVG charts as the page."""
-    from weasyprint import CSS, HTML  # loaded only by the processes that print
-
     html = render_to_string(
         "exchange/reports/pdf.html", {"report": report, "produced_at": timezone.localtime()}
     )
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find(STYLESHEET))])
+    return write_pdf(html, STYLESHEET)
 
 
 def pdf_response(report, name):

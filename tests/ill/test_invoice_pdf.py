@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from ill.models import Invoice
 from tests.factories import InstitutionFactory
 
-from .pdf_reading import embedded_fonts, pdf_text
+from .pdf_reading import characters_by_font, embedded_fonts, pdf_text
 from .supply import supply_copy
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,7 +69,10 @@ def test_korean_names_and_titles_print_as_hangul_in_an_embedded_font(invoice):
     assert "도쿄대학교 한국학도서관" in text
     assert "조선왕조실록 연구" in text
     assert "김민지" in text
-    assert any("NotoSansCJK" in name.replace("-", "") for name in embedded_fonts(content)), embedded_fonts(content)
+    hangul_fonts = [name for name in embedded_fonts(content) if "NanumSquare" in name]
+    assert hangul_fonts, embedded_fonts(content)
+    printed_in_hangul_fonts = set().union(*(characters_by_font(content)[name] for name in hangul_fonts))
+    assert set("도쿄대학교한국학도서관조선왕조실록연구김민지국립중앙도서관") <= printed_in_hangul_fonts
 
 
 def test_a_request_made_in_korean_is_invoiced_in_korean(source_fee_schedule):
