@@ -56,6 +56,7 @@ REQUEST_COLUMNS = [
 BORROWING_COLUMNS = [
     "id", "request_id", "lender_id", "lender_name", "lender_country", "max_currency", "target_date",
     "lender_answer", "answered_on", "fees_currency", "prepaid_currency", "prepayment_receipt", "statement_pdf",
+    "balance_receipt",
 ]
 HISTORY_COLUMNS = ["request_id", "from_status", "to_status", "changed_at", "changed_by_id", "note", "reason"]
 INSTITUTION_COLUMNS = [
@@ -358,7 +359,7 @@ def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
             answered_on = terms.library_date(changes[min(1, len(changes) - 1)]) if answer != "waiting" else None
             borrowings.add([
                 borrowings.pending + borrowings.rows + 1, n + 1, lender_id, "", lender_country, "KRW",
-                terms.borrowing_target_date(received), answer, answered_on, "", "", "", "",
+                terms.borrowing_target_date(received), answer, answered_on, "", "", "", "", "",
             ])
     requests.flush()
     history.flush()
