@@ -1,6 +1,7 @@
 """`make bench`: the portal at a million requests on PostgreSQL and Redis, as one table of figures.
 
-    .venv/bin/python -m bench.run [--requests 1000000] [--only data,public,admin,exports,invoices] [--reuse-data]
+    .venv/bin/python -m bench.run [--requests 1000000] [--only data,public,admin,exports,invoices,chaos]
+                                  [--reuse-data]
 
 DATABASE_URL names a scratch database (default postgres://postgres@127.0.0.1:5432/nlk_bench),
 created if missing; its name must contain "bench", since the data step empties its tables.
@@ -26,7 +27,7 @@ from bench import BASE_DIR
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/nlk_bench"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/15"
-SECTIONS = ["data", "public", "admin", "exports", "invoices"]
+SECTIONS = ["data", "public", "admin", "exports", "invoices", "chaos"]
 SMALL = {"1k": 1_000, "10k": 10_000}
 EXPORTS = BASE_DIR / "bench" / "report_exports.py"
 
@@ -39,6 +40,7 @@ def parse():
     parser.add_argument("--duration", type=int, default=15, help="seconds per load run")
     parser.add_argument("--admin-runs", type=int, default=20)
     parser.add_argument("--invoice-jobs", type=int, default=1000)
+    parser.add_argument("--chaos-jobs", type=int, default=1000, help="invoice jobs under worker kills")
     options = parser.parse_args()
     options.only = [s for s in options.only.split(",") if s]
     unknown = set(options.only) - set(SECTIONS)
@@ -303,6 +305,30 @@ def invoices_section(table, result):
                   f"{workers['rendered']:,} with their PDF", None, f"{workers['jobs']:,}", exact, "missing or doubled")
 
 
+def chaos_section(table, result, calm=None):
+    jobs, invoices = result["jobs"], result["invoices"]
+    rate = invoices / result["seconds"]
+    table.add(f"chaos: {jobs:,} invoice jobs, worker SIGKILLed every {result['kill_every']:g} s",
+              f"{rate:.2f} invoices/s", f"{result['seconds']:.0f} s",
+              rate / (calm["rendered"] / calm["seconds"]) if calm else None)
+    table.add("chaos: kills made", str(result["kills"]),
+              f"restarted each time; {result['concurrency']} pool processes, "
+              f"visibility timeout {result['visibility_timeout']} s")
+    table.add("chaos: tasks killed part-way and run again", f"{result['tasks_run_again']:,}")
+    table.add("chaos: tasks the broker lost to a kill", f"{result['handed_over_again']:,}",
+              "handed over again from the outbox")
+    table.add("chaos: invoices made", f"{invoices:,}", "", None, f"{jobs:,}", invoices == jobs, "lost")
+    duplicates, pdfs = result["duplicates"], result["pdfs"]
+    table.add("chaos: duplicate invoices", str(duplicates), "", None, "0", duplicates == 0)
+    table.add("chaos: PDFs present", f"{pdfs:,}", "", None, f"{jobs:,}", pdfs == jobs)
+    if result["invoice_emails"] is not None:
+        table.add("chaos: invoice emails", f"{result['invoice_emails']:,} for {invoices:,} invoices",
+                  f"{result['emails_sent_twice']:,} sent twice (killed between sending and recording)")
+    problems = result["problems"]
+    table.add("chaos: none lost, no duplicate invoice", "yes" if not problems else f"{len(problems)} problem(s)",
+              "", None, "none lost, none twice", not problems, "; ".join(problems)[:100])
+
+
 def main():
     options = parse()
     started = time.perf_counter()
@@ -332,6 +358,10 @@ def main():
         result = python(env, "-m", "bench.invoices", "--jobs", str(options.invoice_jobs), "--log-dir", work_dir)
         figures["invoices"] = result
         invoices_section(table, result)
+    if "chaos" in options.only:
+        result = python(env, "-m", "bench.chaos", "--jobs", str(options.chaos_jobs), "--log-dir", work_dir)
+        figures["chaos"] = result
+        chaos_section(table, result, (figures.get("invoices") or {}).get("workers"))
     if "public" in options.only:
         figures["public"] = public_section(table, env, options.duration, work_dir)
 

@@ -1,18 +1,15 @@
-import email
-import email.policy
 import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
+
+import bench.workers
 
 # The fuzz tests: "ci" (the default) is repeatable, the same examples on every run;
 # HYPOTHESIS_PROFILE=deep searches much further, with fresh examples each time.
@@ -75,99 +72,32 @@ def celery_eager_unless_worker(request):
     app.conf.task_always_eager = previous
 
 
-class Worker:
-    """A Celery worker process on its own queue, sharing the test database.
+class Worker(bench.workers.Worker):
+    """A Celery worker process on its own queue (bench.workers.Worker), sharing the test database.
 
     `broker_url` points it at another broker than CELERY_BROKER_URL and `env`
     adds to its environment (both from the test's `own_redis` fixture and its
-    celery_worker marker). It runs in its own session, so kill() can SIGKILL
-    the worker and its pool processes together, as a crashed machine would.
+    celery_worker marker). It writes its emails to `maildir`.
     """
 
     def __init__(self, queue, maildir, log_path, broker_url=None, env=None):
-        self.queue, self.maildir, self.log_path = queue, maildir, log_path
-        self.broker_url, self.extra_env = broker_url, dict(env or {})
-        self.node_name = f"{queue}@{socket.gethostname()}"
-        self.process = None
+        super().__init__(queue, log_path, maildir=maildir, env=env)
+        self.broker_url = broker_url
 
-    def start(self):
+    def environment(self):
         from django.conf import settings
 
         db = settings.DATABASES["default"]
-        env = dict(os.environ)
+        env = super().environment()
         env.update(
             DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            CELERY_TASK_DEFAULT_QUEUE=self.queue,
-            EMAIL_URL=f"filemail:///{self.maildir}",
             MEDIA_ROOT=str(settings.MEDIA_ROOT),
             DJANGO_DEBUG="1",
         )
         if self.broker_url:
             env["CELERY_BROKER_URL"] = self.broker_url
-        env.update(self.extra_env)
-        self.log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "nlk_portal", "worker", "--loglevel", "INFO",
-             "--concurrency", "1", "--without-gossip", "--without-mingle", "-n", self.node_name],
-            cwd=settings.BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.wait_until_ready()
-
-    def wait_until_ready(self, timeout=60):
-        from nlk_portal.celery import app
-
-        deadline, error = time.monotonic() + timeout, None
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the Celery worker exited: see {self.log_path}")
-            try:
-                if app.control.ping(destination=[self.node_name], timeout=0.5):
-                    return
-            except Exception as exc:  # the broker is still coming back
-                error = exc
-                time.sleep(0.5)
-        raise RuntimeError(
-            f"the Celery worker did not answer within {timeout}s ({error!r}): see {self.log_path}"
-        )
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
-            self.process.wait(timeout=30)
-        self.log.close()
-
-    def kill(self):
-        """SIGKILL the worker and its pool processes at once: nothing is acknowledged or cleaned up."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=30)
-        self.log.close()
-
-    def pool_pids(self):
-        """The pool processes that run the tasks (children of the worker's main process)."""
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in path.read_text().split()]
-
-    def sent_emails(self):
-        """Every email the worker sent, parsed, oldest first."""
-        messages = []
-        for path in sorted(Path(self.maildir).glob("*.log"), key=lambda p: p.stat().st_mtime):
-            raw = path.read_bytes()
-            # The file backend writes one message after another, separated by a line of dashes.
-            for chunk in raw.split(b"\n" + b"-" * 79 + b"\n"):
-                if chunk.strip():
-                    messages.append(email.message_from_bytes(chunk.strip(), policy=email.policy.default))
-        return messages
-
-    def wait_for_emails(self, count, timeout=30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            messages = self.sent_emails()
-            if len(messages) >= count:
-                return messages
-            time.sleep(0.2)
-        return self.sent_emails()
+        env.update(self.env)
+        return env
 
 
 class RedisServer:

@@ -22,6 +22,7 @@ def test_invoice_jobs_with_the_worker_killed_every_few_seconds_are_each_done_onc
     print(
         f"\n{outcome.jobs} invoice jobs in {outcome.seconds:.0f} s with {outcome.kills} kills; "
         f"{outcome.tasks_run_again} task(s) killed part-way and run again, "
+        f"{outcome.handed_over_again} lost by the broker and handed over again, "
         f"{outcome.emails_sent_twice} invoice email(s) written twice"
     )
     assert outcome.problems == []
