@@ -90,7 +90,7 @@ def test_a_request_made_in_korean_is_invoiced_in_korean(source_fee_schedule):
 
 
 def test_a_voided_invoices_pdf_is_printed_again_stamped_void(invoice):
-    from ill import invoices
+    from ill import invoices, terms
 
     assert "VOID" not in pdf_text(invoice.pdf.read())
 
@@ -98,5 +98,6 @@ def test_a_voided_invoices_pdf_is_printed_again_stamped_void(invoice):
 
     invoice.refresh_from_db()
     text = " ".join(pdf_text(invoice.pdf.read()).split())
-    assert f"VOID — cancelled on {invoice.voided_at:%Y-%m-%d}. Do not pay this invoice." in text
+    # The date as staff in Seoul see it.
+    assert f"VOID — cancelled on {terms.library_date(invoice.voided_at):%Y-%m-%d}. Do not pay this invoice." in text
     assert invoice.number in text and "Total USD 16.00" in text
