@@ -124,7 +124,7 @@ def through_workers(jobs, log_dir, timeout):
 
     from ill import tasks
     from ill.dispatch import after_commit
-    from ill.models import IllRequest, Invoice, StatusChange
+    from ill.models import Direction, IllRequest, Invoice, StatusChange
     from ill.workflow import Status
     from nlk_portal.celery import app
 
@@ -132,8 +132,10 @@ def through_workers(jobs, log_dir, timeout):
     changes = list(
         StatusChange.objects.filter(
             to_status=Status.COPY_COMPLETED,
-            request__in=IllRequest.objects.filter(status=Status.COPY_COMPLETED, invoices__isnull=True)
-            .order_by("-id")[:jobs],
+            # Copies NLK supplied: a borrowing's fees are settled with the user, not invoiced.
+            request__in=IllRequest.objects.filter(
+                direction=Direction.NLK_SUPPLIES, status=Status.COPY_COMPLETED, invoices__isnull=True
+            ).order_by("-id")[:jobs],
         ).values_list("pk", "request_id")
     )
     request_ids = [request_id for _, request_id in changes]

@@ -190,11 +190,16 @@ def public_section(table, env, duration, work_dir):
 
     os.environ.update(env)
     django.setup()
-    from ill.models import IllRequest
+    from ill.models import Direction, IllRequest
     from ill.workflow import Status
     from bench import public
 
-    sample = IllRequest.objects.filter(status=Status.COPY_COMPLETED).order_by("-id").first()
+    # A copy NLK supplied, with its invoice: the page an overseas librarian follows.
+    sample = (
+        IllRequest.objects.filter(direction=Direction.NLK_SUPPLIES, status=Status.COPY_COMPLETED)
+        .order_by("-id")
+        .first()
+    )
     library_id = sample.requesting_library_id
 
     def count_marked(prefix):
