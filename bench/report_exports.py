@@ -4,19 +4,14 @@ Measures whatever the database at DATABASE_URL holds:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/h8bench .venv/bin/python bench/report_exports.py --limit 100000 --json
 
---generate N first adds N requests (with their history) to that database with
-COPY, for trying the export at scale on a scratch database; it refuses a
-database whose name does not end in "bench".
+Fill a scratch database first with `python -m bench.generate` (or `make bench`).
 """
 
 import argparse
-import io
 import json
 import os
-import random
 import sys
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -27,10 +22,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402
-
 MIB = 1024 * 1024
-COUNTRIES = ["US", "JP", "CN", "FR", "DE", "GB", "RU", "VN", "MN", "KZ", "UZ", "TR", "ES", "BE", "PH", "MX"]
 
 
 def proc_status(field):
@@ -72,121 +64,13 @@ def export_ill_csv(limit=None):
     return lines - 5, seconds, growth
 
 
-def copy(cursor, table, columns, lines):
-    buffer = io.StringIO("".join(lines))
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
-
-
-REQUEST_COLUMNS = [
-    "id",
-    "reference",
-    "direction",
-    "status",
-    "contact_name",
-    "email",
-    "postal_address",
-    "item_type",
-    "title",
-    "article_title",
-    "serial_title",
-    "volume",
-    "issue",
-    "author",
-    "publisher",
-    "place",
-    "isbn",
-    "issn",
-    "nlk_number",
-    "citation_source",
-    "service",
-    "delivery",
-    "pages_wanted",
-    "notes",
-    "confirms_published_in_korea",
-    "confirms_not_available_elsewhere",
-    "copyright_check_needed",
-    "copying_fee",
-    "shipping_fee",
-    "currency",
-    "language",
-    "received_at",
-    "due_date",
-    "tracking_token",
-    "updated_at",
-    "fee_schedule_id",
-    "requesting_library_id",
-    "version",
-]
-CHANGE_COLUMNS = ["request_id", "from_status", "to_status", "changed_at", "note", "reason"]
-
-
-def generate(n, batch=50_000):
-    """Add `n` requests from libraries in 16 countries over five years, most of them supplied."""
-    from ill.models import FeeSchedule
-    from partners.models import Institution
-
-    if not connection.settings_dict["NAME"].endswith("bench"):
-        sys.exit("--generate only writes to a scratch database whose name ends in 'bench'.")
-    rng = random.Random(8)
-    schedule = FeeSchedule.objects.order_by("effective_from").first()
-    libraries = list(Institution.objects.filter(key__startswith="bench-").values_list("pk", flat=True))
-    if not libraries:
-        Institution.objects.bulk_create(
-            Institution(
-                key=f"bench-{i}", name_en=f"Bench Library {i}", kind="academic", country=COUNTRIES[i % 16]
-            )
-            for i in range(2000)
-        )
-        libraries = list(Institution.objects.filter(key__startswith="bench-").values_list("pk", flat=True))
-    start = datetime(2021, 1, 1, tzinfo=connection.timezone)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM ill_illrequest")
-        first = cursor.fetchone()[0] + 1
-        for offset in range(0, n, batch):
-            requests, changes = [], []
-            for pk in range(first + offset, first + min(offset + batch, n)):
-                received = start + timedelta(minutes=rng.randrange(5 * 365 * 24 * 60))
-                fate = rng.random()
-                status = "CopyCompleted" if fate < 0.7 else "Unfilled" if fate < 0.8 else "RequestReceived"
-                direction = "borrows" if rng.random() < 0.15 else "supplies"
-                requests.append(
-                    f"{pk}\tBENCH-{pk:09d}\t{direction}\t{status}\tBench Librarian\till@bench.example.org\t\t"
-                    f"monograph\tBench title {pk}\t\t\t\t\tAuthor\tPublisher\tSeoul\t\t\t\t\tcopy\tpost\t1-20\t\t"
-                    f"t\tt\tf\t9.00\t3.00\tUSD\ten\t{received.isoformat()}\t{(received + timedelta(days=30)).date()}\t"
-                    f"bench-{pk}\t{received.isoformat()}\t{schedule.pk}\t{rng.choice(libraries)}\t1\n"
-                )
-                if status == "CopyCompleted":
-                    changes.append(
-                        f"{pk}\tRequestReceived\tWillSupply\t{(received + timedelta(days=1)).isoformat()}\t\t\n"
-                    )
-                    done = received + timedelta(hours=rng.randrange(24, 24 * 70))
-                    changes.append(f"{pk}\tWillSupply\tCopyCompleted\t{done.isoformat()}\t\t\n")
-                elif status == "Unfilled":
-                    changes.append(
-                        f"{pk}\tRequestReceived\tUnfilled\t{(received + timedelta(days=3)).isoformat()}\t\tnot_held\n"
-                    )
-            copy(cursor, "ill_illrequest", REQUEST_COLUMNS, requests)
-            copy(cursor, "ill_statuschange", CHANGE_COLUMNS, changes)
-            print(f"generated {offset + len(requests)} of {n}", file=sys.stderr)
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('ill_illrequest', 'id'), (SELECT MAX(id) FROM ill_illrequest))"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE ill_illrequest; ANALYZE ill_statuschange; ANALYZE partners_institution")
-
-
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--limit", type=int, help="export only the first N requests")
     parser.add_argument("--json", action="store_true", help="print one JSON line")
-    parser.add_argument(
-        "--generate", type=int, metavar="N", help="first add N requests to a scratch database"
-    )
     args = parser.parse_args()
-    if args.generate:
-        generate(args.generate)
     rows, seconds, growth = export_ill_csv(args.limit)
     figures = {
         "report": "ill",
