@@ -329,7 +329,7 @@ def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
             quote = fees.quote(service=service, delivery=delivery, pages=pages, on_date=None, schedule=schedule)
             fee_cache[key] = (quote.copying_fee, quote.shipping_fee)
         copying_fee, shipping_fee = fee_cache[key]
-        due = terms.due_date(received)
+        due = terms.borrowing_due_date(received) if direction == "borrows" else terms.due_date(received)
         status = pick_status(rng, service, now - received)
         path = PATHS[status]
         worker = rng.choice(staff)

@@ -11,9 +11,6 @@ from django.utils.translation import ngettext
 # Due dates are counted on the library's calendar, whatever zone staff use.
 LIBRARY_TIME_ZONE = ZoneInfo("Asia/Seoul")
 PROCESSING_TIME = relativedelta(months=1)
-# Requests NLK borrows from abroad take one to two months; two months is the limit.
-BORROWING_TARGET = relativedelta(months=1)
-BORROWING_LIMIT = relativedelta(months=2)
 
 PROCESSING_TIME_TEXT = _("Processing time: one month.")
 PAYMENT_TERMS_TEXT = _("Payment may only be made in cash (USD). Cheques are not accepted.")
@@ -54,8 +51,8 @@ def due_phrase(days):
 
 
 # Borrowing from abroad for users in Korea: the page gives one to two months.
-BORROWING_TARGET_TIME = relativedelta(months=1)
-BORROWING_LIMIT_TIME = relativedelta(months=2)
+BORROWING_TARGET = relativedelta(months=1)
+BORROWING_LIMIT = relativedelta(months=2)
 
 BORROWING_MATERIAL_TEXT = _(
     "Monographs and periodical articles that are not available in Korea. The lending institution has to "
@@ -76,9 +73,9 @@ BORROWING_REFUND_TEXT = _(
 
 def borrowing_target_date(received_at: datetime):
     """One month after the request arrived: when staff aim to have the material."""
-    return library_date(received_at) + BORROWING_TARGET_TIME
+    return library_date(received_at) + BORROWING_TARGET
 
 
 def borrowing_due_date(received_at: datetime):
     """Two months after the request arrived: the limit, past which the request is overdue."""
-    return library_date(received_at) + BORROWING_LIMIT_TIME
+    return library_date(received_at) + BORROWING_LIMIT
