@@ -17,13 +17,20 @@ def register_rate(group, request):
     return settings.ACCOUNTS_REGISTER_RATE
 
 
-@never_cache
-def register(request):
-    form = LibrarianRegistrationForm(request.POST or None)
+def _registration(request, form_class, template, create_account, done_context):
+    """The registration form; once valid and within the rate limit, the inactive account and its email."""
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if is_ratelimited(request, group="accounts-register", key="ip", rate=register_rate, increment=True):
-            return render(request, "partners/register.html", {"form": form, "limited": True}, status=429)
-        data = form.cleaned_data
+            return render(request, template, {"form": form, "limited": True}, status=429)
+        create_account(form.cleaned_data)
+        return render(request, "partners/register_done.html", {"email": form.cleaned_data["email"], **done_context})
+    return render(request, template, {"form": form})
+
+
+@never_cache
+def register(request):
+    def create(data):
         accounts.register_librarian(
             email=data["email"],
             full_name=data["full_name"],
@@ -31,19 +38,16 @@ def register(request):
             password=data["password1"],
             language=translation.get_language() or "en",
         )
-        return render(request, "partners/register_done.html", {"email": data["email"]})
-    return render(request, "partners/register.html", {"form": form})
+
+    return _registration(request, LibrarianRegistrationForm, "partners/register.html", create, {})
 
 
 @never_cache
 @korean_first
 def register_korea(request):
     """Registration of a library user in Korea, who borrows material from abroad through NLK."""
-    form = LibraryUserRegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if is_ratelimited(request, group="accounts-register", key="ip", rate=register_rate, increment=True):
-            return render(request, "partners/register_korea.html", {"form": form, "limited": True}, status=429)
-        data = form.cleaned_data
+
+    def create(data):
         accounts.register_library_user(
             email=data["email"],
             full_name=data["full_name"],
@@ -52,8 +56,10 @@ def register_korea(request):
             postal_address=data["postal_address"],
             language=translation.get_language() or "ko",
         )
-        return render(request, "partners/register_done.html", {"email": data["email"], "library_user": True})
-    return render(request, "partners/register_korea.html", {"form": form})
+
+    return _registration(
+        request, LibraryUserRegistrationForm, "partners/register_korea.html", create, {"library_user": True}
+    )
 
 
 def confirm(request, uidb64, token):

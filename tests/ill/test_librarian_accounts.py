@@ -140,3 +140,20 @@ def test_the_list_needs_a_login(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("form", ["accounts:register", "accounts:register_korea"])
+def test_registrations_from_one_address_are_limited(client, settings, form):
+    settings.ACCOUNTS_REGISTER_RATE = "1/h"
+    details = {
+        "full_name": "Sun-hee Park", "library_named": "Seoul National University Library",
+        "phone": "02-880-5114", "postal_address": "서울특별시 관악구 관악로 1",
+        "password1": PASSWORD, "password2": PASSWORD,
+    }
+
+    first = client.post(reverse(form), {**details, "email": "first@example.org"})
+    second = client.post(reverse(form), {**details, "email": "second@example.org"})
+
+    assert first.status_code == 200
+    assert second.status_code == 429
+    assert list(get_user_model().objects.values_list("email", flat=True)) == ["first@example.org"]
