@@ -9,16 +9,13 @@ completed copies that have none yet, as ill.tasks.finalise_fees does in producti
 
 import json
 import os
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from datetime import date
 from decimal import Decimal
 
-from bench import BASE_DIR, setup_django
+from bench import setup_django
+from bench.workers import Worker
 
 ONE_LINE = "<!doctype html><html><body><p>Invoice</p></body></html>"
 
@@ -84,41 +81,6 @@ def pdf_timings(runs):
     return result
 
 
-class Worker:
-    """`celery worker --concurrency 1` on the benchmark's queue, in its own session."""
-
-    def __init__(self, name, log_path):
-        self.node = f"{name}@{socket.gethostname()}"
-        self.log = open(log_path, "ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "nlk_portal", "worker", "--loglevel", "WARNING",
-             "--concurrency", "1", "--without-gossip", "--without-mingle", "-n", self.node],
-            cwd=BASE_DIR, env=os.environ.copy(), stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def wait_until_ready(self, timeout=90):
-        from nlk_portal.celery import app
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the Celery worker {self.node} exited")
-            if app.control.ping(destination=[self.node], timeout=0.5):
-                return
-        raise RuntimeError(f"the Celery worker {self.node} did not answer")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.log.close()
-
-
 def through_workers(jobs, log_dir, timeout):
     from django.db.models import Count
 
@@ -139,10 +101,14 @@ def through_workers(jobs, log_dir, timeout):
         ).values_list("pk", "request_id")
     )
     request_ids = [request_id for _, request_id in changes]
-    workers = [Worker(f"bench-invoices-{n}", os.path.join(log_dir, f"worker-{n}.log")) for n in (1, 2)]
+    queue = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+    workers = [
+        Worker(queue, os.path.join(log_dir, f"worker-{n}.log"), name=f"bench-invoices-{n}", loglevel="WARNING")
+        for n in (1, 2)
+    ]
     try:
         for worker in workers:
-            worker.wait_until_ready()
+            worker.start()
         started = time.perf_counter()
         for change_id, _ in changes:
             after_commit(tasks.finalise_fees, change_id)

@@ -23,10 +23,11 @@ from bench import BASE_DIR
 
 
 class Worker:
-    def __init__(self, queue, log_path, *, maildir=None, env=None, concurrency=1, loglevel="INFO"):
+    def __init__(self, queue, log_path, *, name=None, maildir=None, env=None, concurrency=1, loglevel="INFO"):
+        """`name` tells apart workers on one queue; it is the queue's name by default."""
         self.queue, self.log_path, self.maildir = queue, log_path, maildir
         self.env, self.concurrency, self.loglevel = dict(env or {}), concurrency, loglevel
-        self.node_name = f"{queue}@{socket.gethostname()}"
+        self.node_name = f"{name or queue}@{socket.gethostname()}"
         self.process = self.log = None
 
     def environment(self):
