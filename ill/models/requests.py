@@ -135,8 +135,10 @@ class IllRequest(models.Model):
         verbose_name=_("submitted by"),
     )
     tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token, editable=False)
-    # One key per filled-in form, so a double click or a resubmitted form makes one request.
+    # One key per filled-in form, so a double click or a resubmitted form makes one request; the digest of
+    # the details sent with it lets the key lead back to this request only for the same details.
     submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    submission_digest = models.CharField(max_length=64, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
