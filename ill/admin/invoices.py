@@ -187,7 +187,7 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Issue a new invoice in place of the selected void ones"), permissions=["change"])
     def issue_replacements(self, request, queryset):
-        count = self._each(request, queryset, invoices.reissue)
+        count = self._each(request, queryset, lambda invoice: invoices.reissue(invoice, by=request.user))
         if count:
             self.message_user(
                 request,

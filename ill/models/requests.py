@@ -265,12 +265,14 @@ class InternalNote(models.Model):
 
 
 class MoneyChange(models.Model):
-    """A change to a figure money depends on (a prepayment, a lender's fee, a refund): who, when, from what to what.
+    """A change to a figure money depends on (a prepayment, a lender's fee, a refund, an invoice, a payment):
+    who, when, from what to what.
 
     Like the status history it is only ever added to.
     """
 
     class Figure(models.TextChoices):
+        # What NLK borrows for a user in Korea (ill.services.borrowing).
         PREPAYMENT = "prepayment", _("Amount paid in advance")
         LENDER_COPYING_FEE = "lender_copying_fee", _("Lender's copying fee")
         LENDER_LOAN_FEE = "lender_loan_fee", _("Lender's loan fee")
@@ -278,6 +280,14 @@ class MoneyChange(models.Model):
         BANK_FEE = "bank_fee", _("Bank fees")
         REFUND_PAID = "refund_paid", _("Refund paid")
         BALANCE_PAID = "balance_paid", _("Balance paid")
+        # What NLK supplies: the estimate on the request, and its invoices (ill.services.invoices).
+        ESTIMATED_COPYING_FEE = "estimated_copying_fee", _("Estimated copying fee")
+        ESTIMATED_SHIPPING_FEE = "estimated_shipping_fee", _("Estimated shipping fee")
+        MAX_COST = "max_cost", _("Most the library will pay")
+        INVOICED_COPYING = "invoiced_copying", _("Invoiced: copying")
+        INVOICED_SHIPPING = "invoiced_shipping", _("Invoiced: international shipping")
+        INVOICED_TOTAL = "invoiced_total", _("Invoice total")
+        PAID_ON_INVOICE = "paid_on_invoice", _("Paid on the invoice")
 
     request = models.ForeignKey(IllRequest, on_delete=models.PROTECT, related_name="money_changes")
     figure = models.CharField(_("figure"), max_length=30, choices=Figure.choices)
