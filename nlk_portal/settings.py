@@ -119,6 +119,9 @@ elif "CACHE_URL" not in env:
 ILL_QUOTE_RATE = env.str("ILL_QUOTE_RATE", default="60/m")
 ILL_SUBMIT_RATE = env.str("ILL_SUBMIT_RATE", default="10/h")
 ACCOUNTS_REGISTER_RATE = env.str("ACCOUNTS_REGISTER_RATE", default="5/h")
+# Per email address: acknowledgements of new requests sent to one address in an hour. Beyond it the
+# request is still made and staff see it, but no acknowledgement goes out (its SentEmail says why).
+ILL_ACK_EMAILS_PER_ADDRESS_HOUR = env.int("ILL_ACK_EMAILS_PER_ADDRESS_HOUR", default=5)
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
 # The fee preview holds the fee schedules in each process: a staff edit reaches every process
 # within the recheck interval (one shared-cache read per interval), and none keeps its copy longer
