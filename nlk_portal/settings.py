@@ -5,6 +5,7 @@ environment (see README, "Deploying"). With nothing set, the portal runs on
 a SQLite file, runs Celery tasks eagerly and prints email to the console.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_ratelimit",
+    "axes",
     "nlk_portal",
     "nlk_portal.outbox",
     "partners",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a login refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "nlk_portal.urls"
@@ -163,6 +167,25 @@ if not DEBUG and not (PORTAL_URL.startswith("https://") and len(PORTAL_URL) > le
         "PORTAL_URL must be the portal's public https address (https://portal.example.org) "
         "when DJANGO_DEBUG is off: the links in every email are built on it."
     )
+
+# Password guessing (django-axes), on both login pages: after LOGIN_FAILURE_LIMIT failures an account
+# name, and separately a client address, is locked out for LOGIN_LOCKOUT_MINUTES, so guesses spread over
+# many addresses still lock the account; the right password does not log in meanwhile. The failures
+# are rows in the database (staff see and delete them in the admin under "Axes"), whatever the cache.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "nlk_portal.client_address.client_address"
+AXES_USERNAME_CALLABLE = "partners.accounts.username_tried"
+AXES_LOCKOUT_CALLABLE = "partners.account_views.locked_out"
+# One login's success must not clear another account's failures counted from the same address.
+AXES_RESET_ON_SUCCESS = False
+# Successful logins are not kept: nothing would ever remove them.
+AXES_DISABLE_ACCESS_LOG = True
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "ill:library_requests"

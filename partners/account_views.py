@@ -84,5 +84,16 @@ class LoginView(auth_views.LoginView):
         return super().get_default_redirect_url()
 
 
+def locked_out(request, original_response=None, credentials=None):
+    """The answer to a login refused for too many failures (django-axes' lockout response)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "partners/locked_out.html",
+        {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        status=429,
+    )
+
+
 login = LoginView.as_view()
 logout = auth_views.LogoutView.as_view()

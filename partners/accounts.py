@@ -62,6 +62,12 @@ def register_library_user(*, email, full_name, password, phone="", postal_addres
     return user
 
 
+def username_tried(request, credentials):
+    """The account name a login attempt counts against: an email, whatever its case or spaces."""
+    username = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return str(username).strip().lower()
+
+
 def is_library_user(user):
     return LibraryUser.objects.filter(user=user).exists()
 
