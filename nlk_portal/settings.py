@@ -150,6 +150,10 @@ RATELIMIT_IP_META_KEY = "nlk_portal.client_address.client_address"
 ILL_QUOTE_RATE = env.str("ILL_QUOTE_RATE", default="60/m")
 ILL_SUBMIT_RATE = env.str("ILL_SUBMIT_RATE", default="10/h")
 ACCOUNTS_REGISTER_RATE = env.str("ACCOUNTS_REGISTER_RATE", default="5/h")
+# Per client address and, separately, per address written to: new password links and confirmations sent again.
+ACCOUNTS_EMAIL_RATE = env.str("ACCOUNTS_EMAIL_RATE", default="5/h")
+# A registration whose email is not confirmed within this many days is deleted and its address freed.
+ACCOUNTS_UNCONFIRMED_DAYS = env.int("ACCOUNTS_UNCONFIRMED_DAYS", default=3)
 # The fee preview holds the fee schedules in each process: a staff edit reaches every process
 # within the recheck interval (one shared-cache read per interval), and none keeps its copy longer
 # than the maximum age.
@@ -273,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
     # Each member of ILL staff: their overdue and due-this-week requests; the team: unassigned ones.
     "ill-daily-digests": {"task": "ill.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
     "outbox-sweep": {"task": "nlk_portal.outbox.tasks.sweep_outbox", "schedule": 60.0},
+    # Registrations never confirmed in time (ACCOUNTS_UNCONFIRMED_DAYS) are deleted, freeing their addresses.
+    "partners-delete-expired-registrations": {
+        "task": "partners.tasks.delete_expired_registrations",
+        "schedule": crontab(hour=4, minute=0),
+    },
     "ill-payment-reminders": {
         "task": "ill.tasks.send_payment_reminders",
         "schedule": crontab(hour=9, minute=0),
