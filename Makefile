@@ -11,6 +11,8 @@ export DJANGO_DEBUG ?= 1
 
 .PHONY: run test bench messages migrate reference-data check-deploy clean
 
+# Links in the emails runserver prints lead to the address it serves, unless PORTAL_URL says otherwise.
+run: export PORTAL_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.runtime messages
 	./scripts/install-system-packages run
 	$(MANAGE) migrate --noinput

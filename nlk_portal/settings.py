@@ -103,6 +103,15 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # runserver answers each request in a thread of its own, so posts arrive together. Readers never wait
+    # for a writer (WAL); a transaction takes the write lock as it begins (IMMEDIATE), where SQLite would
+    # otherwise fail one that reads and then writes while another writes; a writer waits for the lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache is what makes rate limits hold across processes; without
