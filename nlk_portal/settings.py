@@ -153,7 +153,7 @@ if TRUSTED_PROXY:
     CLIENT_IP_META_KEY = CLIENT_IP_HEADER.upper().replace("-", "_")
     if not CLIENT_IP_META_KEY.startswith("HTTP_"):
         CLIENT_IP_META_KEY = "HTTP_" + CLIENT_IP_META_KEY
-RATELIMIT_IP_META_KEY = "nlk_portal.client_address.client_address"
+RATELIMIT_IP_META_KEY = "nlk_portal.core.client_ip.client_ip"
 
 # Per client address.
 ILL_QUOTE_RATE = env.str("ILL_QUOTE_RATE", default="60/m")
@@ -192,7 +192,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
-AXES_CLIENT_IP_CALLABLE = "nlk_portal.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "nlk_portal.core.client_ip.client_ip"
 AXES_USERNAME_CALLABLE = "partners.accounts.username_tried"
 AXES_LOCKOUT_CALLABLE = "partners.account_views.locked_out"
 # One login's success must not clear another account's failures counted from the same address.

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
-from nlk_portal.client_address import client_address
+from nlk_portal.core.client_ip import client_ip
 
 PASSWORD = "correct horse battery staple"
 
@@ -57,7 +57,7 @@ def test_of_a_forwarded_list_the_address_the_proxy_added_counts(settings):
     settings.CLIENT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
     request = RequestFactory().get("/", headers={"x-forwarded-for": "10.0.0.1, 203.0.113.9"})
 
-    assert client_address(request) == "203.0.113.9"
+    assert client_ip(request) == "203.0.113.9"
 
 
 @pytest.mark.parametrize("header", ["", "not an address", "\x00", "2001:db8::1%eth0; drop"])
@@ -65,4 +65,4 @@ def test_a_missing_or_unusable_header_counts_as_the_proxy(settings, header):
     settings.CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"
     request = RequestFactory().get("/", headers={"x-real-ip": header}, REMOTE_ADDR="192.0.2.10")
 
-    assert client_address(request) == "192.0.2.10"
+    assert client_ip(request) == "192.0.2.10"

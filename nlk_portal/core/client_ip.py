@@ -11,7 +11,7 @@ import ipaddress
 from django.conf import settings
 
 
-def client_address(request):
+def client_ip(request):
     """The client's IP address: from the trusted proxy's header when there is one, else the connection's."""
     meta_key = settings.CLIENT_IP_META_KEY
     if meta_key:
