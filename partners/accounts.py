@@ -2,7 +2,6 @@
 the expiry of registrations never confirmed, and what an account may see."""
 
 import hashlib
-import time
 from datetime import timedelta
 
 from axes.utils import reset as reset_login_failures
@@ -10,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
-from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -20,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
-from django_ratelimit.core import _split_rate
 
+from nlk_portal.core import ratelimits
 from nlk_portal.outbox.dispatch import after_commit
 
 from .models import Librarian, LibraryUser
@@ -97,16 +95,8 @@ def accounts_with_address(email):
 
 def within_email_limit(email):
     """Count one email to `email`; False once ACCOUNTS_EMAIL_RATE is used up, so no form floods an inbox."""
-    limit, period = _split_rate(settings.ACCOUNTS_EMAIL_RATE)
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    key = f"accounts-email:{period}:{int(time.time()) // period}:{digest}"
-    cache.add(key, 0, period + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between the two calls
-        cache.add(key, 1, period + 5)
-        count = 1
-    return count <= limit
+    return not ratelimits.over_limit_for("accounts-email", digest, settings.ACCOUNTS_EMAIL_RATE)
 
 
 def _inactive_user(email, full_name, password):
