@@ -6,9 +6,9 @@ Its emails are dropped, or kept in a folder (BENCH_EMAIL_URL), where the
 portal's production settings accept only a server that sends them.
 """
 
-from nlk_portal.settings import *
+from nlk_portal.settings import *  # noqa: F403
 
-vars().update(env.email_url("BENCH_EMAIL_URL", default="dummymail://"))
+vars().update(env.email_url("BENCH_EMAIL_URL", default="dummymail://"))  # noqa: F405
 
 ROOT_URLCONF = "bench.urls"
 ILL_QUOTE_RATE = "100000000/m"

@@ -18,13 +18,13 @@ import django
 
 django.setup()
 
-from django.core.management import call_command
-from django.db import connection
-from django.test import Client
-from django.test.utils import setup_test_environment
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 
-from tests.factories import InstitutionFactory
-from tests.ill.forms import form_data
+from tests.factories import InstitutionFactory  # noqa: E402
+from tests.ill.forms import form_data  # noqa: E402
 
 
 def post_requests(library, posts, statuses, start):
