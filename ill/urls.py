@@ -1,3 +1,5 @@
+"""The public ILL pages' URLs."""
+
 from django.urls import path
 
 from nlk_portal.core.converters import ILL_REFERENCE, INVOICE_NUMBER, TRACKING_TOKEN

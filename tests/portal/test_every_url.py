@@ -15,6 +15,7 @@ from html import unescape
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
@@ -22,7 +23,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
-from django.urls import URLResolver, get_resolver
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.http import urlsafe_base64_encode
 from django.utils.regex_helper import normalize
 
@@ -133,6 +135,7 @@ class World:
         CopyPolicy.objects.create(country="FR", copying_permitted=False, note_en="No copies.")
         self.librarian = LibrarianFactory(institution=library).user
         self.user_in_korea = library_user()
+        self._login_records()
         with capture(execute=True):
             self.supplied = submission.submit_request(ill_request_details(requesting_library=library))
         with capture(execute=True):
@@ -145,6 +148,19 @@ class World:
                 receipt_number="R-1", by=self.staff,
             )
         self.borrowed = self._borrowing(capture)
+
+    def _login_records(self):
+        """A wrong password at the login page, as django-axes records it, and the logs it may keep."""
+        Client().post(
+            reverse("accounts:login"), {"username": self.librarian.email, "password": "wrong"},
+            REMOTE_ADDR="192.0.2.10",
+        )
+        seen = {"username": self.librarian.email, "ip_address": "192.0.2.10", "user_agent": "pytest",
+                "http_accept": "*/*", "path_info": "/accounts/login/", "attempt_time": timezone.now()}
+        for model in (AccessAttempt, AccessLog, AccessFailureLog):
+            if not model.objects.exists():
+                extra = {"get_data": "", "post_data": "", "failures_since_start": 1} if model is AccessAttempt else {}
+                model.objects.create(**seen, **extra)
 
     def _borrowing(self, capture):
         lender = InstitutionFactory(name_en="Staatsbibliothek zu Berlin", country="DE")
