@@ -64,8 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a NUL byte or bytes that are not UTF-8 in the path or query string reach nothing else.
-    "nlk_portal.core.middleware.RefuseUnreadableRequests",
+    # First: a path that is not UTF-8 or holds a NUL is refused, and NULs leave the query string,
+    # before anything reads them.
+    "nlk_portal.core.middleware.CleanRequests",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
