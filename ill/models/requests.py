@@ -138,7 +138,8 @@ class IllRequest(models.Model):
     # One key per filled-in form, so a double click or a resubmitted form makes one request; the digest of
     # the details sent with it lets the key lead back to this request only for the same details.
     submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
-    submission_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # A default in the database too, so rows written by older code or in bulk by SQL need not name it.
+    submission_digest = models.CharField(max_length=64, blank=True, default="", db_default="", editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
