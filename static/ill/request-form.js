@@ -155,8 +155,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    const summary = document.getElementById("error-summary");
-    if (summary) summary.focus();
     const form = document.querySelector(".ill-request-form");
     if (!form) return;
     feePreview(form);
