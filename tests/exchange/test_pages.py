@@ -141,3 +141,14 @@ def test_the_page_keeps_to_the_content_security_policy(client, reference_data):
 
     assert "style=" not in html
     assert all('src="' in tag for tag in re.findall(r"<script[^>]*>", html))
+
+
+def test_the_acronyms_of_the_depositing_organizations_are_expanded_in_the_reader_s_language(client, reference_data):
+    english = page(client)
+    korean = page(client, "ko")
+
+    assert '<abbr title="Food and Agriculture Organization of the United Nations">FAO</abbr>' in english
+    assert '<abbr title="국제연합식량농업기구">FAO</abbr>' in korean
+    titles = re.findall(r'<abbr title="([^"]*)">', korean)
+    assert len(titles) == 18
+    assert [title for title in titles if not re.search("[가-힣]", title)] == []
