@@ -13,6 +13,7 @@ from partners.models import Librarian, LibraryUser
 from tests.factories import InstitutionFactory, UserFactory
 
 STAFF_GROUPS = importlib.import_module("ill.migrations.0004_staff_groups")
+BORROWING_PERMISSIONS = importlib.import_module("ill.migrations.0009_borrowing")
 REPORT_PERMISSIONS = importlib.import_module("exchange.migrations.0003_reports")
 ROLES = ["visitor", "partner librarian", "user in Korea", "staff"]
 
@@ -22,6 +23,7 @@ def people(db):
     """One user for each role (None for a visitor); staff belong to ILL staff and Managers, the longest menu."""
     STAFF_GROUPS.give_staff_groups_their_permissions(Group.objects, Permission.objects)
     REPORT_PERMISSIONS.give_report_permissions(Group.objects, Permission.objects)
+    BORROWING_PERMISSIONS.give_groups_borrowing_permissions(Group.objects, Permission.objects)
     librarian = UserFactory(username="marie@bnf.example.org", email="marie@bnf.example.org")
     Librarian.objects.create(
         user=librarian,
