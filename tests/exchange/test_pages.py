@@ -169,3 +169,11 @@ def test_the_cultural_partnership_figure_is_the_library_s_with_the_undated_rows_
     assert "23개국 51명" in korean
     assert "연도가 적히지 않은 행이 2개 더 있습니다(8명)" in text(korean)
 
+
+def test_users_in_korea_are_sent_to_the_online_borrowing_form(client, reference_data):
+    domestic = page(client).split('class="ill-domestic"')[1].split("</dl>")[0]
+
+    assert f'<a href="{reverse("ill:borrow")}">' in domestic
+    assert f'<a href="{reverse("accounts:register_korea")}">' in domestic
+    assert "by email" not in domestic
+
