@@ -177,3 +177,22 @@ def test_users_in_korea_are_sent_to_the_online_borrowing_form(client, reference_
     assert f'<a href="{reverse("accounts:register_korea")}">' in domestic
     assert "by email" not in domestic
 
+
+def test_the_next_business_meeting_is_labelled_as_an_estimate(client, reference_data):
+    english = text(page(client))
+    korean = text(page(client, "ko"))
+
+    assert re.search(r"next meeting expected in \d{4} \(an estimate from the cadence, not a date the library has "
+                     r"given\)", english)
+    assert "교류 주기에 따른 추정이며 도서관이 밝힌 일정이 아님" in korean
+    assert "다음 교류 예정" not in korean
+
+
+def test_the_seeded_fee_schedule_shows_no_date_in_force_the_library_did_not_give(client, reference_data):
+    cooperation = page(client)
+    service = client.get(reverse("ill:service")).content.decode()
+
+    for html in (cooperation, service):
+        assert "USD 5.00 for 10 pages or less" in text(html)
+        assert "in force from" not in html
+        assert "2026-01-01" not in html
