@@ -41,3 +41,15 @@ def test_the_schedule_loaded_from_the_library_s_page_does_not_show_its_date():
 
     assert seeded.show_effective_from is False
     assert FeeSchedule._meta.get_field("show_effective_from").default is True
+
+
+@pytest.mark.django_db
+def test_the_request_form_gives_the_fees_without_the_seeded_date(client):
+    html = client.get("/ill/request/").content.decode()
+    line = html.split('class="small text-body-secondary mb-0 fee-schedule">')[1].split("</p>")[0]
+
+    assert " ".join(line.split()) == (
+        "USD 5.00 for 10 pages or less; USD 4.00 for each additional 10 pages or part of them; "
+        "international shipping USD 3.00"
+    )
+    assert "2026-01-01" not in html
