@@ -31,7 +31,7 @@ def portal(live_server, settings, reference_data, people):
     supplied = submit_ill_request(requesting_library=librarian.institution, submitted_by=people["partner librarian"])
     lender = supplied.requesting_library.__class__.objects.get(key="free-university-of-berlin")
     borrowed = work_to_delivered(borrow(people["user in Korea"], lender))
-    borrowing.settle(borrowed, bank_fee=Decimal("5000"))
+    borrowing.settle(borrowed, bank_fee=Decimal(5000))
     return {"supplied": supplied, "borrowed": borrowed}
 
 
