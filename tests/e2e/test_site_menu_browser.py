@@ -1,5 +1,7 @@
 """The site's menu and language switch fit the window for every role, language and width."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -19,6 +21,14 @@ REPORTS = {"en": "Manager reports", "ko": "관리자 보고서"}
 def inside_window(locator, width):
     box = locator.bounding_box()
     return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+def overlap(one, other):
+    a, b = one.bounding_box(), other.bounding_box()
+    return not (
+        a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
@@ -42,10 +52,15 @@ def test_the_menu_and_the_language_switch_fit_every_width(open_as, people, role,
         if toggle.is_visible():
             toggle.click()
             expect(toggle).to_have_attribute("aria-expanded", "true")
+            expect(page.locator("#main-nav")).to_have_class(re.compile(r"^(?!.*collapsing).*\bshow\b"))
+        # The site name wraps, but is never squeezed into a narrow column beside the menu.
+        brand = page.locator(".brand-text")
+        assert brand.bounding_box()["height"] <= 140, f"{role}, {language}, {width}px: the site name is squeezed"
         for name in items:
             link = menu.get_by_role("link", name=name, exact=True)
             expect(link).to_be_visible()
             assert inside_window(link, width), f"{role}, {language}, {width}px: {name} is off screen"
+            assert not overlap(link, brand), f"{role}, {language}, {width}px: {name} runs into the site name"
         assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
