@@ -10,8 +10,9 @@ class DirectoryView(ListView):
 
     Without a search the countries run in alphabetical order. With one, the
     best matches come first (Institution.objects.search ranks them): each
-    country's group takes the place of its best-ranked institution, and
-    institutions keep their rank order within it.
+    country's group takes the place of its best-ranked institution, groups
+    whose best match ranks the same run in alphabetical order, and within a
+    group institutions keep their rank order.
     """
 
     template_name = "partners/directory.html"
@@ -25,11 +26,15 @@ class DirectoryView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        institutions = list(context["institutions"])
-        if not self.get_query():
-            institutions.sort(
-                key=lambda i: (not i.country, str(i.country.name) if i.country else "", i.display_name)
-            )
+        institutions = sorted(
+            context["institutions"],
+            key=lambda i: (
+                i.search_rank if self.get_query() else 0,
+                not i.country,
+                str(i.country.name) if i.country else "",
+                i.display_name,
+            ),
+        )
         groups = {}
         for institution in institutions:
             groups.setdefault(institution.country.code or "", []).append(institution)

@@ -201,3 +201,13 @@ def test_the_home_page_and_the_directory_count_the_same_countries(client):
     assert directory.context["country_count"] == 2
     assert "3 partner institutions in 2 countries." in home.content.decode()
     assert "3 institutions in 2 countries." in directory.content.decode()
+
+
+def test_countries_whose_best_matches_rank_alike_run_in_alphabetical_order(client):
+    InstitutionFactory(name_en="Biblioteca universitaria de Málaga", kind="academic", country="ES")
+    InstitutionFactory(name_en="Bodleian Libraries", kind="academic", country="GB")
+    InstitutionFactory(name_en="Free University of Berlin", kind="academic", country="DE")
+
+    response = client.get(reverse("partners:directory"), {"q": "academic library"})
+
+    assert [str(g["country"].name) for g in response.context["groups"]] == ["Germany", "Spain", "United Kingdom"]
