@@ -88,6 +88,40 @@ def test_the_public_pages_pass_axe(open_as, people, portal, language):
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_pages_after_a_form_is_filled_in_pass_axe(open_as, people, portal, language):
+    page = open_as(None, language)
+    found = {}
+
+    page.goto("/ill/request/")
+    page.locator("#id_requesting_library").select_option(str(people["partner librarian"].librarian.institution_id))
+    page.locator("#id_contact_name").fill("Marie Dupont")
+    page.locator("#id_email").fill("ill@bnf.example.org")
+    page.locator("#id_postal_address").fill("Quai François Mauriac\n75013 Paris")
+    page.locator("#id_item_type_0").check()
+    page.locator("#id_title").fill("한국 근대 문학사")
+    page.locator("#id_pages_wanted").fill("12-30")
+    page.locator("#id_confirms_published_in_korea").check()
+    page.locator("#id_confirms_not_available_elsewhere").check()
+    page.locator(SEND).last.click()
+    expect(page.locator("form button[value=submit]")).to_be_visible()
+    if problems := axe_violations(page):
+        found["the request's review"] = problems
+
+    page.goto("/accounts/register/")
+    page.locator("#id_full_name").fill("Marie Dupont")
+    page.locator("#id_email").fill(f"marie.{language}@bnf.example.org")
+    page.locator("#id_library_named").fill("Bibliothèque nationale de France")
+    page.locator("#id_password1").fill("correct horse battery staple")
+    page.locator("#id_password2").fill("correct horse battery staple")
+    page.locator(SEND).last.click()
+    expect(page.get_by_role("status")).to_contain_text(f"marie.{language}@bnf.example.org")
+    if problems := axe_violations(page):
+        found["registered"] = problems
+
+    assert not found, report(found)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
 def test_the_pages_of_librarians_and_users_in_korea_pass_axe(open_as, people, portal, language):
     supplied, borrowed = portal["supplied"], portal["borrowed"]
     librarian = open_as(people["partner librarian"], language)
