@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from playwright.sync_api import expect
 
@@ -81,6 +82,12 @@ def test_the_public_pages_pass_axe(open_as, people, portal, language):
         "/accounts/register/korea/",
         "POST /accounts/register/korea/",
         "/accounts/confirm/MQ/not-a-token/",
+        "/accounts/confirm/again/",
+        "POST /accounts/confirm/again/",
+        "/accounts/password/reset/",
+        "POST /accounts/password/reset/",
+        "/accounts/password/reset/MQ/not-a-token/",
+        "/accounts/password/reset/done/",
         "/no-such-page/",
     ])
 
@@ -117,6 +124,19 @@ def test_the_pages_after_a_form_is_filled_in_pass_axe(open_as, people, portal, l
     expect(page.get_by_role("status")).to_contain_text(f"marie.{language}@bnf.example.org")
     if problems := axe_violations(page):
         found["registered"] = problems
+
+    page.goto("/accounts/password/reset/")
+    page.locator("#id_email").fill(people["partner librarian"].email)
+    page.locator(SEND).last.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    if problems := axe_violations(page):
+        found["password link sent"] = problems
+    link = re.search(r"https?://\S+/accounts/password/reset/\S+/", mail.outbox[-1].body)[0]
+    page.goto(link)
+    page.locator(SEND).last.click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    if problems := axe_violations(page):
+        found["new password sent empty"] = problems
 
     assert not found, report(found)
 
