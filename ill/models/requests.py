@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nlk_portal.core.money import format_money
 from partners.models import Institution
 
 from ..choices import Delivery, Direction, ItemType, Service
@@ -317,8 +318,8 @@ class MoneyChange(models.Model):
 
     @property
     def old_value(self):
-        return "" if self.old_amount is None else f"{self.old_currency} {self.old_amount}"
+        return format_money(self.old_amount, self.old_currency)
 
     @property
     def new_value(self):
-        return "" if self.new_amount is None else f"{self.new_currency} {self.new_amount}"
+        return format_money(self.new_amount, self.new_currency)

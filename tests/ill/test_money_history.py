@@ -185,8 +185,8 @@ def test_a_borrowing_s_history_shows_a_corrected_prepayment_with_the_old_and_new
     table = rows(client.get(history_url(ill_request)).content.decode())
 
     assert "Amount paid in advance" in table
-    assert "KRW 60000.00" in table and "KRW 65000.00" in table
-    assert table.index("KRW 60000.00") < table.index("KRW 65000.00")
+    assert "KRW 60,000" in table and "KRW 65,000" in table
+    assert table.index("KRW 60,000") < table.index("KRW 65,000")
 
 
 def test_the_history_is_for_staff_who_may_see_the_request(copied, client):
