@@ -195,6 +195,7 @@ class IllRequestForm(ItemChecks, forms.ModelForm):
         self.fields["service"].initial = Service.COPY
         self.fields["delivery"].initial = Delivery.POST
         self.fields["pages_wanted"].widget.attrs["aria-controls"] = "fee-preview"
+        self.fields["total_pages"].widget.attrs["aria-controls"] = "fee-preview"
         self.fields["referrer_code"].widget.attrs.update(tabindex="-1", autocomplete="off")
         self.helper = _helper()
 
@@ -307,11 +308,10 @@ def _helper():
             "service",
             "delivery",
             Div(
-                Div("pages_wanted", css_class="col-md-6"),
+                Div("pages_wanted", "total_pages", css_class="col-md-6"),
                 Div(HTML('{% include "ill/includes/fee_preview.html" %}'), css_class="col-md-6"),
                 css_class="row",
             ),
-            "total_pages",
             "max_cost_usd",
             "notes",
         ),

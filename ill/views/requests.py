@@ -136,6 +136,9 @@ def fee_quote(request):
         return JsonResponse({"error": _("Too many fee previews: wait a minute."), "field": None}, status=429)
     try:
         service, delivery, pages, ranges_pages = _quote_params(request.GET)
+        total_pages = _total_pages(request.GET) if service == Service.COPY else None
+        if total_pages is not None and ranges_pages is not None:
+            _check_within_item(request.GET["ranges"][:200], total_pages)
         quote = fees.quote(
             service=service, delivery=delivery, pages=pages, schedule=preview_schedule_in_force(library_today())
         )
@@ -150,6 +153,11 @@ def fee_quote(request):
     }
     if ranges_pages is not None:
         body["pages"] = ranges_pages
+    if total_pages is not None:
+        # The one-third limit, as soon as the total is known: the form shows it instead of a fee.
+        body["total_pages"] = total_pages
+        body["most_pages_allowed"] = copyright.most_pages_allowed(total_pages)
+        body["within_copyright_limit"] = copyright.within_limit(pages, total_pages)
     return JsonResponse(body)
 
 
@@ -177,15 +185,31 @@ def _quote_params(params):
     return service, delivery, _page_count(params.get("pages")), None
 
 
-def _page_count(raw):
+def _check_within_item(ranges, total_pages):
+    """Pages past the end of the item are a mistake in the ranges; over one third is answered, not refused."""
+    try:
+        copyright.check_copy_limit(ranges, total_pages)
+    except ValidationError as error:
+        if error.code == "beyond_item":
+            raise _BadParam("ranges", error.messages[0])
+
+
+def _total_pages(params):
+    """The item's total pages when the form has them, else None."""
+    if not (params.get("total_pages") or "").strip():
+        return None
+    return _page_count(params["total_pages"], field="total_pages")
+
+
+def _page_count(raw, field="pages"):
     raw = (raw or "").strip()
     if not raw:
-        raise _BadParam("pages", _("Give the number of pages."))
+        raise _BadParam(field, _("Give the number of pages."))
     # isdecimal, not isdigit: "²" is a digit that int() refuses.
     if not raw.isdecimal():
-        raise _BadParam("pages", _("The number of pages must be a whole number."))
+        raise _BadParam(field, _("The number of pages must be a whole number."))
     too_many = _BadParam(
-        "pages", _("The number of pages must be at most %(max)s.") % {"max": copyright.MAX_PAGES}
+        field, _("The number of pages must be at most %(max)s.") % {"max": copyright.MAX_PAGES}
     )
     # Python refuses to convert more than 4,300 digits; no page count needs more than a few.
     digits = raw.lstrip("0") or "0"
@@ -193,7 +217,7 @@ def _page_count(raw):
         raise too_many
     pages = int(digits)
     if pages < 1:
-        raise _BadParam("pages", _("The number of pages must be at least 1."))
+        raise _BadParam(field, _("The number of pages must be at least 1."))
     if pages > copyright.MAX_PAGES:
         raise too_many
     return pages

@@ -32,11 +32,13 @@
     const box = document.getElementById("fee-preview-box");
     const output = document.getElementById("fee-preview");
     const pages = form.querySelector('[name="pages_wanted"]');
+    const total = form.querySelector('[name="total_pages"]');
     if (!box || !output || !pages) return;
     let latest = 0;
 
-    function show(text) {
+    function show(text, over) {
       if (output.textContent !== text) output.textContent = text;
+      box.classList.toggle("fee-preview-over", Boolean(over));
     }
 
     function update() {
@@ -49,6 +51,7 @@
       }
       const params = new URLSearchParams({ service: service, delivery: delivery });
       if (service === "copy") params.set("ranges", ranges);
+      if (service === "copy" && total && total.value.trim()) params.set("total_pages", total.value.trim());
       const call = ++latest;
       fetch(box.dataset.url + "?" + params.toString(), { headers: { Accept: "application/json" } })
         .then(function (response) { return response.json(); })
@@ -61,8 +64,16 @@
           const values = {
             pages: body.pages, currency: body.currency, copying: body.copying_fee,
             shipping: body.shipping_fee, total: body.total,
+            total_pages: body.total_pages, allowed: body.most_pages_allowed,
           };
-          show(fill(service === "loan" ? box.dataset.formatLoan : box.dataset.format, values));
+          // Over the one-third limit no fee is quoted: the copy cannot be made as asked.
+          if (body.within_copyright_limit === false) {
+            show(fill(box.dataset.formatOver, values), true);
+            return;
+          }
+          let text = fill(service === "loan" ? box.dataset.formatLoan : box.dataset.format, values);
+          if (body.within_copyright_limit === true) text += " " + fill(box.dataset.formatLimit, values);
+          show(text);
         })
         .catch(function () {
           if (call === latest) show(box.dataset.unavailable);
@@ -70,6 +81,7 @@
     }
 
     pages.addEventListener("input", debounce(update, 300));
+    if (total) total.addEventListener("input", debounce(update, 300));
     form.querySelectorAll('input[name="service"], input[name="delivery"]').forEach(function (radio) {
       radio.addEventListener("change", update);
     });
