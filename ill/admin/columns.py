@@ -67,6 +67,13 @@ def library(ill_request):
 
 @admin.display(description=_("item"))
 def item(ill_request):
+    """The title, and the chapter or part asked for when there is one."""
+    if ill_request.part_title:
+        return format_html(
+            '{} <span class="ill-part">· {}</span>',
+            Truncator(ill_request.display_title).chars(60),
+            Truncator(ill_request.part_title).chars(60),
+        )
     return Truncator(ill_request.display_title).chars(80)
 
 

@@ -150,6 +150,7 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
                     ("article_title", "serial_title"),
                     ("volume", "issue"),
                     "author",
+                    ("part_title", "part_author"),
                     ("publisher", "place", "year"),
                     ("isbn", "issn"),
                     "nlk_number",

@@ -67,6 +67,9 @@ class IllRequest(models.Model):
     volume = models.CharField(_("volume"), max_length=50, blank=True)
     issue = models.CharField(_("issue"), max_length=50, blank=True)
     author = models.CharField(_("author"), max_length=300, blank=True)
+    # A chapter of a book (ISO 18626 titleOfComponent / authorOfComponent); an article has its own fields.
+    part_title = models.CharField(_("title of the part (chapter or article)"), max_length=500, blank=True)
+    part_author = models.CharField(_("author of the part"), max_length=300, blank=True)
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
     place = models.CharField(_("place of publication"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(

@@ -20,7 +20,10 @@ from ..status import OPEN
 
 OPEN_STATUSES = sorted(status.value for status in OPEN)
 DUE_SOON_DAYS = 7
-SEARCHED_FIELDS = ["reference", "title", "article_title", "serial_title", "author", "isbn", "issn", "email"]
+SEARCHED_FIELDS = [
+    "reference", "title", "article_title", "serial_title", "author", "part_title", "part_author", "isbn", "issn",
+    "email",
+]
 # A word that matches more libraries than this says little about which request is meant.
 MAX_LIBRARIES_PER_WORD = 500
 MAX_WORDS = 8
