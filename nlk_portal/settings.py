@@ -115,6 +115,8 @@ elif "CACHE_URL" not in env:
 # that carries the client's address (see django-ratelimit's documentation).
 ILL_QUOTE_RATE = env.str("ILL_QUOTE_RATE", default="60/m")
 ILL_SUBMIT_RATE = env.str("ILL_SUBMIT_RATE", default="10/h")
+# A partner librarian whose account staff have linked to their library, counted per account.
+ILL_SUBMIT_RATE_VERIFIED = env.str("ILL_SUBMIT_RATE_VERIFIED", default="60/h")
 ACCOUNTS_REGISTER_RATE = env.str("ACCOUNTS_REGISTER_RATE", default="5/h")
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
 # The fee preview holds the fee schedules in each process: a staff edit reaches every process

@@ -31,6 +31,24 @@ def submit_rate(group, request):
     return settings.ILL_SUBMIT_RATE
 
 
+def verified_submit_rate(group, request):
+    return settings.ILL_SUBMIT_RATE_VERIFIED
+
+
+def over_submission_limit(request):
+    """Count this submission; True once its sender is over the limit.
+
+    A partner librarian whose account staff have linked to their library is counted per account at
+    the higher ILL_SUBMIT_RATE_VERIFIED; anyone else per client address at ILL_SUBMIT_RATE.
+    """
+    if _librarian_institution(request.user) is not None:
+        return is_ratelimited(
+            request, group="ill-submit-verified", key="user", rate=verified_submit_rate, method="POST",
+            increment=True,
+        )
+    return is_ratelimited(request, group="ill-submit", key="ip", rate=submit_rate, method="POST", increment=True)
+
+
 def service(request):
     """The service page: what can be asked for, the fees in force and the terms."""
     schedule = schedule_in_force(library_today())
@@ -48,8 +66,9 @@ def new_request(request):
         return _form_page(request, form)
     if action != "submit":
         return render(request, "ill/request_review.html", {"form": form})
-    if is_ratelimited(request, group="ill-submit", key="ip", rate=submit_rate, method="POST", increment=True):
-        return render(request, "ill/rate_limited.html", status=429)
+    if over_submission_limit(request):
+        # Nothing typed is lost: the form comes back as it was sent, with the way to reach the service.
+        return _form_page(request, form, limited=True, status=429)
     ill_request = submit_request(
         form.request_details(),
         submission_key=form.cleaned_data["submission_key"],
@@ -59,9 +78,10 @@ def new_request(request):
     return redirect("ill:submitted", token=ill_request.tracking_token)
 
 
-def _form_page(request, form):
+def _form_page(request, form, limited=False, status=200):
     schedule = schedule_in_force(library_today())
-    return render(request, "ill/request_form.html", {"form": form, "schedule": schedule})
+    context = {"form": form, "schedule": schedule, "limited": limited}
+    return render(request, "ill/request_form.html", context, status=status)
 
 
 def _librarian_institution(user):

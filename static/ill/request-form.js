@@ -167,7 +167,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    const summary = document.getElementById("error-summary");
+    const summary = document.getElementById("error-summary") || document.getElementById("submission-limit");
     if (summary) summary.focus();
     const form = document.querySelector(".ill-request-form");
     if (!form) return;
