@@ -1,6 +1,7 @@
 from django import template
 
 from ..rules import terms
+from ..status import requester_label
 
 register = template.Library()
 
@@ -14,6 +15,12 @@ def ill_terms():
 @register.filter
 def money(amount, currency="USD"):
     return f"{currency} {amount:.2f}" if amount is not None else ""
+
+
+@register.filter
+def requester_status(status, borrowing=False):
+    """A status as the requester reads it: `{{ change.to_status|requester_status:ill_request.is_borrowing }}`."""
+    return requester_label(status, borrowing=borrowing)
 
 
 @register.filter
