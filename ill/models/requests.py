@@ -272,6 +272,7 @@ class MoneyChange(models.Model):
     """
 
     class Figure(models.TextChoices):
+        PREPAYMENT_REQUESTED = "prepayment_requested", _("Prepayment asked for")
         PREPAYMENT = "prepayment", _("Amount paid in advance")
         LENDER_COPYING_FEE = "lender_copying_fee", _("Lender's copying fee")
         LENDER_LOAN_FEE = "lender_loan_fee", _("Lender's loan fee")

@@ -10,14 +10,22 @@ from django.utils import timezone, translation
 
 from ..models import SentEmail
 from ..rules import terms
+from ..selectors.borrowing import payment_instructions, prepayment_due
 from ..selectors.tracking import tracking_url
 
 
 def send_acknowledgement(ill_request):
-    # A user in Korea is told what borrowing from abroad takes: the lender's fees, paid in advance.
-    template = "borrowing_acknowledgement" if ill_request.is_borrowing else None
+    # A user in Korea is told what borrowing from abroad takes: the lender's fees, paid in advance, and how.
+    template, context = None, {}
+    if ill_request.is_borrowing:
+        template = "borrowing_acknowledgement"
+        context = {
+            "due": prepayment_due(ill_request.borrowing),
+            "instructions": list(payment_instructions()),
+        }
     return send_request_email(
-        ill_request, SentEmail.Kind.ACKNOWLEDGEMENT, key=f"acknowledgement:{ill_request.pk}", template=template
+        ill_request, SentEmail.Kind.ACKNOWLEDGEMENT, key=f"acknowledgement:{ill_request.pk}",
+        context=context, template=template,
     )
 
 
