@@ -144,7 +144,12 @@ def requests_by_month(requests, filters):
         for month, c in sorted(counts.items())
     ]
     table = Table("month", _("Requests by month"), [_("Month"), *direction_columns(filters)], rows)
-    table.chart = charts.column_chart(_("ILL requests by month"), [(row[0], sum(row[1:])) for row in rows])
+    # A column per direction, as the table beside it has, with a legend when there are two.
+    table.chart = charts.grouped_column_chart(
+        _("ILL requests by month"),
+        [(row[0], *row[1:]) for row in rows],
+        direction_columns(filters) if len(directions(filters)) > 1 else None,
+    )
     return table
 
 

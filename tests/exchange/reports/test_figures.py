@@ -200,3 +200,27 @@ def test_a_borrowing_counts_under_the_lenders_country_not_nlks(ill_money):
     assert rows(figures.build("ill", Filters(institution=berlin), TODAY), "country") == [["Germany", 0, 1]]
     nlk = submission.nlk_institution()
     assert rows(figures.build("ill", Filters(institution=nlk), TODAY), "country") == []
+
+
+def test_the_chart_of_requests_by_month_splits_by_direction_as_its_table_does(ill_2025):
+    import re
+
+    table = ill_2025.table("month")
+    chart = str(table.chart)
+
+    legend = re.findall(r'<text x="\d+" y="14"[^>]*>([^<]+)</text>', chart)
+    assert legend == ["NLK supplies", "NLK borrows"]
+    columns = re.findall(r"<title>([^<]+) · ([^<]+): (\d+)</title>", chart)
+    drawn = {}
+    for month, direction, value in columns:
+        drawn.setdefault(month, []).append(int(value))
+    assert [[month, *values] for month, values in drawn.items()] == table.rows
+
+
+def test_with_one_direction_chosen_the_chart_has_one_series_and_no_legend(ill_money):
+    borrows_only = Filters(start=date(2025, 1, 1), end=date(2025, 12, 31), year=2025, program="borrows")
+
+    table = figures.build("ill", borrows_only, TODAY).table("month")
+
+    assert table.rows == [["2025-06", 1]]
+    assert "NLK supplies" not in str(table.chart) and "<title>2025-06: 1</title>" in str(table.chart)
