@@ -12,6 +12,7 @@ from partners.models import Institution
 
 from ..choices import Delivery, Direction, ItemType, Service
 from ..rules.copyright import MAX_PAGES
+from ..rules.search import GRAM_FIELDS, search_grams
 from ..status import COMPLETED, OPEN, Status, UnfilledReason
 from .fees import FeeSchedule
 
@@ -151,6 +152,8 @@ class IllRequest(models.Model):
     )
     # Bumped by every change staff make, so that two of them cannot overwrite each other (ill.services.workflow).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # The Hangul and Hanja characters and character pairs of GRAM_FIELDS, kept by save() (ill.rules.search).
+    search_grams = models.TextField(blank=True, default="", db_default="", editable=False)
 
     class Meta:
         ordering = ["-received_at"]
@@ -174,6 +177,15 @@ class IllRequest(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.display_title}"
+
+    def save(self, *args, **kwargs):
+        """Given a model instance save it to the database, with its search grams kept up to date."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or not set(GRAM_FIELDS).isdisjoint(update_fields):
+            self.search_grams = search_grams(*(getattr(self, name) for name in GRAM_FIELDS))
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_grams"}
+        super().save(*args, **kwargs)
 
     @property
     def display_title(self):
