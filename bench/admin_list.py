@@ -16,6 +16,8 @@ from bench import setup_django
 
 LIST = "/admin/ill/illrequest/"
 COUNT = re.compile(r"\bCOUNT\(", re.I)
+# Two words of two Hangul syllables each, which no trigram can find (bench.generate's KO_WORDS has both).
+KOREAN_WORDS = "고려 역사"
 
 
 def variants(sample_title):
@@ -25,6 +27,7 @@ def variants(sample_title):
         "status": {"status": "WillSupply"},
         "overdue": {"due": "overdue"},
         "search": {"q": " ".join(words)},
+        "korean": {"q": KOREAN_WORDS},
     }
 
 

@@ -47,16 +47,17 @@ UNFILLED_REASONS = ["not_held", "not_published_in_korea", "available_elsewhere",
 
 REQUEST_COLUMNS = [
     "id", "reference", "direction", "status", "requesting_library_id", "contact_name", "email", "postal_address",
-    "item_type", "title", "article_title", "serial_title", "volume", "issue", "author", "publisher", "place",
+    "item_type", "title", "article_title", "serial_title", "volume", "issue", "author", "part_title", "part_author",
+    "publisher", "place",
     "year", "isbn", "issn", "nlk_number", "citation_source", "service", "delivery", "pages_wanted", "page_count",
     "pages_copied", "total_pages", "notes", "confirms_published_in_korea", "confirms_not_available_elsewhere",
     "copyright_check_needed", "fee_schedule_id", "copying_fee", "shipping_fee", "currency", "language",
-    "received_at", "due_date", "assigned_to_id", "tracking_token", "updated_at", "version",
+    "received_at", "due_date", "assigned_to_id", "tracking_token", "updated_at", "version", "search_grams",
 ]
 BORROWING_COLUMNS = [
     "id", "request_id", "lender_id", "lender_name", "lender_country", "max_currency", "target_date",
     "lender_answer", "answered_on", "fees_currency", "prepaid_currency", "prepayment_receipt", "statement_pdf",
-    "balance_receipt",
+    "balance_receipt", "prepayment_requested_currency",
 ]
 HISTORY_COLUMNS = ["request_id", "from_status", "to_status", "changed_at", "changed_by_id", "note", "reason"]
 INSTITUTION_COLUMNS = [
@@ -289,6 +290,7 @@ def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
     from the directory with the lender's country, and the target date one month after receipt.
     """
     from ill.rules import fees, terms
+    from ill.rules.search import grams_of, joined
     from nlk_portal.core import calendar
 
     requests = Copier(cursor, "ill_illrequest", REQUEST_COLUMNS)
@@ -300,6 +302,17 @@ def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
     library_weights = [1 / (n + 10) for n in range(len(libraries))]
     library_picks = rng.choices(libraries, library_weights, k=count)
     fee_cache = {}
+    # The search grams (ill.rules.search) as IllRequest.save keeps them, from each text's grams worked out once.
+    text_grams = {}
+
+    def grams(*texts):
+        found = set()
+        for text in texts:
+            if text not in text_grams:
+                text_grams[text] = frozenset(grams_of(text))
+            found |= text_grams[text]
+        return joined(found)
+
     for n in range(count):
         received = start + timedelta(seconds=span * (n + rng.random()) / count)
         received_local = received.astimezone(calendar.LIBRARY_TIME_ZONE)
@@ -312,7 +325,8 @@ def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
         service = "loan" if item_type == "monograph" and rng.random() < 0.3 else "copy"
         delivery = "post" if service == "loan" or rng.random() < 0.4 else "electronic"
         words = KO_WORDS if rng.random() < 0.6 else EN_WORDS
-        title = " ".join(rng.sample(words, 3)) + f" {rng.randint(1, 999)}"
+        title_words = " ".join(rng.sample(words, 3))
+        title = f"{title_words} {rng.randint(1, 999)}"
         article_title = serial_title = volume = issue = ""
         if item_type == "article":
             article_title, title = title, ""
@@ -344,15 +358,20 @@ def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
         is_open = status in ("RequestReceived", "ExpectToSupply", "WillSupply", "RetryPossible", "Loaned",
                              "Overdue", "Recalled")
         assigned = worker if (not is_open or rng.random() < 0.7) and status != "RequestReceived" else None
+        contact = f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}"
+        author = f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}"
+        email = f"ill{n % 7}@{domain}"
         requests.add([
             n + 1, reference, direction, status, library_id,
-            f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}", f"ill{n % 7}@{domain}", address,
+            contact, email, address,
             item_type, title, article_title, serial_title, volume, issue,
-            f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}", rng.choice(PUBLISHERS), "Seoul",
+            author, "", "", rng.choice(PUBLISHERS), "Seoul",
             rng.randint(1950, max(1951, year)), "", "", "", "", service, delivery, pages_wanted, pages,
             pages if status == "CopyCompleted" else None, total_pages, rng.choice(NOTES), True, True, False,
             schedule.pk, copying_fee, shipping_fee, schedule.currency, "ko" if rng.random() < 0.3 else "en",
             received, due, assigned, secrets.token_urlsafe(32), changes[-1], len(path),
+            # The title's number has no grams, so its words stand for it.
+            grams(title_words, serial_title, author, email),
         ])
         if direction == "borrows":
             lender_id, _, _, lender_country = rng.choice(libraries)
@@ -360,7 +379,7 @@ def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
             answered_on = calendar.library_date(changes[min(1, len(changes) - 1)]) if answer != "waiting" else None
             borrowings.add([
                 borrowings.pending + borrowings.rows + 1, n + 1, lender_id, "", lender_country, "KRW",
-                terms.borrowing_target_date(received), answer, answered_on, "", "", "", "", "",
+                terms.borrowing_target_date(received), answer, answered_on, "", "", "", "", "", "",
             ])
     requests.flush()
     history.flush()

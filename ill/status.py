@@ -40,6 +40,43 @@ class UnfilledReason(models.TextChoices):
 
 
 S = Status
+
+# What a requester reads for each status: plain words, in their language. Staff, the admin, the reports
+# and ISO 18626 messages keep the codes and Status's labels.
+REQUESTER_LABELS = {
+    S.REQUEST_RECEIVED: _("Request received"),
+    S.EXPECT_TO_SUPPLY: _("Accepted, being located"),
+    S.WILL_SUPPLY: _("Being copied or prepared"),
+    S.RETRY_POSSIBLE: _("We need something from you"),
+    S.UNFILLED: _("Cannot be supplied"),
+    S.COPY_COMPLETED: _("Copy sent"),
+    S.LOANED: _("Sent on loan"),
+    S.OVERDUE: _("Loan overdue, please return it"),
+    S.RECALLED: _("Recalled, please return it now"),
+    S.LOAN_COMPLETED: _("Loan returned"),
+    S.COMPLETED_WITHOUT_RETURN: _("Closed without return"),
+    S.CANCELLED: _("Cancelled"),
+}
+# Where NLK borrows for a user in Korea, some steps are the lending library's.
+BORROWING_REQUESTER_LABELS = {
+    **REQUESTER_LABELS,
+    S.EXPECT_TO_SUPPLY: _("Asked of the lending library"),
+    S.WILL_SUPPLY: _("The lending library will supply it"),
+    S.UNFILLED: _("Cannot be obtained"),
+    S.COPY_COMPLETED: _("Copy handed to you"),
+    S.LOANED: _("On loan to you"),
+}
+
+
+def requester_label(status, *, borrowing=False):
+    """The status as the requester reads it (REQUESTER_LABELS); `borrowing` when NLK borrows for them."""
+    labels = BORROWING_REQUESTER_LABELS if borrowing else REQUESTER_LABELS
+    try:
+        return labels[Status(status)]
+    except ValueError:
+        return status
+
+
 ALLOWED_TRANSITIONS = {
     S.REQUEST_RECEIVED: {S.EXPECT_TO_SUPPLY, S.WILL_SUPPLY, S.RETRY_POSSIBLE, S.UNFILLED, S.CANCELLED},
     S.EXPECT_TO_SUPPLY: {S.WILL_SUPPLY, S.RETRY_POSSIBLE, S.UNFILLED, S.CANCELLED},

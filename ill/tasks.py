@@ -84,3 +84,8 @@ def render_statement(self, borrowing_id):
 @shared_task(bind=True, **EMAIL_RETRY)
 def email_statement(self, borrowing_id):
     borrowing.email_statement(borrowing_id)
+
+
+@shared_task(bind=True, **EMAIL_RETRY)
+def email_prepayment_request(self, change_id):
+    borrowing.email_prepayment_request(change_id)

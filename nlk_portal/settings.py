@@ -162,6 +162,8 @@ RATELIMIT_IP_META_KEY = "nlk_portal.core.client_ip.client_ip"
 # Per client address.
 ILL_QUOTE_RATE = env.str("ILL_QUOTE_RATE", default="60/m")
 ILL_SUBMIT_RATE = env.str("ILL_SUBMIT_RATE", default="10/h")
+# A partner librarian whose account staff have linked to their library, counted per account.
+ILL_SUBMIT_RATE_VERIFIED = env.str("ILL_SUBMIT_RATE_VERIFIED", default="60/h")
 ACCOUNTS_REGISTER_RATE = env.str("ACCOUNTS_REGISTER_RATE", default="5/h")
 # Per email address: acknowledgements of new requests sent to one address in an hour. Beyond it the
 # request is still made and staff see it, but no acknowledgement goes out (its SentEmail says why).

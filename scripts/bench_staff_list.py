@@ -29,12 +29,15 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from ill.models import FeeSchedule, IllRequest  # noqa: E402
+from ill.rules.search import grams_of, joined  # noqa: E402
 from ill.selectors.queues import OPEN_STATUSES  # noqa: E402
 from ill.status import Status  # noqa: E402
 from partners.models import Institution  # noqa: E402
 
 LIST = "/admin/ill/illrequest/"
 WORDS = ["한국", "근대", "문학사", "조선", "왕조", "실록", "연구", "경제", "역사", "불교", "미술", "지리"]
+# The search grams of each title (ill.rules.search): those of its two words, the rest of it being ASCII.
+TITLE_GRAMS = [joined(grams_of(first) | grams_of(second)) for first in WORDS for second in WORDS]
 
 
 def seed(rows, open_share):
@@ -47,11 +50,11 @@ def seed(rows, open_share):
             """
             INSERT INTO ill_illrequest (
                 reference, direction, status, requesting_library_id, contact_name, email, postal_address,
-                item_type, title, article_title, serial_title, volume, issue, author, publisher, place,
-                isbn, issn, nlk_number, citation_source, service, delivery, pages_wanted, page_count,
-                total_pages, notes, confirms_published_in_korea, confirms_not_available_elsewhere,
+                item_type, title, article_title, serial_title, volume, issue, author, part_title, part_author,
+                publisher, place, isbn, issn, nlk_number, citation_source, service, delivery, pages_wanted,
+                page_count, total_pages, notes, confirms_published_in_korea, confirms_not_available_elsewhere,
                 copyright_check_needed, fee_schedule_id, copying_fee, shipping_fee, currency, language,
-                received_at, due_date, assigned_to_id, tracking_token, updated_at, version)
+                received_at, due_date, assigned_to_id, tracking_token, updated_at, version, search_grams)
             SELECT 'ILL-' || (1990 + i / 1000000) || '-' || lpad((i %% 1000000)::text, 6, '0'),
                    CASE WHEN i %% 10 = 0 THEN 'borrows' ELSE 'supplies' END,
                    -- The newest requests are still open; the older ones are closed.
@@ -62,19 +65,20 @@ def seed(rows, open_share):
                    'Librarian ' || i, 'ill' || (i %% 7) || '@' || substr(md5((i %% 5000)::text), 1, 10) || '.ac.kr', '',
                    'monograph',
                    (%(words)s)[1 + i %% 12] || ' ' || (%(words)s)[1 + (i / 12) %% 12] || ' ' || substr(md5(i::text), 1, 8),
-                   '', '', '', '', 'Author ' || substr(md5((i + 1)::text), 1, 6), '', 'Seoul',
+                   '', '', '', '', 'Author ' || substr(md5((i + 1)::text), 1, 6), '', '', '', 'Seoul',
                    '978' || lpad((i %% 10000000000)::text, 10, '0'), '', '', '',
                    CASE WHEN i %% 5 = 0 THEN 'loan' ELSE 'copy' END, 'post', '12-30', 19, 320, '',
                    true, true, false, %(schedule)s, 9.00, 3.00, 'USD', 'en',
                    now() - (i || ' minutes')::interval, (now() - (i || ' minutes')::interval)::date + 30,
                    CASE WHEN i %% 3 = 0 THEN NULL ELSE (%(staff)s)[1 + i %% array_length(%(staff)s, 1)] END,
-                   'bench-' || i, now(), 1
+                   'bench-' || i, now(), 1, (%(title_grams)s)[1 + (i %% 12) * 12 + (i / 12) %% 12]
             FROM generate_series(1, %(rows)s) AS i
             """.replace("%(open)s", "%(open)s::varchar[]")
             .replace("%(closed)s", "%(closed)s::varchar[]")
             .replace("%(libraries)s", "%(libraries)s::bigint[]")
             .replace("%(staff)s", "%(staff)s::integer[]")
-            .replace("%(words)s", "%(words)s::text[]"),
+            .replace("%(words)s", "%(words)s::text[]")
+            .replace("%(title_grams)s", "%(title_grams)s::text[]"),
             {
                 "open": OPEN_STATUSES,
                 "closed": [s for s in statuses if s not in OPEN_STATUSES],
@@ -82,6 +86,7 @@ def seed(rows, open_share):
                 "libraries": libraries,
                 "staff": staff,
                 "words": WORDS,
+                "title_grams": TITLE_GRAMS,
                 "schedule": schedule.pk,
                 "rows": rows,
             },
@@ -160,6 +165,8 @@ def main():
         ("search reference", LIST, {"q": sample.reference}),
         ("search ref. digits", LIST, {"q": sample.reference[-6:]}),
         ("search title word", LIST, {"q": sample.title.split()[-1]}),
+        ("search 2 Korean words", LIST, {"q": "역사 연구"}),
+        ("search 1 syllable", LIST, {"q": "역"}),
         ("search email domain", LIST, {"q": sample.email.split("@")[1]}),
         ("search library", LIST, {"q": "Diet"}),
         ("request page", f"{LIST}{sample.pk}/change/", {}),

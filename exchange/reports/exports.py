@@ -55,13 +55,15 @@ def report_csv_rows(report, listing):
 
 
 def report_sheets(report, listing):
+    """The XLSX's sheets: what the report is, a sheet per table under its short name, then the listing,
+    every cell of its type."""
     yield _("About this report"), preamble(report.title, report.filters)
     for table in report.tables:
         sheet = [[str(c) for c in table.columns], *table.rows]
         if table.note:
             sheet += [[], [str(table.note)]]
-        yield table.title, sheet
-    yield listing.name, listing_rows(listing)
+        yield table.sheet_name, sheet
+    yield listing.name, listing_rows(listing, typed_cells=True)
 
 
 def render_pdf(report):

@@ -14,6 +14,7 @@ from ill.selectors import reporting
 from ill.status import Status, UnfilledReason
 from nlk_portal.core import charts
 from nlk_portal.core.calendar import library_today
+from nlk_portal.core.exports import Money, days, share
 
 from ..models import (
     AgreementStatus,
@@ -50,7 +51,11 @@ CENT = Decimal("0.01")
 
 @dataclass
 class Table:
-    """One table of a report: on the page, a CSV section, an XLSX sheet, a PDF table."""
+    """One table of a report: on the page, a CSV section, an XLSX sheet, a PDF table.
+
+    Its values keep their types (numbers, Money, shares and days as Figure), which print as text on the
+    page and in the PDF and are numbers in the XLSX.
+    """
 
     key: str
     title: str
@@ -58,6 +63,11 @@ class Table:
     rows: list
     note: str = ""
     chart: str = ""  # SVG drawn from the same rows
+    sheet: str = ""  # a shorter title for the XLSX sheet, whose name holds 31 characters
+
+    @property
+    def sheet_name(self):
+        return self.sheet or self.title
 
 
 @dataclass
@@ -144,7 +154,12 @@ def requests_by_month(requests, filters):
         for month, c in sorted(counts.items())
     ]
     table = Table("month", _("Requests by month"), [_("Month"), *direction_columns(filters)], rows)
-    table.chart = charts.column_chart(_("ILL requests by month"), [(row[0], sum(row[1:])) for row in rows])
+    # A column per direction, as the table beside it has, with a legend when there are two.
+    table.chart = charts.grouped_column_chart(
+        _("ILL requests by month"),
+        [(row[0], *row[1:]) for row in rows],
+        direction_columns(filters) if len(directions(filters)) > 1 else None,
+    )
     return table
 
 
@@ -155,7 +170,7 @@ def fill_rate(requests, filters):
     for d in directions(filters):
         row = by_direction.get(d, {"supplied": 0, "unfilled": 0})
         decided = row["supplied"] + row["unfilled"]
-        rate = f"{row['supplied'] / decided:.1%}" if decided else "–"
+        rate = share(row["supplied"] / decided if decided else None)
         rows.append([str(Direction(d).label), row["supplied"], row["unfilled"], rate])
     return Table(
         "fill_rate",
@@ -183,24 +198,20 @@ def unfilled_reasons(requests, filters):
     )
 
 
-def days_text(days):
-    return "–" if days is None else f"{days:.1f}"
-
-
 def turnaround(requests, filters):
     rows = []
     for d in directions(filters):
         figures = reporting.turnaround(requests, d)
-        share = f"{figures['on_time'] / figures['count']:.1%}" if figures["count"] else "–"
+        within = share(figures["on_time"] / figures["count"] if figures["count"] else None)
         rows.append(
             [
                 str(Direction(d).label),
                 figures["count"],
-                days_text(figures["median"]),
-                days_text(figures["p90"]),
+                days(figures["median"]),
+                days(figures["p90"]),
                 str(TARGET_TEXT[d]),
                 figures["on_time"],
-                share,
+                within,
             ]
         )
     return Table(
@@ -219,6 +230,7 @@ def turnaround(requests, filters):
         note=_(
             "Completion is the change to “Copy completed”, “Loan completed” or “Completed without return”."
         ),
+        sheet=_("Turnaround"),
     )
 
 
@@ -252,7 +264,9 @@ def fees(filters):
     rows = []
     for currency in sorted(set(invoiced) | set(collected)):
         charged, paid = invoiced.get(currency, CENT * 0), collected.get(currency, CENT * 0)
-        rows.append([currency, charged.quantize(CENT), paid.quantize(CENT), (charged - paid).quantize(CENT)])
+        rows.append([
+            currency, *(Money(amount.quantize(CENT), currency) for amount in (charged, paid, charged - paid))
+        ])
     return Table(
         "fees",
         _("Fees invoiced and collected"),
@@ -265,7 +279,7 @@ def fees(filters):
 def refunds(filters):
     """Refunds paid out to users in Korea after their borrowings were settled, per currency."""
     paid = reporting.refunds_paid(**ill_scope(filters))
-    rows = [[currency, total.quantize(CENT)] for currency, total in sorted(paid["totals"].items())]
+    rows = [[currency, Money(total.quantize(CENT), currency)] for currency, total in sorted(paid["totals"].items())]
     return Table(
         "refunds",
         _("Refunds paid"),
@@ -435,6 +449,7 @@ def deposits(filters):
         _("Deposits by international organization"),
         [_("Organization"), _("Receipts"), _("Items")],
         rows,
+        sheet=_("Deposits by organization"),
     )
 
 
@@ -454,6 +469,7 @@ def korean_studies(filters):
         _("Korean Studies supply by country"),
         [_("Country"), _("Libraries"), _("Items")],
         rows,
+        sheet=_("Korean Studies supply"),
     )
 
 
@@ -491,6 +507,7 @@ def window_on_korea(filters, today):
             _("Plan"),
         ],
         rows,
+        sheet=_("Window on Korea"),
     )
 
 
@@ -511,6 +528,7 @@ def cultural_partnership(filters):
         _("Cultural Partnership participants by year and country"),
         [_("Year"), _("Country"), _("Participants")],
         rows,
+        sheet=_("Cultural Partnership"),
     )
 
 

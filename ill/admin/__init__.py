@@ -1,6 +1,6 @@
 """The ILL admin, split as Django splits its own: requests, borrowing, invoices, and their parts."""
 
-from .borrowing import BorrowingInline, CopyPolicyAdmin, RefundPayoutAdmin
+from .borrowing import BorrowingInline, CopyPolicyAdmin, PaymentInstructionAdmin, RefundPayoutAdmin
 from .requests import FeeScheduleAdmin, IllRequestAdmin
 
 __all__ = [
@@ -9,5 +9,6 @@ __all__ = [
     "FeeScheduleAdmin",
     "IllRequestAdmin",
     "InvoiceAdmin",
+    "PaymentInstructionAdmin",
     "RefundPayoutAdmin",
 ]

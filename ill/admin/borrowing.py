@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from nlk_portal.core.calendar import library_today
+from nlk_portal.core.calendar import library_date, library_today
 from nlk_portal.core.money import format_amount, format_money
 from nlk_portal.core.posted import posted_number
 
-from ..models import MAX_TEXT, Borrowing, CopyPolicy, RefundPayout
+from ..models import MAX_TEXT, Borrowing, CopyPolicy, PaymentInstruction, RefundPayout
 from ..rules import settlement
 from ..services import borrowing
 
@@ -52,6 +52,30 @@ def _date(label, **options):
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **options)
 
 
+class AskPrepaymentForm(StepForm):
+    """The amount the user is asked to pay in advance, once the lending institution's policy is known."""
+
+    amount = _amount(_("Amount to pay in advance"))
+    currency = forms.CharField(label=_("Currency"), min_length=3, max_length=3, initial="KRW")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].required = True
+        self.fields["amount"].help_text = _(
+            "The user is emailed the amount and how to pay (Admin › How to pay in advance)."
+        )
+        record = self.ill_request.borrowing
+        if record.prepayment_requested is not None:
+            self.fields["amount"].initial = record.prepayment_requested
+            self.fields["currency"].initial = record.prepayment_requested_currency
+
+    def perform(self, user, version):
+        data = self.cleaned_data
+        return borrowing.ask_for_prepayment(
+            self.ill_request, amount=data["amount"], currency=data["currency"], by=user
+        )
+
+
 class PrepaymentForm(StepForm):
     amount = _amount(_("Amount paid in advance"))
     currency = forms.CharField(label=_("Currency"), min_length=3, max_length=3, initial="KRW")
@@ -63,6 +87,10 @@ class PrepaymentForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["amount"].required = True
+        record = self.ill_request.borrowing
+        if not self.correcting and record.prepayment_requested is not None:
+            self.fields["amount"].initial = record.prepayment_requested
+            self.fields["currency"].initial = record.prepayment_requested_currency
 
     def perform(self, user, version):
         data = self.cleaned_data
@@ -219,6 +247,7 @@ class Step:
 
 
 STEPS = [
+    Step("ask_prepayment", _("Ask for the prepayment"), AskPrepaymentForm),
     Step("prepayment", _("Record the prepayment"), PrepaymentForm),
     Step("correct_prepayment", _("Correct the prepayment"), CorrectPrepaymentForm),
     Step("send", _("Sent to the lending institution"), SendForm),
@@ -310,7 +339,7 @@ class BorrowingInline(admin.StackedInline):
     verbose_name_plural = _("borrowing from abroad")
     fields = readonly_fields = [
         "lender_display", "lender_country", "max_amount_display", "target_date", "sent_to_lender_at",
-        "lender_answer", "answered_on", "prepayment", "arrived_on", "delivered_on", "loan_due_on",
+        "lender_answer", "answered_on", "prepayment_asked", "prepayment", "arrived_on", "delivered_on", "loan_due_on",
         "returned_on", "settlement", "settled_at", "statement", "refund_paid", "balance_paid",
     ]
 
@@ -327,6 +356,15 @@ class BorrowingInline(admin.StackedInline):
     @admin.display(description=_("the most the user will pay"))
     def max_amount_display(self, record):
         return format_money(record.max_amount, record.max_currency) or "—"
+
+    @admin.display(description=_("prepayment asked for"))
+    def prepayment_asked(self, record):
+        if record.prepayment_requested is None:
+            return "—"
+        return _("%(amount)s, asked on %(date)s") % {
+            "amount": format_money(record.prepayment_requested, record.prepayment_requested_currency),
+            "date": library_date(record.prepayment_requested_at).isoformat(),
+        }
 
     @admin.display(description=_("prepayment"))
     def prepayment(self, record):
@@ -371,9 +409,24 @@ class BorrowingInline(admin.StackedInline):
 
 @admin.register(CopyPolicy)
 class CopyPolicyAdmin(admin.ModelAdmin):
-    list_display = ["country", "copying_permitted", "note_en", "note_ko", "updated_at"]
+    list_display = ["country", "copying_permitted", "deposit", "note_en", "note_ko", "updated_at"]
     list_filter = ["copying_permitted"]
     search_fields = ["country", "note_en", "note_ko"]
+    fields = ["country", "copying_permitted", "note_en", "note_ko", ("deposit_amount", "deposit_currency")]
+
+    @admin.display(description=_("deposit paid in advance"))
+    def deposit(self, policy):
+        return "—" if policy.deposit_amount is None else f"{policy.deposit_currency} {policy.deposit_amount}"
+
+
+@admin.register(PaymentInstruction)
+class PaymentInstructionAdmin(admin.ModelAdmin):
+    """How users in Korea pay in advance: shown on their request's page and in the emails that ask them to."""
+
+    list_display = ["method", "details_ko", "details_en", "currency", "position", "is_active", "updated_at"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["method", "is_active"]
+    fields = ["method", "details_ko", "details_en", "currency", "position", "is_active"]
 
 
 @admin.register(RefundPayout)

@@ -1,13 +1,17 @@
 """The columns of the staff's request list and the computed lines of a request's page."""
 
 from django.contrib import admin
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from nlk_portal.core.calendar import days_until, due_phrase, library_date
 from nlk_portal.core.roles import staff_name
 
+from ..models import Borrowing
 from ..rules import copyright
 from ..selectors import queues
 from ..status import Status
@@ -50,15 +54,32 @@ def status(ill_request):
     )
 
 
+def with_lender(queryset):
+    """The requests, each with its lending institution's name and country when NLK borrows it.
+
+    Read by a subquery for each request shown rather than a join: PostgreSQL works them out after it
+    has sorted and cut the list to its page, where a join would read every borrowing for a long search.
+    """
+    lender = Borrowing.objects.filter(request=OuterRef("pk"))
+    return queryset.annotate(
+        listed_lender_name=Subquery(
+            lender.values(name=Coalesce(NullIf("lender__name_en", Value("")), "lender_name"))[:1]
+        ),
+        listed_lender_country=Subquery(lender.values("lender_country")[:1]),
+    )
+
+
 @admin.display(description=_("library abroad"))
 def library(ill_request):
     """The requesting library when NLK supplies; the lending institution when NLK borrows."""
     if ill_request.is_borrowing:
-        borrowing = ill_request.borrowing
-        name = borrowing.lender.name_en if borrowing.lender_id else borrowing.lender_name
-        return format_html(
-            '{} {} <span class="ill-country">({})</span>', _("lender:"), name, borrowing.lender_country.name
-        )
+        if hasattr(ill_request, "listed_lender_name"):
+            name, country = ill_request.listed_lender_name, countries.name(ill_request.listed_lender_country or "")
+        else:
+            borrowing = ill_request.borrowing
+            name = borrowing.lender.name_en if borrowing.lender_id else borrowing.lender_name
+            country = borrowing.lender_country.name
+        return format_html('{} {} <span class="ill-country">({})</span>', _("lender:"), name, country)
     institution = ill_request.requesting_library
     if not institution.country:
         return institution.name_en
@@ -67,6 +88,13 @@ def library(ill_request):
 
 @admin.display(description=_("item"))
 def item(ill_request):
+    """The title, and the chapter or part asked for when there is one."""
+    if ill_request.part_title:
+        return format_html(
+            '{} <span class="ill-part">· {}</span>',
+            Truncator(ill_request.display_title).chars(60),
+            Truncator(ill_request.part_title).chars(60),
+        )
     return Truncator(ill_request.display_title).chars(80)
 
 

@@ -83,7 +83,8 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
         columns.estimated_fee,
         columns.assigned,
     ]
-    list_select_related = ["requesting_library", "assigned_to", "borrowing__lender"]
+    # The lender of a borrowing is read per row shown (columns.with_lender), not joined.
+    list_select_related = ["requesting_library", "assigned_to"]
     list_filter = [StatusFilter, "direction", DueFilter, CountryFilter, "service", AssignedFilter]
     search_fields = queues.SEARCHED_FIELDS
     search_help_text = _(
@@ -154,6 +155,7 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
                     ("article_title", "serial_title"),
                     ("volume", "issue"),
                     "author",
+                    ("part_title", "part_author"),
                     ("publisher", "place", "year"),
                     ("isbn", "issn"),
                     "nlk_number",
@@ -195,6 +197,9 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
     @admin.display(description=_("copyright check"))
     def copyright_check(self, ill_request):
         return columns.copyright_check(ill_request)
+
+    def get_queryset(self, request):
+        return columns.with_lender(super().get_queryset(request))
 
     # The list's search and the request's page.
 

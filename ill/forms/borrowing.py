@@ -12,7 +12,7 @@ from partners.models import Institution
 
 from ..models import MAX_TEXT, Delivery, IllRequest, ItemType, Service
 from ..selectors import borrowing
-from .requests import ItemChecks, LibraryField, item_fieldset
+from .requests import PART_HELP_TEXTS, PART_LABELS, ItemChecks, LibraryField, item_fieldset
 
 MAX_AMOUNT_KRW = 10_000_000
 
@@ -60,7 +60,8 @@ class BorrowingRequestForm(ItemChecks, forms.ModelForm):
     class Meta:
         model = IllRequest
         fields = [
-            "item_type", "title", "article_title", "serial_title", "volume", "issue", "author", "publisher",
+            "item_type", "title", "article_title", "serial_title", "volume", "issue", "author", "part_title",
+            "part_author", "publisher",
             "place", "year", "isbn", "issn", "citation_source", "service", "delivery", "pages_wanted",
             "postal_address", "notes", "confirms_not_available_elsewhere",
         ]
@@ -72,6 +73,7 @@ class BorrowingRequestForm(ItemChecks, forms.ModelForm):
             "volume": _("Volume"),
             "issue": _("Issue"),
             "author": _("Author"),
+            **PART_LABELS,
             "publisher": _("Publisher"),
             "place": _("Place of publication"),
             "year": _("Year of publication"),
@@ -86,6 +88,7 @@ class BorrowingRequestForm(ItemChecks, forms.ModelForm):
             "title": _("For a monograph."),
             "article_title": _("For a periodical article."),
             "serial_title": _("For a periodical article: the journal, magazine or newspaper."),
+            **PART_HELP_TEXTS,
             "citation_source": _("A bibliography, database or catalogue."),
             "pages_wanted": _("Pages or ranges, for example 12-30, 45. For a copy."),
             "postal_address": _("Needed when the material is sent by post."),

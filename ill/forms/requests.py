@@ -31,11 +31,24 @@ def item_fieldset(*closing_fields):
         "serial_title",
         Div(Div("volume", css_class="col-sm-6"), Div("issue", css_class="col-sm-6"), css_class="row"),
         "author",
+        "part_title",
+        "part_author",
         "publisher",
         Div(Div("place", css_class="col-sm-8"), Div("year", css_class="col-sm-4"), css_class="row"),
         Div(Div("isbn", css_class="col-sm-6"), Div("issn", css_class="col-sm-6"), css_class="row"),
         *closing_fields,
     )
+
+# A chapter of a book, as both request forms ask for it.
+PART_LABELS = {
+    "part_title": _("Title of the chapter or part"),
+    "part_author": _("Author of the chapter or part"),
+}
+PART_HELP_TEXTS = {
+    "part_title": _("For a chapter or another part of a book: its own title."),
+    "part_author": _("If the chapter has its own author."),
+}
+
 
 class LibraryField(forms.ModelChoiceField):
     def label_from_instance(self, institution):
@@ -62,6 +75,8 @@ class ItemChecks:
         if data.get("item_type") == ItemType.MONOGRAPH and not data.get("title"):
             self.add_error("title", _("Enter the title of the book."))
         if data.get("item_type") == ItemType.SERIAL_ARTICLE:
+            # An article is itself the part of its serial: its title and author are the article's own.
+            data["part_title"] = data["part_author"] = ""
             for field, message in [
                 ("article_title", _("Enter the title of the article.")),
                 ("serial_title", _("Enter the title of the serial the article appeared in.")),
@@ -129,6 +144,8 @@ class IllRequestForm(ItemChecks, forms.ModelForm):
             "volume",
             "issue",
             "author",
+            "part_title",
+            "part_author",
             "publisher",
             "place",
             "year",
@@ -156,6 +173,7 @@ class IllRequestForm(ItemChecks, forms.ModelForm):
             "volume": _("Volume"),
             "issue": _("Issue"),
             "author": _("Author"),
+            **PART_LABELS,
             "publisher": _("Publisher"),
             "place": _("Place of publication"),
             "year": _("Year of publication"),
@@ -175,6 +193,7 @@ class IllRequestForm(ItemChecks, forms.ModelForm):
             "serial_title": _("For a serial article: the journal, magazine or newspaper."),
             "nlk_number": _("If you know it, from the NLK catalogue."),
             "citation_source": _("A bibliography, database or catalogue."),
+            **PART_HELP_TEXTS,
             "pages_wanted": _("Pages or ranges, for example 12-30, 45. For a copy."),
             "total_pages": _(
                 "The number of pages of the whole item, if known: a copy must be less than one third of it."
@@ -197,6 +216,7 @@ class IllRequestForm(ItemChecks, forms.ModelForm):
         self.fields["service"].initial = Service.COPY
         self.fields["delivery"].initial = Delivery.POST
         self.fields["pages_wanted"].widget.attrs["aria-controls"] = "fee-preview"
+        self.fields["total_pages"].widget.attrs["aria-controls"] = "fee-preview"
         self.fields["referrer_code"].widget.attrs.update(tabindex="-1", autocomplete="off")
         self.helper = _helper()
 
@@ -319,11 +339,10 @@ def _helper():
             "service",
             "delivery",
             Div(
-                Div("pages_wanted", css_class="col-md-6"),
+                Div("pages_wanted", "total_pages", css_class="col-md-6"),
                 Div(HTML('{% include "ill/includes/fee_preview.html" %}'), css_class="col-md-6"),
                 css_class="row",
             ),
-            "total_pages",
             "max_cost_usd",
             "notes",
         ),

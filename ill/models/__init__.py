@@ -1,7 +1,7 @@
 """Every model of the ILL app, from the module that defines it."""
 
 from ..choices import Delivery, Direction, ItemType, LenderAnswer, Service
-from .borrowing import Borrowing, CopyPolicy, RefundPayout, statement_upload_to
+from .borrowing import Borrowing, CopyPolicy, PaymentInstruction, RefundPayout, statement_upload_to
 from .emails import SentEmail, StaffDigest
 from .fees import FeeSchedule
 from .invoices import Invoice, InvoiceLine, Payment, invoice_upload_to
@@ -32,6 +32,7 @@ __all__ = [
     "MoneyChange",
     "LenderAnswer",
     "Payment",
+    "PaymentInstruction",
     "RefundPayout",
     "SentEmail",
     "SequenceCounter",

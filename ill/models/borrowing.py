@@ -20,12 +20,27 @@ class CopyPolicy(models.Model):
     copying_permitted = models.BooleanField(_("copying permitted"), default=True)
     note_en = models.TextField(_("note to users (English)"), max_length=MAX_TEXT, blank=True)
     note_ko = models.TextField(_("note to users (Korean)"), max_length=MAX_TEXT, blank=True)
+    deposit_amount = models.DecimalField(
+        _("deposit paid in advance"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "Only if NLK asks users for a set deposit for requests to this country's libraries. Without one, "
+            "staff ask each user for the amount once the lending institution's fees are known."
+        ),
+    )
+    deposit_currency = models.CharField(_("currency of the deposit"), max_length=3, blank=True, default="KRW")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["country"]
         verbose_name = _("copying rule of a country")
         verbose_name_plural = _("copying rules by country")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(deposit_amount__isnull=True) | ~models.Q(deposit_currency=""),
+                name="deposit_has_a_currency",
+            )
+        ]
 
     def __str__(self):
         return str(self.country.name)
@@ -36,6 +51,49 @@ class CopyPolicy(models.Model):
         if (get_language() or "").startswith("ko"):
             return self.note_ko or self.note_en
         return self.note_en or self.note_ko
+
+
+class PaymentInstruction(models.Model):
+    """A way a user in Korea pays NLK in advance, and the account or desk it is paid at, as staff record it.
+
+    Nothing here is assumed: until staff record one, users are told that staff will tell them how to pay.
+    """
+
+    class Method(models.TextChoices):
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        DESK = "desk", _("In person at the desk")
+        OTHER = "other", _("Other")
+
+    method = models.CharField(_("payment method"), max_length=20, choices=Method.choices)
+    details_ko = models.TextField(
+        _("account or desk (Korean)"), max_length=MAX_TEXT, blank=True,
+        help_text=_("For a transfer: the bank, account number and holder. For the desk: where and when."),
+    )
+    details_en = models.TextField(_("account or desk (English)"), max_length=MAX_TEXT, blank=True)
+    currency = models.CharField(_("currency taken"), max_length=3, blank=True, default="KRW")
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("shown to users"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("how to pay in advance")
+        verbose_name_plural = _("how to pay in advance")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(details_ko="", details_en=""), name="payment_instruction_has_details"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_method_display()}: {self.details_ko or self.details_en}"[:100]
+
+    @property
+    def details(self):
+        """The account or desk in the reader's language, or the other one if that is all there is."""
+        if (get_language() or "").startswith("ko"):
+            return self.details_ko or self.details_en
+        return self.details_en or self.details_ko
 
 
 def statement_upload_to(borrowing, filename):
@@ -87,6 +145,13 @@ class Borrowing(models.Model):
     )
     bank_fee = models.DecimalField(_("bank fees"), max_digits=12, decimal_places=2, null=True, blank=True)
 
+    # What staff ask the user to pay in advance once the lending institution's fees are known.
+    prepayment_requested = models.DecimalField(
+        _("prepayment asked for"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    prepayment_requested_currency = models.CharField(_("currency of the prepayment asked for"), max_length=3,
+                                                     blank=True)
+    prepayment_requested_at = models.DateTimeField(_("prepayment asked for on"), null=True, blank=True)
     prepaid_amount = models.DecimalField(
         _("amount paid in advance"), max_digits=12, decimal_places=2, null=True, blank=True
     )

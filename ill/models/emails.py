@@ -40,6 +40,7 @@ class SentEmail(models.Model):
         PAYMENT_REMINDER = "payment_reminder", _("Payment reminder")
         STATUS = "status", _("Status change")
         STATEMENT = "statement", _("Settlement statement")
+        PREPAYMENT_REQUEST = "prepayment_request", _("Prepayment request")
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("Pending")

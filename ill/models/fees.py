@@ -8,6 +8,13 @@ class FeeSchedule(models.Model):
     """The library's fees from a date on; the newest one in force applies."""
 
     effective_from = models.DateField(_("in force from"), unique=True)
+    # The library's page gives its fees without a date; the seeded schedule's date is the portal's own, so
+    # the public pages and invoices show a date only where staff say it is one the library gives.
+    show_effective_from = models.BooleanField(
+        _("show the date in force publicly"),
+        default=True,
+        help_text=_("Untick when the date is not one the library has published."),
+    )
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     copying_base_fee = models.DecimalField(
         _("copying fee up to the first pages"), max_digits=8, decimal_places=2
@@ -33,11 +40,7 @@ class FeeSchedule(models.Model):
         ]
 
     def __str__(self):
-        return _(
-            "%(currency)s %(base)s for %(base_pages)s pages or less, %(currency)s %(step)s for each "
-            "additional %(step_pages)s pages; international shipping %(currency)s %(shipping)s "
-            "(in force from %(date)s)"
-        ) % {
+        figures = {
             "currency": self.currency,
             "base": self.copying_base_fee,
             "base_pages": self.copying_base_pages,
@@ -46,3 +49,13 @@ class FeeSchedule(models.Model):
             "shipping": self.shipping_fee,
             "date": self.effective_from.isoformat(),
         }
+        if not self.show_effective_from:
+            return _(
+                "%(currency)s %(base)s for %(base_pages)s pages or less, %(currency)s %(step)s for each "
+                "additional %(step_pages)s pages; international shipping %(currency)s %(shipping)s"
+            ) % figures
+        return _(
+            "%(currency)s %(base)s for %(base_pages)s pages or less, %(currency)s %(step)s for each "
+            "additional %(step_pages)s pages; international shipping %(currency)s %(shipping)s "
+            "(in force from %(date)s)"
+        ) % figures

@@ -13,6 +13,7 @@ from partners.models import Institution
 
 from ..choices import Delivery, Direction, ItemType, Service
 from ..rules.copyright import MAX_PAGES
+from ..rules.search import GRAM_FIELDS, search_grams
 from ..status import COMPLETED, OPEN, Status, UnfilledReason
 from .fees import FeeSchedule
 
@@ -68,6 +69,9 @@ class IllRequest(models.Model):
     volume = models.CharField(_("volume"), max_length=50, blank=True)
     issue = models.CharField(_("issue"), max_length=50, blank=True)
     author = models.CharField(_("author"), max_length=300, blank=True)
+    # A chapter of a book (ISO 18626 titleOfComponent / authorOfComponent); an article has its own fields.
+    part_title = models.CharField(_("title of the part (chapter or article)"), max_length=500, blank=True)
+    part_author = models.CharField(_("author of the part"), max_length=300, blank=True)
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
     place = models.CharField(_("place of publication"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(
@@ -152,6 +156,8 @@ class IllRequest(models.Model):
     )
     # Bumped by every change staff make, so that two of them cannot overwrite each other (ill.services.workflow).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # The Hangul and Hanja characters and character pairs of GRAM_FIELDS, kept by save() (ill.rules.search).
+    search_grams = models.TextField(blank=True, default="", db_default="", editable=False)
 
     class Meta:
         ordering = ["-received_at"]
@@ -175,6 +181,15 @@ class IllRequest(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.display_title}"
+
+    def save(self, *args, **kwargs):
+        """Given a model instance save it to the database, with its search grams kept up to date."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or not set(GRAM_FIELDS).isdisjoint(update_fields):
+            self.search_grams = search_grams(*(getattr(self, name) for name in GRAM_FIELDS))
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_grams"}
+        super().save(*args, **kwargs)
 
     @property
     def display_title(self):
@@ -275,6 +290,7 @@ class MoneyChange(models.Model):
 
     class Figure(models.TextChoices):
         # What NLK borrows for a user in Korea (ill.services.borrowing).
+        PREPAYMENT_REQUESTED = "prepayment_requested", _("Prepayment asked for")
         PREPAYMENT = "prepayment", _("Amount paid in advance")
         LENDER_COPYING_FEE = "lender_copying_fee", _("Lender's copying fee")
         LENDER_LOAN_FEE = "lender_loan_fee", _("Lender's loan fee")

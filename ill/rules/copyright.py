@@ -13,12 +13,21 @@ from django.utils.translation import gettext_lazy as _
 # No single item runs to more pages; a bound keeps input and arithmetic sane.
 MAX_PAGES = 10_000
 
-_RANGE = re.compile(r"^(\d+)(?:\s*[-–—]\s*(\d+))?$")
+# Hyphen, the Unicode hyphens and dashes, the minus sign, and the tilde Korean writing uses for a range.
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212~\u301c\uff5e\ufe63\uff0d"
+_RANGE = re.compile(rf"^(\d+)(?:\s*[{DASHES}]\s*(\d+))?$")
+# What librarians write around the pages: "p. 12", "pp 41-80", "pages 3-9", "S. 4", "41-80쪽", "pp. 41–80."
+_BEFORE = re.compile(r"^(?:pp?|pgs?|pages?|s)\s*\.?\s*(?=\d)", re.IGNORECASE)
+_AFTER = re.compile(r"(?<=\d)\s*(?:pp?\.?|pages?|쪽|면|페이지)?\s*\.?$", re.IGNORECASE)
 
 
 def parse_page_ranges(text):
-    """ "12-30, 45" -> [(12, 30), (45, 45)]: sorted, overlaps merged."""
-    parts = [p.strip() for p in re.split(r"[,;]", text or "")]
+    """ "12-30, 45" -> [(12, 30), (45, 45)]: sorted, overlaps merged.
+
+    Written as librarians write them: "pp. 41-80", "p. 12", "41–80" (an en dash), "pp 41 - 80",
+    "P. 3, pp. 10-12", "41~80쪽".
+    """
+    parts = [p.strip() for p in re.split(r"[,;、，；]", text or "")]
     if not any(parts):
         raise ValidationError(_("Enter the pages you want, for example 12-30, 45."), code="required")
     ranges = [_parse_range(part) for part in parts if part]
@@ -26,7 +35,7 @@ def parse_page_ranges(text):
 
 
 def _parse_range(part):
-    match = _RANGE.match(part)
+    match = _RANGE.match(_AFTER.sub("", _BEFORE.sub("", part)))
     if not match:
         raise ValidationError(
             _("“%(part)s” is not a page or a range of pages: write them like 12-30, 45."),
@@ -72,6 +81,11 @@ def most_pages_allowed(total_pages):
     return (total_pages - 1) // 3
 
 
+def within_limit(pages, total_pages):
+    """True when a copy of `pages` pages is less than one third of an item of `total_pages` pages."""
+    return pages * 3 < total_pages
+
+
 def check_copy_limit(ranges_text, total_pages):
     """Return True when staff must check the limit (total unknown); raise if the copy is too large."""
     ranges = parse_page_ranges(ranges_text)
@@ -84,7 +98,7 @@ def check_copy_limit(ranges_text, total_pages):
             params={"page": ranges[-1][1], "total": total_pages},
         )
     pages = sum(last - first + 1 for first, last in ranges)
-    if pages * 3 >= total_pages:
+    if not within_limit(pages, total_pages):
         raise ValidationError(
             _(
                 "To respect copyright a copy must be less than one third of the item: at most %(allowed)s "
@@ -113,7 +127,7 @@ def check_pages_copied(pages, total_pages):
     """The pages actually copied must respect the same limit as the pages asked for."""
     if pages is None or pages < 1:
         raise ValidationError(_("Give the number of pages actually copied."), code="required")
-    if total_pages is not None and pages * 3 >= total_pages:
+    if total_pages is not None and not within_limit(pages, total_pages):
         raise ValidationError(
             _(
                 "%(pages)s pages is not less than one third of the item's %(total)s pages: at most "

@@ -9,18 +9,24 @@ import re
 from datetime import timedelta
 
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import smart_split, unescape_string_literal
 
 from nlk_portal.core.calendar import library_today
+from nlk_portal.core.db import SpaceSeparated
 from partners.models import Institution
 
 from ..models import IllRequest
+from ..rules.search import is_short_cjk_word, normalized
 from ..status import OPEN
 
 OPEN_STATUSES = sorted(status.value for status in OPEN)
 DUE_SOON_DAYS = 7
-SEARCHED_FIELDS = ["reference", "title", "article_title", "serial_title", "author", "isbn", "issn", "email"]
+SEARCHED_FIELDS = [
+    "reference", "title", "article_title", "serial_title", "author", "part_title", "part_author", "isbn", "issn",
+    "email",
+]
 # A word that matches more libraries than this says little about which request is meant.
 MAX_LIBRARIES_PER_WORD = 500
 MAX_WORDS = 8
@@ -75,9 +81,17 @@ def countries_with_requests():
 
 
 def search(queryset, text):
-    """Requests matching every word: reference, title, author, ISBN/ISSN, requester email, library or alias."""
-    for word in _words(text):
-        queryset = queryset.filter(_matching(word))
+    """Requests matching every word: reference, title, author, ISBN/ISSN, requester email, library or alias.
+
+    On PostgreSQL a Korean word of one or two syllables, which has no trigram, is looked up among the
+    request's search grams (ill.rules.search) in their GIN index; elsewhere every word is `icontains`.
+    """
+    words = _words(text)
+    by_grams = connections[queryset.db].vendor == "postgresql" and any(map(is_short_cjk_word, words))
+    if by_grams:
+        queryset = queryset.alias(search_gram_list=SpaceSeparated("search_grams"))
+    for word in words:
+        queryset = queryset.filter(_matching(word, by_grams=by_grams))
     return queryset
 
 
@@ -91,12 +105,16 @@ def _words(text):
     return words[:MAX_WORDS]
 
 
-def _matching(word):
+def _matching(word, by_grams=False):
     if WHOLE_REFERENCE.fullmatch(word):
         return Q(reference=word.upper())
-    condition = Q()
-    for field in SEARCHED_FIELDS:
-        condition |= Q(**{f"{field}__icontains": word})
+    if by_grams and is_short_cjk_word(word):
+        # The same requests as icontains on the searched fields: the reference, ISBN and ISSN hold no Hangul.
+        condition = Q(search_gram_list__contains=[normalized(word)])
+    else:
+        condition = Q()
+        for field in SEARCHED_FIELDS:
+            condition |= Q(**{f"{field}__icontains": word})
     # ISBNs and ISSNs are stored compact; staff type them with hyphens.
     compact = re.sub(r"[\s-]", "", word)
     if compact != word and re.fullmatch(r"[0-9Xx]+", compact):

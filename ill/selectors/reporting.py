@@ -9,13 +9,13 @@ institution when NLK borrows for a user in Korea.
 from datetime import date
 
 from django.db import connection
-from django.db.models import Case, Count, F, FilteredRelation, Q, QuerySet, Sum, When
-from django.db.models.functions import ExtractYear, TruncDate, TruncMonth
+from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear, NullIf, TruncDate, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from nlk_portal.core.calendar import LIBRARY_TIME_ZONE
 from nlk_portal.core.db import AddMonths, DaysBetween, Percentile, percentile
-from nlk_portal.core.exports import Listing, text, typed
+from nlk_portal.core.exports import Listing, as_date, as_money, as_number, text, typed
 from partners.models import Institution
 
 from ..choices import Direction
@@ -229,15 +229,41 @@ REQUEST_HEADERS = [
     _("Status (ISO 18626)"),
     _("Service"),
     _("Type of material"),
-    _("Requesting library"),
+    _("Library abroad (requesting or lending)"),
     _("Country"),
     _("Received on"),
     _("Due date"),
     _("Completed on"),
     _("Turnaround (days)"),
     _("Copying fee"),
-    _("Shipping fee"),
+    _("Loan fee"),
+    _("International shipping"),
+    _("Bank fees"),
     _("Currency"),
+]
+BORROWS = Q(direction=Direction.NLK_BORROWS)
+# The institution abroad: the requesting library when NLK supplies, the lending institution (from the
+# directory, or as the user typed it) when NLK borrows; and the fees as the borrowing's page shows them, the
+# lending institution's in their currency, where NLK supplies its own estimate.
+PARTNER_NAME = Case(
+    When(BORROWS, then=Coalesce(NullIf("borrowing__lender__name_en", Value("")), "borrowing__lender_name")),
+    default=F("requesting_library__name_en"),
+    output_field=CharField(),
+)
+LISTED_FEES = {
+    "listed_copying_fee": Case(When(BORROWS, then=F("borrowing__lender_copying_fee")), default=F("copying_fee")),
+    "listed_loan_fee": Case(When(BORROWS, then=F("borrowing__lender_loan_fee")), default=None),
+    "listed_shipping_fee": Case(When(BORROWS, then=F("borrowing__shipping_fee")), default=F("shipping_fee")),
+    "listed_bank_fee": Case(When(BORROWS, then=F("borrowing__bank_fee")), default=None),
+    "listed_currency": Case(
+        When(BORROWS, then=F("borrowing__fees_currency")), default=F("currency"), output_field=CharField()
+    ),
+}
+CURRENCY_COLUMN = len(REQUEST_HEADERS) - 1
+# How a spreadsheet types the columns the listing reads as text.
+REQUEST_KINDS = [
+    None, None, None, None, None, None, None, as_date, as_date, as_date, as_number,
+    *[as_money(CURRENCY_COLUMN)] * 4, None,
 ]
 
 
@@ -245,6 +271,7 @@ def request_listing(requests: QuerySet) -> Listing:
     """One row per request, oldest first, every derived column computed by the database."""
     rows = (
         with_completion(requests)
+        .annotate(partner_name=PARTNER_NAME, partner_country=PARTNER_COUNTRY, **LISTED_FEES)
         .order_by("id")
         .values_list(
             "reference",
@@ -252,16 +279,18 @@ def request_listing(requests: QuerySet) -> Listing:
             "status",
             "service",
             "item_type",
-            typed("requesting_library__name_en"),
-            "requesting_library__country",
+            typed("partner_name"),
+            "partner_country",
             # Dates and amounts as the database writes them: no conversion to Python and back per row.
             text(TruncDate("received_at", tzinfo=LIBRARY_TIME_ZONE)),
             text("due_date"),
             text(TruncDate("completed_at", tzinfo=LIBRARY_TIME_ZONE)),
             text(DaysBetween("completed_at", "received_at")),
-            text("copying_fee"),
-            text("shipping_fee"),
-            "currency",
+            text("listed_copying_fee"),
+            text("listed_loan_fee"),
+            text("listed_shipping_fee"),
+            text("listed_bank_fee"),
+            "listed_currency",
         )
     )
-    return Listing(str(_("Requests")), REQUEST_HEADERS, rows)
+    return Listing(str(_("Requests")), REQUEST_HEADERS, rows, REQUEST_KINDS)

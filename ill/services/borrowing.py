@@ -22,6 +22,7 @@ from nlk_portal.outbox.dispatch import after_commit
 from ..choices import LenderAnswer
 from ..models import Borrowing, IllRequest, MoneyChange, RefundPayout, SentEmail
 from ..rules import settlement
+from ..selectors.borrowing import PrepaymentDue, payment_instructions
 from ..status import CLOSED, Status, UnfilledReason
 from . import pdf, workflow
 from .history import record_money_change
@@ -49,6 +50,7 @@ def _balance_due(ill_request, record):
 
 # Each step staff record, in the order they come, with when it applies: (request, borrowing) -> bool.
 STEPS = {
+    "ask_prepayment": lambda r, b: b.settled_at is None and b.prepaid_amount is None,
     "prepayment": lambda r, b: b.settled_at is None and b.prepaid_amount is None,
     "correct_prepayment": lambda r, b: b.settled_at is None and b.prepaid_amount is not None,
     "send": lambda r, b: r.status in (S.REQUEST_RECEIVED, S.RETRY_POSSIBLE),
@@ -100,6 +102,49 @@ def _not_settled(borrowing):
 def _not_future(day, what):
     if day > library_today():
         raise StepRefused(_("The date %(what)s is in the future.") % {"what": what})
+
+
+def ask_for_prepayment(ill_request, *, amount, currency, by=None):
+    """Ask the user to pay `amount` in advance, once the lending institution's fees are known; emailed once.
+
+    Asked again (a new figure) until the prepayment is recorded; the request's history keeps each figure.
+    """
+    with transaction.atomic():
+        borrowing = _locked(ill_request)
+        _not_settled(borrowing)
+        if amount is None or amount <= 0:
+            raise StepRefused(_("The amount to pay in advance must be more than zero."))
+        if len(currency or "") != 3:
+            raise StepRefused(_("Give the currency as its three-letter code, for example KRW."))
+        _check_step("ask_prepayment", borrowing)
+        currency = currency.upper()
+        old = (borrowing.prepayment_requested, borrowing.prepayment_requested_currency)
+        change = _record_figure(borrowing, Figure.PREPAYMENT_REQUESTED, old=old, new=(amount, currency), by=by)
+        if change is None:
+            return borrowing
+        borrowing.prepayment_requested, borrowing.prepayment_requested_currency = amount, currency
+        borrowing.prepayment_requested_at = timezone.now()
+        borrowing.save(
+            update_fields=["prepayment_requested", "prepayment_requested_currency", "prepayment_requested_at"]
+        )
+        after_commit("ill.tasks.email_prepayment_request", change.pk)
+    return borrowing
+
+
+def email_prepayment_request(change_id):
+    """Tell the user the amount staff asked for and how to pay it; once per figure asked for."""
+    change = MoneyChange.objects.select_related("request__borrowing").get(pk=change_id)
+    record = change.request.borrowing
+    return send_request_email(
+        change.request,
+        SentEmail.Kind.PREPAYMENT_REQUEST,
+        key=f"prepayment_request:{change.pk}",
+        context={
+            "borrowing": record,
+            "due": PrepaymentDue(change.new_amount, change.new_currency, True),
+            "instructions": list(payment_instructions()),
+        },
+    )
 
 
 def record_prepayment(ill_request, *, amount, currency, paid_on, receipt_number, by=None, correcting=False):

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from ..models import SentEmail
 from ..rules import terms
+from ..selectors.borrowing import payment_instructions, prepayment_due
 from ..selectors.tracking import tracking_url
 
 ACK_WINDOW = timedelta(hours=1)
@@ -24,8 +25,14 @@ def send_acknowledgement(ill_request):
     The public form is limited per client address; this keeps anyone from using it to fill one
     mailbox from many addresses. The request itself is made either way, for staff to see.
     """
-    # A user in Korea is told what borrowing from abroad takes: the lender's fees, paid in advance.
-    template = "borrowing_acknowledgement" if ill_request.is_borrowing else None
+    # A user in Korea is told what borrowing from abroad takes: the lender's fees, paid in advance, and how.
+    template, context = None, {}
+    if ill_request.is_borrowing:
+        template = "borrowing_acknowledgement"
+        context = {
+            "due": prepayment_due(ill_request.borrowing),
+            "instructions": list(payment_instructions()),
+        }
     kind, key = SentEmail.Kind.ACKNOWLEDGEMENT, f"acknowledgement:{ill_request.pk}"
     limit = settings.ILL_ACK_EMAILS_PER_ADDRESS_HOUR
     if acknowledgements_to(ill_request.email, since=timezone.now() - ACK_WINDOW, besides=key) >= limit:
@@ -34,8 +41,8 @@ def send_acknowledgement(ill_request):
             "Not sent: %(limit)s acknowledgements already went to this address within an hour.",
             limit,
         ) % {"limit": limit}
-        return skip_request_email(ill_request, kind, key=key, reason=reason, template=template)
-    return send_request_email(ill_request, kind, key=key, template=template)
+        return skip_request_email(ill_request, kind, key=key, reason=reason, context=context, template=template)
+    return send_request_email(ill_request, kind, key=key, context=context, template=template)
 
 
 def acknowledgements_to(address, *, since, besides=None):
@@ -100,7 +107,7 @@ def send_request_email(ill_request, kind, *, key, context=None, attachments=(), 
     return record
 
 
-def skip_request_email(ill_request, kind, *, key, reason, template=None):
+def skip_request_email(ill_request, kind, *, key, reason, context=None, template=None):
     """Record the `kind` email about a request as not sent, for `reason`, unless it was sent already."""
     with transaction.atomic():
         record, _ = SentEmail.objects.select_for_update().get_or_create(
@@ -108,7 +115,7 @@ def skip_request_email(ill_request, kind, *, key, reason, template=None):
         )
         if record.status in (SentEmail.Outcome.SENT, SentEmail.Outcome.SKIPPED):
             return record
-        record.subject = _build(ill_request, template or kind, {}, ()).subject[:300]
+        record.subject = _build(ill_request, template or kind, context or {}, ()).subject[:300]
         record.status, record.error = SentEmail.Outcome.SKIPPED, reason
         record.save()
     return record

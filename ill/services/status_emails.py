@@ -8,7 +8,7 @@ happens next, the staff's message and the private tracking link.
 from django.utils.translation import gettext_lazy as _
 
 from ..models import SentEmail
-from ..status import Status
+from ..status import Status, requester_label
 from .notifications import send_request_email
 
 S = Status
@@ -118,11 +118,13 @@ def send_status_email(change):
     """Email the requester about `change` (a StatusChange), once; None if the status is not theirs to hear of."""
     if not notifies(change.to_status):
         return None
-    explanations = BORROWING_EXPLANATIONS if change.request.is_borrowing else EXPLANATIONS
+    borrowing = change.request.is_borrowing
+    explanations = BORROWING_EXPLANATIONS if borrowing else EXPLANATIONS
     meaning, next_steps = explanations[Status(change.to_status)]
+    status_label = requester_label(change.to_status, borrowing=borrowing)
     return send_request_email(
         change.request,
         SentEmail.Kind.STATUS,
         key=f"status:{change.pk}",
-        context={"change": change, "meaning": meaning, "next_steps": next_steps},
+        context={"change": change, "meaning": meaning, "next_steps": next_steps, "status_label": status_label},
     )

@@ -5,6 +5,7 @@ from django import template
 from nlk_portal.core.money import format_amount, format_money
 
 from ..rules import terms
+from ..status import requester_label
 
 register = template.Library()
 
@@ -32,7 +33,15 @@ def amount_in(amount, currency):
     """The amount alone, grouped and with its currency's decimals, where the currency is written beside it."""
     if amount is None or amount == "":
         return ""
+    if hasattr(amount, "currency"):
+        amount, currency = amount.amount, amount.currency
     return format_amount(amount, currency)
+
+
+@register.filter
+def requester_status(status, borrowing=False):
+    """A status as the requester reads it: `{{ change.to_status|requester_status:ill_request.is_borrowing }}`."""
+    return requester_label(status, borrowing=borrowing)
 
 
 @register.filter

@@ -95,6 +95,8 @@ def borrowing_request(request, reference):
         "submitted": request.GET.get("submitted") == "1",
         "settlement": settlement.for_borrowing(record) if record.settled_at else None,
         "refund": RefundPayout.objects.filter(borrowing=record).first(),
+        "due": borrowing.prepayment_due(record),
+        "instructions": borrowing.payment_instructions(),
     }
     return render(request, "ill/borrowing_request.html", context)
 

@@ -33,6 +33,24 @@ def submit_rate(group, request):
     return settings.ILL_SUBMIT_RATE
 
 
+def verified_submit_rate(group, request):
+    return settings.ILL_SUBMIT_RATE_VERIFIED
+
+
+def over_submission_limit(request):
+    """Count this submission; True once its sender is over the limit.
+
+    A partner librarian whose account staff have linked to their library is counted per account at
+    the higher ILL_SUBMIT_RATE_VERIFIED; anyone else per client address at ILL_SUBMIT_RATE.
+    """
+    if _librarian_institution(request.user) is not None:
+        return is_ratelimited(
+            request, group="ill-submit-verified", key="user", rate=verified_submit_rate, method="POST",
+            increment=True,
+        )
+    return is_ratelimited(request, group="ill-submit", key="ip", rate=submit_rate, method="POST", increment=True)
+
+
 def service(request):
     """The service page: what can be asked for, the fees in force and the terms."""
     schedule = schedule_in_force(library_today())
@@ -52,10 +70,9 @@ def new_request(request):
         return render(request, "ill/request_review.html", {"form": form})
     submission_key = form.cleaned_data["submission_key"]
     # The limit counts new requests: the same form sent again (a double click, a reload) makes none.
-    if not submission_key_used(submission_key) and is_ratelimited(
-        request, group="ill-submit", key="ip", rate=submit_rate, method="POST", increment=True
-    ):
-        return render(request, "ill/rate_limited.html", status=429)
+    if not submission_key_used(submission_key) and over_submission_limit(request):
+        # Nothing typed is lost: the form comes back as it was sent, with the way to reach the service.
+        return _form_page(request, form, limited=True, status=429)
     try:
         ill_request = submit_request(
             form.request_details(),
@@ -70,9 +87,10 @@ def new_request(request):
     return redirect("ill:submitted", token=ill_request.tracking_token)
 
 
-def _form_page(request, form):
+def _form_page(request, form, limited=False, status=200):
     schedule = schedule_in_force(library_today())
-    return render(request, "ill/request_form.html", {"form": form, "schedule": schedule})
+    context = {"form": form, "schedule": schedule, "limited": limited}
+    return render(request, "ill/request_form.html", context, status=status)
 
 
 def _librarian_institution(user):
@@ -147,6 +165,9 @@ def fee_quote(request):
         return JsonResponse({"error": _("Too many fee previews: wait a minute."), "field": None}, status=429)
     try:
         service, delivery, pages, ranges_pages = _quote_params(request.GET)
+        total_pages = _total_pages(request.GET) if service == Service.COPY else None
+        if total_pages is not None and ranges_pages is not None:
+            _check_within_item(request.GET["ranges"][:200], total_pages)
         quote = fees.quote(
             service=service, delivery=delivery, pages=pages, schedule=preview_schedule_in_force(library_today())
         )
@@ -161,6 +182,11 @@ def fee_quote(request):
     }
     if ranges_pages is not None:
         body["pages"] = ranges_pages
+    if total_pages is not None:
+        # The one-third limit, as soon as the total is known: the form shows it instead of a fee.
+        body["total_pages"] = total_pages
+        body["most_pages_allowed"] = copyright.most_pages_allowed(total_pages)
+        body["within_copyright_limit"] = copyright.within_limit(pages, total_pages)
     return JsonResponse(body)
 
 
@@ -188,15 +214,31 @@ def _quote_params(params):
     return service, delivery, _page_count(params.get("pages")), None
 
 
-def _page_count(raw):
+def _check_within_item(ranges, total_pages):
+    """Pages past the end of the item are a mistake in the ranges; over one third is answered, not refused."""
+    try:
+        copyright.check_copy_limit(ranges, total_pages)
+    except ValidationError as error:
+        if error.code == "beyond_item":
+            raise _BadParam("ranges", error.messages[0])
+
+
+def _total_pages(params):
+    """The item's total pages when the form has them, else None."""
+    if not (params.get("total_pages") or "").strip():
+        return None
+    return _page_count(params["total_pages"], field="total_pages")
+
+
+def _page_count(raw, field="pages"):
     raw = (raw or "").strip()
     if not raw:
-        raise _BadParam("pages", _("Give the number of pages."))
+        raise _BadParam(field, _("Give the number of pages."))
     # isdecimal, not isdigit: "²" is a digit that int() refuses.
     if not raw.isdecimal():
-        raise _BadParam("pages", _("The number of pages must be a whole number."))
+        raise _BadParam(field, _("The number of pages must be a whole number."))
     too_many = _BadParam(
-        "pages", _("The number of pages must be at most %(max)s.") % {"max": copyright.MAX_PAGES}
+        field, _("The number of pages must be at most %(max)s.") % {"max": copyright.MAX_PAGES}
     )
     # Python refuses to convert more than 4,300 digits; no page count needs more than a few.
     digits = raw.lstrip("0") or "0"
@@ -204,7 +246,7 @@ def _page_count(raw):
         raise too_many
     pages = int(digits)
     if pages < 1:
-        raise _BadParam("pages", _("The number of pages must be at least 1."))
+        raise _BadParam(field, _("The number of pages must be at least 1."))
     if pages > copyright.MAX_PAGES:
         raise too_many
     return pages

@@ -97,9 +97,11 @@ def grouped_column_chart(title, points, series):
         x0 = left + index * slot + (slot - bar * per_point) / 2
         for n, value in enumerate(point_values):
             h = value / largest * plot_height
+            # Each column names its series, so that a reader who hovers knows which of the pair it is.
+            name = f"{label} · {series[n]}" if series else label
             parts.append(
                 f'<rect x="{x0 + n * bar:.1f}" y="{top + plot_height - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                f'fill="{colours[n % 2]}"><title>{escape(label)}: {value}</title></rect>'
+                f'fill="{colours[n % 2]}"><title>{escape(name)}: {value}</title></rect>'
             )
         if index % every == 0:
             parts.append(

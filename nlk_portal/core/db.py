@@ -1,6 +1,7 @@
 """SQL that Django does not spell the same way on PostgreSQL and SQLite."""
 
-from django.db.models import Aggregate, FloatField, Func
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import Aggregate, FloatField, Func, TextField
 
 
 class DaysBetween(Func):
@@ -56,3 +57,16 @@ def percentile(values, fraction):
     lower = int(position)
     upper = min(lower + 1, len(values) - 1)
     return values[lower] + (values[upper] - values[lower]) * (position - lower)
+
+
+class SpaceSeparated(Func):
+    """PostgreSQL's string_to_array(column, ' '): the words of a column written with spaces between them.
+
+    Spelled exactly as an expression index over the column is (ill's 0018_search_grams), with the
+    separator in the SQL rather than a parameter, so that PostgreSQL matches the two and uses the index:
+    `.alias(words=SpaceSeparated("column")).filter(words__contains=["word"])` is `@>` on a GIN index.
+    """
+
+    arity = 1
+    template = "string_to_array(%(expressions)s, ' ')"
+    output_field = ArrayField(TextField())

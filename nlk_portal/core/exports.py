@@ -4,13 +4,18 @@ download a list's selection.
 The CSV is written as rows arrive from a server-side cursor, a few thousand
 at a time, so a million rows export at constant memory and the download
 starts at once. Whatever a person typed is written so that a spreadsheet
-shows it rather than evaluates it (CSV injection).
+shows it rather than evaluates it (CSV injection). In the XLSX every cell has
+its type: numbers are numbers, money is a number in its currency's format,
+dates are dates, so a spreadsheet sums, sorts and filters them.
 """
 
 import csv
 import io
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 from django.contrib import admin
 from django.db import connections, transaction
@@ -40,11 +45,81 @@ EXPORT_PERMISSION = "exchange.export_reports"
 FORMATS = {"csv": _("Download the selected rows as CSV"), "xlsx": _("Download the selected rows as XLSX")}
 
 
+# Currencies whose amounts have no minor unit (ISO 4217): written without decimals.
+ZERO_DECIMAL_CURRENCIES = frozenset({"KRW", "JPY", "VND", "CLP", "ISK", "PYG", "UGX", "XAF", "XOF"})
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in its currency: a number in the currency's format in a spreadsheet, the amount in text."""
+
+    amount: Decimal
+    currency: str
+
+    def __str__(self):
+        return str(self.amount)
+
+    @property
+    def number_format(self):
+        digits = "#,##0" if self.currency in ZERO_DECIMAL_CURRENCIES else "#,##0.00"
+        return f'"{self.currency}" {digits}' if self.currency else digits
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number shown with a format (a share as "80.0%", days as "10.5"); a number in a spreadsheet.
+
+    None is a figure that cannot be given (nothing completed yet): "–" in text, an empty cell.
+    """
+
+    value: float | Decimal | None
+    text_format: str
+    number_format: str
+
+    def __str__(self):
+        return "–" if self.value is None else format(self.value, self.text_format)
+
+
+def share(value):
+    """A fraction, shown as a percentage with one decimal."""
+    return Figure(value, ".1%", "0.0%")
+
+
+def days(value):
+    """A number of days, to a tenth of a day."""
+    return Figure(value, ".1f", "0.0")
+
+
+# A listing's column read as text (a `text()` column) is typed for a spreadsheet by one of these.
+def as_date(value, row):
+    return date.fromisoformat(value[:10]) if value else None
+
+
+def as_number(value, row):
+    return Decimal(value) if value not in (None, "") else None
+
+
+def as_money(currency_column):
+    """An amount whose currency is in another column of the row."""
+
+    def convert(value, row):
+        return Money(Decimal(value), row[currency_column] or "") if value not in (None, "") else None
+
+    return convert
+
+
 @dataclass
 class Listing:
     name: str
     headers: list
     rows: QuerySet  # a values_list query
+    # For each column read as text, how a spreadsheet types it (as_date, as_number, as_money(...)); None: as read.
+    kinds: list[Callable | None] = field(default_factory=list)
+
+    def typed_row(self, row):
+        if not self.kinds:
+            return row
+        return [kind(value, row) if kind else value for kind, value in zip(self.kinds, row, strict=False)]
 
 
 def text(expression):
@@ -90,14 +165,18 @@ def csv_chunks(rows, chunk_rows=CHUNK_ROWS):
     yield buffer.getvalue().encode()
 
 
-def listing_rows(listing):
+def listing_rows(listing, typed_cells=False):
+    """The header and the rows; with `typed_cells` (for a spreadsheet) each value of its type (Listing.kinds)."""
     yield [str(header) for header in listing.headers]
     yield FLUSH
     # In a transaction, PostgreSQL's server-side cursor hands rows over as the query finds them;
     # outside one Django declares it WITH HOLD, which runs the whole query before the first row.
     with transaction.atomic(using=listing.rows.db):
         without_jit(listing.rows.db)
-        yield from listing.rows.iterator(chunk_size=FETCH_ROWS)
+        rows = listing.rows.iterator(chunk_size=FETCH_ROWS)
+        if typed_cells and listing.kinds:
+            rows = map(listing.typed_row, rows)
+        yield from rows
 
 
 def without_jit(alias):
@@ -129,6 +208,21 @@ def sheet_title(title, used):
     return candidate
 
 
+def xlsx_cell(sheet, value):
+    """What openpyxl writes for `value`: Money and Figure as numbers in their format, dates as dates (openpyxl
+    gives them a date format), numbers as numbers, text defused."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, Money):
+        cell = WriteOnlyCell(sheet, value=value.amount)
+    elif isinstance(value, Figure):
+        cell = WriteOnlyCell(sheet, value=value.value)
+    else:
+        return defused(value)
+    cell.number_format = value.number_format
+    return cell
+
+
 def write_xlsx(sheets, file):
     """Write [(title, rows)] to `file` with openpyxl's write-only workbook: rows are not kept in memory."""
     from openpyxl import Workbook
@@ -143,7 +237,7 @@ def write_xlsx(sheets, file):
                 continue
             if count > XLSX_MAX_ROWS:
                 break
-            sheet.append([defused(value) for value in row])
+            sheet.append([xlsx_cell(sheet, value) for value in row])
             count += 1
     workbook.save(file)
 
@@ -166,7 +260,7 @@ def listing_download(listing, fmt, name):
     """A listing as CSV or XLSX, under `name` with the format's extension."""
     if fmt == "csv":
         return streaming_csv(listing_rows(listing), f"{name}.csv")
-    return xlsx_response([(listing.name, listing_rows(listing))], f"{name}.xlsx")
+    return xlsx_response([(listing.name, listing_rows(listing, typed_cells=True))], f"{name}.xlsx")
 
 
 class ExportPermission:

@@ -30,6 +30,24 @@
     if (pages) pages.hidden = !(copy && copy.checked);
   }
 
+  // The fields of the other type of material are hidden: a chapter's fields for an article, and so on.
+  function itemFields() {
+    const checked = form.querySelector('input[name="item_type"]:checked');
+    const type = checked ? checked.value : "";
+    [["article_title", "serial_title", "volume", "issue", "issn"], ["title", "isbn", "part_title", "part_author"]]
+      .forEach(function (names, index) {
+        const hidden = type === (index === 0 ? "monograph" : "article");
+        names.forEach(function (name) {
+          const wrapper = document.getElementById("div_id_" + name);
+          if (wrapper) wrapper.hidden = hidden;
+        });
+      });
+  }
+  form.querySelectorAll('input[name="item_type"]').forEach(function (input) {
+    input.addEventListener("change", itemFields);
+  });
+  itemFields();
+
   [lender, typedCountry].forEach(function (field) {
     if (field) field.addEventListener("change", update);
   });

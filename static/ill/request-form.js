@@ -18,6 +18,7 @@
 
   // Thousands grouped as the portal writes money and counts (nlk_portal/core/money.py): "1204.00" -> "1,204.00".
   function grouped(number) {
+    if (number === undefined || number === null) return number;
     const parts = String(number).split(".");
     parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
     return parts.join(".");
@@ -39,11 +40,13 @@
     const box = document.getElementById("fee-preview-box");
     const output = document.getElementById("fee-preview");
     const pages = form.querySelector('[name="pages_wanted"]');
+    const total = form.querySelector('[name="total_pages"]');
     if (!box || !output || !pages) return;
     let latest = 0;
 
-    function show(text) {
+    function show(text, over) {
       if (output.textContent !== text) output.textContent = text;
+      box.classList.toggle("fee-preview-over", Boolean(over));
     }
 
     function update() {
@@ -56,6 +59,7 @@
       }
       const params = new URLSearchParams({ service: service, delivery: delivery });
       if (service === "copy") params.set("ranges", ranges);
+      if (service === "copy" && total && total.value.trim()) params.set("total_pages", total.value.trim());
       const call = ++latest;
       fetch(box.dataset.url + "?" + params.toString(), { headers: { Accept: "application/json" } })
         .then(function (response) { return response.json(); })
@@ -68,8 +72,16 @@
           const values = {
             pages: grouped(body.pages), currency: body.currency, copying: grouped(body.copying_fee),
             shipping: grouped(body.shipping_fee), total: grouped(body.total),
+            total_pages: grouped(body.total_pages), allowed: grouped(body.most_pages_allowed),
           };
-          show(fill(service === "loan" ? box.dataset.formatLoan : box.dataset.format, values));
+          // Over the one-third limit no fee is quoted: the copy cannot be made as asked.
+          if (body.within_copyright_limit === false) {
+            show(fill(box.dataset.formatOver, values), true);
+            return;
+          }
+          let text = fill(service === "loan" ? box.dataset.formatLoan : box.dataset.format, values);
+          if (body.within_copyright_limit === true) text += " " + fill(box.dataset.formatLimit, values);
+          show(text);
         })
         .catch(function () {
           if (call === latest) show(box.dataset.unavailable);
@@ -77,6 +89,7 @@
     }
 
     pages.addEventListener("input", debounce(update, 300));
+    if (total) total.addEventListener("input", debounce(update, 300));
     form.querySelectorAll('input[name="service"], input[name="delivery"]').forEach(function (radio) {
       radio.addEventListener("change", update);
     });
@@ -87,7 +100,7 @@
     function toggle() {
       const type = checkedValue(form, "item_type");
       setHidden(["article_title", "serial_title", "volume", "issue", "issn"], type === "monograph");
-      setHidden(["title", "isbn"], type === "article");
+      setHidden(["title", "isbn", "part_title", "part_author"], type === "article");
     }
     form.querySelectorAll('input[name="item_type"]').forEach(function (radio) {
       radio.addEventListener("change", toggle);
@@ -162,6 +175,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    const limit = document.getElementById("submission-limit");
+    if (limit && !document.getElementById("error-summary")) limit.focus();
     const form = document.querySelector(".ill-request-form");
     if (!form) return;
     feePreview(form);

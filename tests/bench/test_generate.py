@@ -104,3 +104,11 @@ def test_every_request_nlk_borrows_has_its_borrowing(generated):
         target_date=terms.borrowing_target_date(extra.received_at),
     )
     assert made.pk == Borrowing.objects.count()
+
+
+def test_the_search_grams_are_those_the_model_keeps(generated):
+    from ill.rules.search import GRAM_FIELDS, search_grams
+
+    for row in IllRequest.objects.values("search_grams", *GRAM_FIELDS)[:300]:
+        assert row["search_grams"] == search_grams(*(row[name] for name in GRAM_FIELDS))
+    assert IllRequest.objects.exclude(search_grams="").exists()

@@ -123,7 +123,7 @@ def test_a_user_in_korea_requests_prepays_and_receives_the_refund_statement(chro
 
     # The user sees the settlement and downloads the statement.
     page.reload()
-    expect(page.locator(".current-status")).to_have_text("복사 완료")
+    expect(page.locator(".current-status")).to_have_text("복사본 전달 완료")
     expect(page.locator(".settlement .refund")).to_have_text("KRW 22,000")
     page.screenshot(path=str(tmp_path / "user-request.png"), full_page=True)
     with page.expect_download() as download:

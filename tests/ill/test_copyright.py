@@ -70,3 +70,38 @@ def test_without_the_total_pages_the_request_is_accepted_and_flagged_for_staff()
 def test_ranges_are_checked_even_when_the_total_is_unknown():
     with pytest.raises(ValidationError):
         check_copy_limit("30-12", None)
+
+
+@pytest.mark.parametrize(
+    "text, ranges",
+    [
+        ("pp. 41-80", [(41, 80)]),
+        ("p. 12", [(12, 12)]),
+        ("41–80", [(41, 80)]),
+        ("pp 41 - 80", [(41, 80)]),
+        ("P. 3, pp. 10-12", [(3, 3), (10, 12)]),
+        ("pp.41—80.", [(41, 80)]),
+        ("pages 3-9; page 20", [(3, 9), (20, 20)]),
+        ("41~80쪽", [(41, 80)]),
+        ("12 pp.", [(12, 12)]),
+        ("１２－１５", [(12, 15)]),
+    ],
+)
+def test_page_ranges_are_read_as_librarians_type_them(text, ranges):
+    assert parse_page_ranges(text) == ranges
+
+
+@pytest.mark.parametrize("text", ["pp.", "p. chapter 3", "pp. 12-", "12 - pp. 15", "41-80 pages 3"])
+def test_a_page_sign_without_pages_is_still_refused(text):
+    with pytest.raises(ValidationError) as error:
+        parse_page_ranges(text)
+
+    assert error.value.code == "invalid"
+
+
+def test_the_largest_copy_allowed_is_just_under_one_third():
+    from ill.rules.copyright import most_pages_allowed, within_limit
+
+    assert most_pages_allowed(300) == 99
+    assert within_limit(99, 300) and not within_limit(100, 300)
+    assert not within_limit(120, 300)

@@ -17,7 +17,7 @@ def test_the_fee_preview_answers_the_fee_for_eleven_pages_by_post(client, source
         "total": "12.00",
         "currency": "USD",
         "schedule": "USD 5.00 for 10 pages or less, USD 4.00 for each additional 10 pages; "
-        "international shipping USD 3.00 (in force from 2026-01-01)",
+        "international shipping USD 3.00",
     }
 
 
@@ -186,3 +186,50 @@ def test_the_preview_limit_counts_each_client_in_its_own_window(client, settings
     assert first == second == [200, 200, 429]
     limited = client.get(URL, {"pages": "5", "delivery": "post"}, REMOTE_ADDR="198.51.100.4")
     assert limited.json() == {"error": "Too many fee previews: wait a minute.", "field": None}
+
+
+def test_with_the_total_pages_the_preview_says_the_copy_is_over_the_one_third_limit(client, source_fee_schedule):
+    body = client.get(URL, {"ranges": "pp. 1-120", "delivery": "post", "total_pages": "300"}).json()
+
+    assert body["pages"] == 120
+    assert body["within_copyright_limit"] is False
+    assert body["most_pages_allowed"] == 99
+    assert body["total_pages"] == 300
+
+
+def test_a_copy_under_the_limit_is_quoted_with_the_most_pages_allowed(client, source_fee_schedule):
+    body = client.get(URL, {"ranges": "41–80", "delivery": "post", "total_pages": "300"}).json()
+
+    assert (body["pages"], body["total"]) == (40, "20.00")
+    assert body["within_copyright_limit"] is True
+    assert body["most_pages_allowed"] == 99
+
+
+def test_exactly_one_third_is_over_the_limit_in_the_preview_too(client, source_fee_schedule):
+    body = client.get(URL, {"pages": "100", "delivery": "post", "total_pages": "300"}).json()
+
+    assert body["within_copyright_limit"] is False
+
+
+def test_without_the_total_pages_or_for_a_loan_the_limit_is_not_answered(client, source_fee_schedule):
+    unknown = client.get(URL, {"ranges": "1-120", "delivery": "post", "total_pages": " "}).json()
+    loan = client.get(URL, {"service": "loan", "delivery": "post", "total_pages": "300"}).json()
+
+    assert "within_copyright_limit" not in unknown and "most_pages_allowed" not in unknown
+    assert "within_copyright_limit" not in loan
+
+
+@pytest.mark.parametrize(
+    "params, field, error",
+    [
+        ({"ranges": "1-5", "total_pages": "many"}, "total_pages", "The number of pages must be a whole number."),
+        ({"ranges": "1-5", "total_pages": "0"}, "total_pages", "The number of pages must be at least 1."),
+        ({"ranges": "395-400", "total_pages": "320"}, "ranges",
+         "Page 400 is past the end of the item, which has 320 pages."),
+    ],
+)
+def test_a_bad_total_is_answered_with_a_400_naming_it(client, source_fee_schedule, params, field, error):
+    response = client.get(URL, {"delivery": "post", **params})
+
+    assert response.status_code == 400
+    assert response.json() == {"error": error, "field": field}

@@ -40,9 +40,9 @@ def test_accepting_a_request_emails_the_requester_what_it_means_with_the_trackin
     [message] = mail.outbox
     body = message.body
     assert message.to == ["ill@bibliotheque.example.org"]
-    assert message.subject == f"ILL request {ill_request.reference}: Expect to supply"
+    assert message.subject == f"ILL request {ill_request.reference}: Accepted, being located"
     assert body.startswith("Dear Marie Dupont,")
-    assert f"Your request {ill_request.reference} (한국 근대 문학사) is now “Expect to supply”." in body
+    assert f"Your request {ill_request.reference} (한국 근대 문학사) is now “Accepted, being located”." in body
     assert "has accepted your request and expects to supply it" in body
     assert "We are locating the material." in body
     assert f"/ill/track/{ill_request.tracking_token}/" in body
@@ -78,7 +78,7 @@ def test_a_completed_copy_names_the_pages_copied(ill_request, django_capture_on_
 
     # The invoice follows the completed copy in an email of its own.
     status_emails = [m for m in mail.outbox if not m.attachments]
-    assert [m.subject.split(": ")[1] for m in status_emails] == ["Will supply", "Copy completed"]
+    assert [m.subject.split(": ")[1] for m in status_emails] == ["Being copied or prepared", "Copy sent"]
     assert "Pages copied: 18" in status_emails[1].body
     assert [m.attachments[0][2] for m in mail.outbox if m.attachments] == ["application/pdf"]
 

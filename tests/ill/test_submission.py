@@ -207,7 +207,7 @@ def test_submissions_are_rate_limited_per_client(client, library, settings):
 
     assert statuses == [302, 302, 429]
     assert IllRequest.objects.count() == 2
-    assert "Too many requests" in submit(client, library).content.decode()
+    assert "Your request has not been sent yet" in submit(client, library).content.decode()
 
 
 def test_a_resubmitted_key_returns_the_first_request_without_a_second_email(

@@ -241,6 +241,9 @@ def test_the_tracking_page_shows_the_timeline_with_the_reason_in_words(client, i
     html = client.get(f"/ill/track/{ill_request.tracking_token}/").content.decode()
 
     timeline = html[html.index('class="status-timeline') :]
-    assert '<dd class="col-sm-8 current-status">Unfilled</dd>' in html
-    assert timeline.index("Request received") < timeline.index("Will supply") < timeline.index("Unfilled")
+    assert '<dd class="col-sm-8 current-status">Cannot be supplied</dd>' in html
+    assert (
+        timeline.index("Request received") < timeline.index("Being copied or prepared")
+        < timeline.index("Cannot be supplied")
+    )
     assert "Reason: Not published or issued in Korea" in timeline

@@ -31,7 +31,7 @@ from django.utils.regex_helper import normalize
 from exchange.models import Depositor, DepositReceipt, KoreanStudiesSupply, Shipment
 from ill.admin.actions import ACTIONS
 from ill.admin.borrowing import STEPS
-from ill.models import CopyPolicy, Invoice
+from ill.models import CopyPolicy, Invoice, PaymentInstruction
 from ill.services import borrowing, invoices, pdf, submission
 from ill.services.workflow import do_transition
 from ill.status import Status
@@ -133,6 +133,9 @@ class World:
         DepositReceipt.objects.create(depositor=Depositor.objects.first(), title="Annual report", items=2)
         KoreanStudiesSupply.objects.create(institution=library, year=2025, items=40)
         CopyPolicy.objects.create(country="FR", copying_permitted=False, note_en="No copies.")
+        PaymentInstruction.objects.create(
+            method=PaymentInstruction.Method.choices[0][0], details_en="The ILL desk", details_ko="상호대차 창구"
+        )
         self.librarian = LibrarianFactory(institution=library).user
         self.user_in_korea = library_user()
         self._login_records()

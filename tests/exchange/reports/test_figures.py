@@ -7,13 +7,15 @@ import pytest
 
 from exchange.reports import figures
 from exchange.reports.filters import Filters
+from nlk_portal.core.exports import Money
 
 YEAR_2025 = Filters(start=date(2025, 1, 1), end=date(2025, 12, 31), year=2025)
 TODAY = date(2026, 1, 15)
 
 
 def rows(report, key):
-    return report.table(key).rows
+    """The table's rows as the page prints them: numbers as they are, shares, days and money as text."""
+    return [[value if isinstance(value, int | str) else str(value) for value in row] for row in report.table(key).rows]
 
 
 @pytest.fixture
@@ -61,7 +63,8 @@ def test_the_request_still_open_past_its_due_date_is_overdue(ill_2025):
 
 def test_fees_invoiced_in_the_year_are_set_against_what_was_collected(ill_2025):
     # 9.00 + 17.00 invoiced (the void 50.00 is left out, the 2024 invoice too); 9.00 paid.
-    assert rows(ill_2025, "fees") == [["USD", Decimal("26.00"), Decimal("9.00"), Decimal("17.00")]]
+    assert rows(ill_2025, "fees") == [["USD", "26.00", "9.00", "17.00"]]
+    assert ill_2025.table("fees").rows[0][1] == Money(Decimal("26.00"), "USD")
 
 
 def test_turnaround_distribution_puts_each_completed_request_in_its_bucket(ill_2025):
@@ -81,7 +84,7 @@ def test_a_country_filter_narrows_every_figure(ill_money, japan):
     # median 10, 90th percentile 10 + 0.8 × 10 = 18.
     assert rows(report, "turnaround")[0][1:4] == [3, "10.0", "18.0"]
     assert rows(report, "country") == [["Japan", 4, 0]]
-    assert rows(report, "fees") == [["USD", Decimal("22.00"), Decimal("5.00"), Decimal("17.00")]]
+    assert rows(report, "fees") == [["USD", "22.00", "5.00", "17.00"]]
 
 
 def test_the_program_filter_keeps_one_direction(ill_money):
@@ -115,7 +118,8 @@ def test_refunds_paid_out_after_settlement_are_summed_per_currency(ill_money):
 
     year = Filters(year=paid_on.year, start=date(paid_on.year, 1, 1), end=date(paid_on.year, 12, 31))
     report = figures.build("ill", year, TODAY)
-    assert rows(report, "refunds") == [["KRW", Decimal("37000.00")]]
+    assert rows(report, "refunds") == [["KRW", "37000.00"]]
+    assert report.table("refunds").rows[0][1] == Money(Decimal("37000.00"), "KRW")
     assert str(report.table("refunds").note).startswith("2 refunds paid out")
     assert rows(figures.build("ill", Filters(country="JP"), TODAY), "refunds") == []
     assert rows(figures.build("ill", Filters(program="supplies"), TODAY), "refunds") == []
@@ -200,3 +204,27 @@ def test_a_borrowing_counts_under_the_lenders_country_not_nlks(ill_money):
     assert rows(figures.build("ill", Filters(institution=berlin), TODAY), "country") == [["Germany", 0, 1]]
     nlk = submission.nlk_institution()
     assert rows(figures.build("ill", Filters(institution=nlk), TODAY), "country") == []
+
+
+def test_the_chart_of_requests_by_month_splits_by_direction_as_its_table_does(ill_2025):
+    import re
+
+    table = ill_2025.table("month")
+    chart = str(table.chart)
+
+    legend = re.findall(r'<text x="\d+" y="14"[^>]*>([^<]+)</text>', chart)
+    assert legend == ["NLK supplies", "NLK borrows"]
+    columns = re.findall(r"<title>([^<]+) · ([^<]+): (\d+)</title>", chart)
+    drawn = {}
+    for month, direction, value in columns:
+        drawn.setdefault(month, []).append(int(value))
+    assert [[month, *values] for month, values in drawn.items()] == table.rows
+
+
+def test_with_one_direction_chosen_the_chart_has_one_series_and_no_legend(ill_money):
+    borrows_only = Filters(start=date(2025, 1, 1), end=date(2025, 12, 31), year=2025, program="borrows")
+
+    table = figures.build("ill", borrows_only, TODAY).table("month")
+
+    assert table.rows == [["2025-06", 1]]
+    assert "NLK supplies" not in str(table.chart) and "<title>2025-06: 1</title>" in str(table.chart)

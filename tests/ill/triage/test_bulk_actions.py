@@ -63,7 +63,7 @@ def test_staff_accept_several_requests_and_each_requester_is_told(
     assert response.status_code == 302
     assert statuses(three) == ["ExpectToSupply", "ExpectToSupply", "RequestReceived"]
     assert sorted(m.subject for m in mail.outbox) == sorted(
-        f"ILL request {r.reference}: Expect to supply" for r in three[:2]
+        f"ILL request {r.reference}: Accepted, being located" for r in three[:2]
     )
 
 

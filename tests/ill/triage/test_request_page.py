@@ -56,13 +56,13 @@ def test_staff_accept_a_request_with_one_click_and_the_requester_is_told(
     assert stored(copy_request).status == Status.EXPECT_TO_SUPPLY
     line = copy_request.history.last()
     assert (line.from_status, line.to_status, line.changed_by) == ("RequestReceived", "ExpectToSupply", kim)
-    assert [m.subject for m in mail.outbox] == [f"ILL request {copy_request.reference}: Expect to supply"]
+    assert [m.subject for m in mail.outbox] == [f"ILL request {copy_request.reference}: Accepted, being located"]
     html = kim_client.get(page_url(copy_request)).content.decode()
     assert f"1 request is now “Expect to supply”: {copy_request.reference}." in html
     history = html[html.index('id="history-heading"') : html.index('id="internal_notes-heading"')]
     assert history.index("Request received") < history.index("Expect to supply") < history.index("Min-ji Kim")
     messages_sent = html[html.index('id="emails-heading"') :]
-    assert f"ILL request {copy_request.reference}: Expect to supply" in messages_sent
+    assert f"ILL request {copy_request.reference}: Accepted, being located" in messages_sent
 
 
 def test_asking_the_requester_opens_a_form_for_the_message_that_is_emailed(

@@ -26,9 +26,9 @@ def test_the_worker_sends_the_status_email_once_the_change_is_committed(
     subjects = sorted(m["Subject"] for m in messages)
     assert subjects == [
         f"ILL request {ill_request.reference} received",
-        f"ILL request {ill_request.reference}: Expect to supply",
+        f"ILL request {ill_request.reference}: Accepted, being located",
     ]
-    status_email = next(m for m in messages if "Expect to supply" in m["Subject"])
+    status_email = next(m for m in messages if "Accepted, being located" in m["Subject"])
     body = status_email.get_body(("plain",)).get_content()
     assert "has accepted your request and expects to supply it" in body
     assert f"/ill/track/{ill_request.tracking_token}/" in body
