@@ -1,9 +1,4 @@
-"""From the elements of a message that has validated against the schema to the values of `messages`.
-
-Every function here trusts the schema: the elements it requires are there and its
-enumerations and numbers hold their values. Only a timestamp can still fail (a
-year Python cannot hold), with ValueError.
-"""
+"""From the elements of a message that has validated against the schema to the values of `messages`."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -52,6 +47,10 @@ from .vocabulary import (
     RequestType,
     ServiceType,
 )
+
+# Every function here trusts the schema: the elements it requires are there and its
+# enumerations and numbers hold their values. Only a timestamp can still fail (a year
+# Python cannot hold), with ValueError.
 
 
 def qualify(name: str) -> str:

@@ -1,4 +1,4 @@
-"""The two ways a message can be wrong: an incoming one the standard tells us to refuse, an outgoing one we built badly."""
+"""The two ways a message can be wrong: one we must refuse, answering why, and one we built badly."""
 
 from .vocabulary import ErrorType
 

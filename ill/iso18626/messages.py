@@ -1,10 +1,4 @@
-"""ISO 18626 messages as plain immutable values, named after the schema's elements.
-
-Optional elements are None when absent (an empty element is ""); repeated ones are
-tuples. Timestamps are aware datetimes, money is a Decimal with its currency code.
-A `type_schemeValuePair` (agency id type, currency, reasons, ...) is its text: the
-optional scheme attribute is not kept.
-"""
+"""ISO 18626 messages as plain immutable values, named after the elements of the schema."""
 
 from __future__ import annotations
 
@@ -23,6 +17,10 @@ from .vocabulary import (
     ServiceType,
 )
 
+# Optional elements are None when absent (an empty element is ""), repeated ones are
+# tuples. Timestamps are aware datetimes, money a Decimal with its currency code. A
+# `type_schemeValuePair` (agency id type, currency, reasons, ...) is its text: the
+# optional scheme attribute is not kept.
 _record = dataclass(frozen=True, kw_only=True, slots=True)
 
 

@@ -1,27 +1,4 @@
-"""Reading ISO 18626 messages: from a posted body to a message, or to the rejection that answers it.
-
-`read_message` is what the endpoint calls: it never raises for bad input, it returns
-the message or a `Rejection` whose ERROR confirmation says why, with the error type
-the standard gives for each fault:
-
-- BadlyFormedMessage: an empty or oversized body, a Content-Type that is not XML,
-  XML that is not well-formed or declares a DOCTYPE, a root that is not
-  `ISO18626Message` in the ISO 18626 namespace or lacks `ill:version`, and any
-  other way of not validating against the schema (a missing or misplaced element,
-  a timestamp or number that is not one);
-- UnrecognisedDataElement: an element the schema does not know (say, from another
-  version of the standard), or a confirmation posted as if it were a message;
-- UnrecognisedDataValue: a version other than 1.2, a value outside one of the
-  schema's enumerations (a status, a service type, ...), an empty
-  requestingAgencyRequestId;
-- UnsupportedActionType / UnsupportedReasonForMessageType: an action or a reason
-  for message outside the schema's list or outside those the caller supports.
-
-The rejection answers with the confirmation of the message's type when the body
-shows it, even when it is not well-formed, and a `requestConfirmation` otherwise:
-the schema allows any confirmation there, and a request is the message that opens
-every exchange. Its header echoes what could be read of the message's header.
-"""
+"""Reading ISO 18626 messages: from a posted body to a message, or to the rejection that answers it."""
 
 import re
 from collections.abc import Collection
@@ -69,9 +46,29 @@ def read_message(
 ) -> Message | Rejection:
     """Return the message a peer posted, or the Rejection to answer it with; never raise for bad input.
 
-    `actions` and `reasons` are the actions and reasons for message the caller acts
-    on; others are refused as unsupported. `max_bytes` defaults to the setting
-    ILL_ISO18626_MAX_BYTES, `now` (the time of receipt) to the current time.
+    The rejection's ERROR confirmation carries the error type the standard gives for the fault:
+
+    - BadlyFormedMessage: an empty or oversized body, a Content-Type that is not XML,
+      XML that is not well-formed or declares a DOCTYPE, a root that is not
+      `ISO18626Message` in the ISO 18626 namespace or lacks `ill:version`, and any
+      other way of not validating against the schema (a missing or misplaced element,
+      a timestamp or number that is not one);
+    - UnrecognisedDataElement: an element the schema does not know (say, from another
+      version of the standard), or a confirmation posted as if it were a message;
+    - UnrecognisedDataValue: a version other than 1.2, a value outside one of the
+      schema's enumerations (a status, a service type, ...), an empty
+      requestingAgencyRequestId;
+    - UnsupportedActionType / UnsupportedReasonForMessageType: an action or a reason
+      for message outside the schema's lists, or outside `actions` and `reasons`,
+      those the caller acts on.
+
+    It is the confirmation of the message's type when the body shows it, even when it
+    is not well-formed, and a `requestConfirmation` otherwise: the schema allows any
+    confirmation there, and a request is the message that opens every exchange. Its
+    header echoes what could be read of the message's header.
+
+    `max_bytes` defaults to the setting ILL_ISO18626_MAX_BYTES, `now` (the time of
+    receipt) to the current time.
     """
     received_at = now or datetime.now(UTC)
     root = None

@@ -1,10 +1,4 @@
-"""The ISO 18626 version 1.2 XML schema, vendored in `schema/` and loaded once per process.
-
-`schema/ISO-18626-v1_2.xsd` is the schema as published by the standard's maintenance
-agency (illtransactions.org, https://illtransactions.org/schemas/ISO-18626-v1_2.xsd,
-version 1.2 of November 2017), copied unchanged. It imports and includes no other
-schema, so nothing is ever fetched to use it.
-"""
+"""The ISO 18626 XML schema, version 1.2 from the standard's maintenance agency, loaded once per process."""
 
 import functools
 import threading
@@ -14,6 +8,10 @@ from lxml import etree
 
 from .vocabulary import NAMESPACE
 
+# schema/ISO-18626-v1_2.xsd is https://illtransactions.org/schemas/ISO-18626-v1_2.xsd,
+# published by the ISO 18626 maintenance agency (illtransactions.org), version 1.2 of
+# November 2017, copied unchanged. It imports and includes no other schema, so
+# nothing is ever fetched to use it.
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "ISO-18626-v1_2.xsd"
 XSD = "{http://www.w3.org/2001/XMLSchema}"
 

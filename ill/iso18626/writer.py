@@ -1,9 +1,4 @@
-"""Writing ISO 18626 messages as XML bytes, each checked against the schema before it is returned.
-
-The envelope is `<ISO18626Message xmlns="…iso18626" xmlns:ill="…iso18626" ill:version="1.2">`,
-as ReShare and the Index Data broker write it: the schema wants the version
-attribute in the namespace, so it needs a prefix even where the elements have none.
-"""
+"""Writing ISO 18626 messages as XML bytes, each checked against the schema before it is returned."""
 
 from datetime import datetime
 
@@ -30,6 +25,10 @@ from .timestamps import format_timestamp
 from .vocabulary import NAMESPACE, VERSION
 
 Element = etree._Element
+
+# The envelope is `<ISO18626Message xmlns="…iso18626" xmlns:ill="…iso18626" ill:version="1.2">`,
+# as ReShare and the Index Data broker write it: the schema wants the version
+# attribute in the namespace, so it needs a prefix even where the elements have none.
 
 
 def build_message(message: Message | Confirmation) -> bytes:
