@@ -194,7 +194,10 @@ def make_rejection(
     confirms = MessageType.REQUEST
     header = None
     if root is not None:
-        element = next(root.iterchildren("{*}*"), None)
+        # Some systems have sent a message without its envelope; then the root is the message.
+        element = (
+            root if is_message_name(etree.QName(root).localname) else next(root.iterchildren("{*}*"), None)
+        )
         if element is not None:
             confirms = guess_message_type(etree.QName(element).localname)
             header = find_local(element, "header")
@@ -214,6 +217,11 @@ def make_rejection(
         error_data=ErrorData(error_type=error.error_type, error_value=error.error_value),
     )
     return Rejection(confirmation=confirmation)
+
+
+def is_message_name(name: str) -> bool:
+    """Return whether a name is that of one of the six messages."""
+    return name in CONFIRMATIONS or name in set(MessageType)
 
 
 def guess_message_type(name: str) -> MessageType:
