@@ -385,3 +385,25 @@ def test_a_year_the_schema_allows_but_python_cannot_hold_is_badly_formed():
 
     assert rejection.error_type == ErrorType.BADLY_FORMED_MESSAGE
     assert "12026" in rejection.error_value
+
+
+def test_a_message_without_its_envelope_is_badly_formed_and_answered_with_its_own_confirmation():
+    body = f'<requestingAgencyMessage xmlns="{NS}">{HEADER}<action>Cancel</action></requestingAgencyMessage>'
+
+    rejection = read_rejection(body.encode())
+
+    assert rejection.error_type == ErrorType.BADLY_FORMED_MESSAGE
+    assert "ISO18626Message" in rejection.error_value
+    assert rejection.confirmation.confirms == MessageType.REQUESTING_AGENCY_MESSAGE
+    assert rejection.confirmation.header.requesting_agency_request_id == "DK-2026-0042"
+
+
+def test_an_agency_id_is_written_type_colon_value():
+    agency = AgencyId.from_symbol("ISIL:KR-SeNL")
+
+    assert agency == AgencyId(id_type="ISIL", value="KR-SeNL")
+    assert str(agency) == "ISIL:KR-SeNL"
+    assert AgencyId.from_symbol(" RESHARE : US-PPIU ") == AgencyId(id_type="RESHARE", value="US-PPIU")
+    for symbol in ("KR-SeNL", ":KR-SeNL", "ISIL:", ""):
+        with pytest.raises(ValueError):
+            AgencyId.from_symbol(symbol)
