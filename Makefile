@@ -21,6 +21,7 @@ run: $(VENV)/.runtime messages
 
 test: $(VENV)/.dev messages
 	./scripts/install-system-packages test
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Figures at a million requests (docs/performance.md). DATABASE_URL must name a scratch database

@@ -4,7 +4,7 @@ The fault test runs 50 jobs and `make bench` 1,000, both through
 run_invoice_jobs(). A job is a request for a copy that staff mark "Copy
 completed": that step hands the fee finalisation to the worker, which issues
 the invoice, renders its PDF and emails it, each step a task of its own
-(ill.invoices). Meanwhile a thread kills the worker and all its pool
+(ill.services.invoices). Meanwhile a thread kills the worker and all its pool
 processes at once, as a crashed machine would, waits, and starts it again;
 the outbox sweep runs every second, as Celery beat does every minute, and a
 task the broker lost to a kill is handed over again (see lost_tasks).
@@ -106,8 +106,9 @@ class Killer(threading.Thread):
 
 def make_jobs(count):
     """`count` requests for a copy, each marked "Copy completed"; returns their ids."""
-    from ill.services import submit_request
-    from ill.workflow import Status, do_transition
+    from ill.services.submission import submit_request
+    from ill.services.workflow import do_transition
+    from ill.status import Status
     from partners.models import Institution
 
     library, _ = Institution.objects.get_or_create(
@@ -131,7 +132,7 @@ def run_invoice_jobs(worker, jobs, kill_every=5.0, timeout=None):
 
     Gives up after `timeout` seconds (by default a minute and 2 s a job) and reports what is missing.
     """
-    from ill import outbox
+    from nlk_portal.outbox import dispatch as outbox
 
     timeout = 60 + 2 * jobs if timeout is None else timeout
     started = time.monotonic()
@@ -214,7 +215,8 @@ TASK_SUBJECTS = {
 
 def job_entries(ids, since, **filters):
     """The outbox rows of the jobs `ids` written since `since`, narrowed by `filters`."""
-    from ill.models import Invoice, OutboxEntry, StatusChange
+    from ill.models import Invoice, StatusChange
+    from nlk_portal.outbox.models import OutboxEntry
 
     subjects = {
         "request": set(ids),

@@ -65,7 +65,7 @@ INSTITUTION_COLUMNS = [
 ]
 SHIPMENT_COLUMNS = ["date", "institution_id", "direction", "category", "items", "notes"]
 
-# The path each final status took through ill.workflow's transitions.
+# The path each final status took through ill.status's transitions.
 PATHS = {
     "RequestReceived": ["RequestReceived"],
     "ExpectToSupply": ["RequestReceived", "ExpectToSupply"],
@@ -201,7 +201,7 @@ def make_staff():
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from ill.roles import ILL_STAFF
+    from nlk_portal.core.roles import ILL_STAFF
 
     users = get_user_model()
     group = Group.objects.get(name=ILL_STAFF)
@@ -285,10 +285,11 @@ def add_institutions(cursor, rng, count, start):
 def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
     """`count` requests received over the years, oldest first; returns the year counters and row counts.
 
-    A request NLK borrows has its Borrowing, as `ill.borrowing.submit_borrowing` makes it: a lender
+    A request NLK borrows has its Borrowing, as `ill.services.submission.submit_borrowing` makes it: a lender
     from the directory with the lender's country, and the target date one month after receipt.
     """
-    from ill import fees, terms
+    from ill.rules import fees, terms
+    from nlk_portal.core import calendar
 
     requests = Copier(cursor, "ill_illrequest", REQUEST_COLUMNS)
     history = Copier(cursor, "ill_statuschange", HISTORY_COLUMNS)
@@ -301,7 +302,7 @@ def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
     fee_cache = {}
     for n in range(count):
         received = start + timedelta(seconds=span * (n + rng.random()) / count)
-        received_local = received.astimezone(terms.LIBRARY_TIME_ZONE)
+        received_local = received.astimezone(calendar.LIBRARY_TIME_ZONE)
         year = received_local.year
         counters[year] = counters.get(year, 0) + 1
         reference = f"ILL-{year}-{counters[year]:06d}"
@@ -326,7 +327,7 @@ def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
             pages_wanted = f"{first}-{first + pages - 1}"
         key = (service, delivery, pages)
         if key not in fee_cache:
-            quote = fees.quote(service=service, delivery=delivery, pages=pages, on_date=None, schedule=schedule)
+            quote = fees.quote(service=service, delivery=delivery, pages=pages, schedule=schedule)
             fee_cache[key] = (quote.copying_fee, quote.shipping_fee)
         copying_fee, shipping_fee = fee_cache[key]
         due = terms.borrowing_due_date(received) if direction == "borrows" else terms.due_date(received)
@@ -356,7 +357,7 @@ def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
         if direction == "borrows":
             lender_id, _, _, lender_country = rng.choice(libraries)
             answer = LENDER_ANSWERED.get(status, "available")
-            answered_on = terms.library_date(changes[min(1, len(changes) - 1)]) if answer != "waiting" else None
+            answered_on = calendar.library_date(changes[min(1, len(changes) - 1)]) if answer != "waiting" else None
             borrowings.add([
                 borrowings.pending + borrowings.rows + 1, n + 1, lender_id, "", lender_country, "KRW",
                 terms.borrowing_target_date(received), answer, answered_on, "", "", "", "", "",
@@ -380,7 +381,7 @@ def pick_status(rng, service, age):
     else:
         choices = OPEN_LOAN if service == "loan" else OPEN_COPY
     status = rng.choices(*choices)[0]
-    # A copy is never lent and a loan never copied (ill.workflow's guards).
+    # A copy is never lent and a loan never copied (ill.status's guards).
     if service == "copy" and status in ("Loaned", "Overdue"):
         return "WillSupply"
     return status
@@ -411,7 +412,7 @@ def add_shipments(cursor, rng, count, libraries, start, now):
 def set_counters(counters):
     """The reference counters continue after the generated requests, so new ones never collide."""
     from ill.models import SequenceCounter
-    from ill.numbering import ILL_REQUEST_SERIES
+    from ill.services.numbering import ILL_REQUEST_SERIES
 
     SequenceCounter.objects.bulk_create(
         [SequenceCounter(series=ILL_REQUEST_SERIES, year=year, last_number=last) for year, last in counters.items()]

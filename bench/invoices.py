@@ -70,7 +70,7 @@ def pdf_timings(runs):
     from django.db import transaction
     from weasyprint import HTML
 
-    from ill import pdf
+    from ill.services import pdf
 
     result = {"one_line_ms": median_ms(lambda: HTML(string=ONE_LINE).write_pdf(), runs)}
     with transaction.atomic():
@@ -84,11 +84,10 @@ def pdf_timings(runs):
 def through_workers(jobs, log_dir, timeout):
     from django.db.models import Count
 
-    from ill import tasks
-    from ill.dispatch import after_commit
     from ill.models import Direction, IllRequest, Invoice, StatusChange
-    from ill.workflow import Status
+    from ill.status import Status
     from nlk_portal.celery import app
+    from nlk_portal.outbox.dispatch import after_commit
 
     app.control.purge()
     changes = list(
@@ -111,7 +110,7 @@ def through_workers(jobs, log_dir, timeout):
             worker.start()
         started = time.perf_counter()
         for change_id, _ in changes:
-            after_commit(tasks.finalise_fees, change_id)
+            after_commit("ill.tasks.finalise_fees", change_id)
         rendered = Invoice.objects.filter(request_id__in=request_ids).exclude(pdf="")
         deadline = time.monotonic() + timeout
         while rendered.count() < len(changes) and time.monotonic() < deadline:

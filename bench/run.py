@@ -190,9 +190,9 @@ def public_section(table, env, duration, work_dir):
 
     os.environ.update(env)
     django.setup()
-    from ill.models import Direction, IllRequest
-    from ill.workflow import Status
     from bench import public
+    from ill.models import Direction, IllRequest
+    from ill.status import Status
 
     # A copy NLK supplied, with its invoice: the page an overseas librarian follows.
     sample = (

@@ -3,8 +3,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from . import cadence, plans
-from .reports import admin_actions as report_exports
+from nlk_portal.core import exports
+
 from .models import (
     BusinessExchange,
     Depositor,
@@ -21,6 +21,8 @@ from .models import (
     VolumeDelivery,
     WindowOnKoreaSite,
 )
+from .reports import rows
+from .selectors import cadence, plans
 
 INSTITUTION_SEARCH = ["institution__name_en", "institution__name_ko", "institution__aliases__name"]
 
@@ -61,14 +63,14 @@ class ExchangeAgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(report_exports.ExportPermission, admin.ModelAdmin):
+class ShipmentAdmin(exports.ExportPermission, admin.ModelAdmin):
     list_display = ["date", "institution", "direction", "category", "items"]
     list_filter = ["direction", "category", "institution__country"]
     date_hierarchy = "date"
     search_fields = [*INSTITUTION_SEARCH, "notes"]
     autocomplete_fields = ["institution"]
     list_select_related = ["institution"]
-    actions = report_exports.SHIPMENTS
+    actions = exports.export_actions(rows.shipments, "shipments")
 
 
 @admin.register(Depositor)

@@ -1,9 +1,9 @@
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from ill import fees
+from ill.selectors import fees
 
-from .selectors import cooperation_page
+from .selectors.cooperation import cooperation_page
 
 
 class CooperationView(TemplateView):

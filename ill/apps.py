@@ -7,5 +7,6 @@ class IllConfig(AppConfig):
     verbose_name = _("Interlibrary loan")
 
     def ready(self):
-        # The fee schedules' change signals, in every process that may save one.
-        from . import fees  # noqa: F401
+        # Given the app registry, connect the fee schedules' change signals in every process that may
+        # save one.
+        from .selectors import fees  # noqa: F401

@@ -1,6 +1,6 @@
-"""Celery entry points. They only call the module that holds the rule, and are safe to run twice.
+"""Celery entry points. They only call the service that holds the rule, and are safe to run twice.
 
-Tasks are handed over through ill.dispatch.after_commit (the outbox), and
+Tasks are named in nlk_portal.outbox.dispatch.after_commit (the outbox), and
 acknowledged late (settings), so a worker killed mid-task leaves the task to
 run again. What keeps failing is retried with growing pauses, then recorded
 as failed on its outbox row for staff to run again.
@@ -11,8 +11,8 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import OperationalError
 
-from . import borrowing, digests, invoices, notifications, outbox, status_emails
 from .models import IllRequest, Invoice, StatusChange
+from .services import borrowing, digests, invoices, notifications, status_emails
 
 # An SMTP server that is down or refuses: worth trying again a little later.
 EMAIL_RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
@@ -59,11 +59,6 @@ def send_payment_reminder(self, invoice_id):
     if invoice.status == Invoice.State.OPEN:
         notifications.send_payment_reminder(invoice)
         invoices.mark_reminded(invoice)
-
-
-@shared_task
-def sweep_outbox():
-    outbox.sweep()
 
 
 @shared_task(bind=True, **EMAIL_RETRY)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import borrowing_views, views
+from .views import borrowing as borrowing_views
+from .views import requests as views
 
 app_name = "ill"
 

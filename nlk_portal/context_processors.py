@@ -1,4 +1,4 @@
-from .contact import ILL_CONTACT
+from .core.contact import ILL_CONTACT
 
 
 def library(request):

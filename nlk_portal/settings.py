@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_ratelimit",
     "nlk_portal",
+    "nlk_portal.outbox",
     "partners",
     "ill",
     "exchange",
@@ -199,7 +200,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     # Each member of ILL staff: their overdue and due-this-week requests; the team: unassigned ones.
     "ill-daily-digests": {"task": "ill.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
-    "ill-sweep-outbox": {"task": "ill.tasks.sweep_outbox", "schedule": 60.0},
+    "outbox-sweep": {"task": "nlk_portal.outbox.tasks.sweep_outbox", "schedule": 60.0},
     "ill-payment-reminders": {
         "task": "ill.tasks.send_payment_reminders",
         "schedule": crontab(hour=9, minute=0),

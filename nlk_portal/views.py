@@ -9,7 +9,7 @@ from django.views.generic import RedirectView, TemplateView
 
 from partners.models import Institution
 
-from .contact import ILL_CONTACT
+from .core.contact import ILL_CONTACT
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 
-from nlk_portal.language import korean_first
+from nlk_portal.core.language import korean_first
 
 from . import accounts
 from .forms import EmailLoginForm, LibrarianRegistrationForm, LibraryUserRegistrationForm

@@ -11,6 +11,8 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
+from nlk_portal.outbox.dispatch import after_commit
+
 from .models import Librarian, LibraryUser
 
 
@@ -38,13 +40,8 @@ def _inactive_user(email, full_name, password):
 
 
 def _send_confirmation(user, language):
-    # Late imports: ill's models import partners' models.
-    from ill.dispatch import after_commit
-
-    from .tasks import send_email_confirmation
-
     # Through the outbox, so the email goes even if the broker was down at commit.
-    after_commit(send_email_confirmation, user.pk, language)
+    after_commit("partners.tasks.send_email_confirmation", user.pk, language)
 
 
 def register_librarian(*, email, full_name, library_named, password, language="en"):

@@ -1,9 +1,33 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from exchange.reports import admin_actions as report_exports
+from nlk_portal.core import exports
 
 from .models import Institution, InstitutionAlias, Librarian, LibraryUser
+
+INSTITUTION_HEADERS = [
+    _("Name (English)"),
+    _("Name (Korean)"),
+    _("Kind"),
+    _("Country"),
+    _("City"),
+    _("Active"),
+    _("Verified"),
+]
+
+
+def institution_listing(queryset):
+    """The institutions as the list's CSV and XLSX downloads carry them."""
+    rows = queryset.order_by("name_en", "id").values_list(
+        exports.typed("name_en"),
+        exports.typed("name_ko"),
+        "kind",
+        "country",
+        exports.typed("city"),
+        "is_active",
+        "is_verified",
+    )
+    return exports.Listing(str(_("Institutions")), INSTITUTION_HEADERS, rows)
 
 
 class InstitutionAliasInline(admin.TabularInline):
@@ -12,13 +36,13 @@ class InstitutionAliasInline(admin.TabularInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(report_exports.ExportPermission, admin.ModelAdmin):
+class InstitutionAdmin(exports.ExportPermission, admin.ModelAdmin):
     list_display = ["name_en", "name_ko", "kind", "country", "city", "is_active", "is_verified"]
     list_filter = ["kind", "country", "is_active", "is_verified"]
     search_fields = ["name_en", "name_ko", "aliases__name", "city", "key"]
     prepopulated_fields = {"key": ["name_en"]}
     inlines = [InstitutionAliasInline]
-    actions = ["mark_verified", *report_exports.INSTITUTIONS]
+    actions = ["mark_verified", *exports.export_actions(institution_listing, "institutions")]
     fieldsets = [
         (None, {"fields": ["name_en", "name_ko", "key", "kind", "is_active", "is_verified"]}),
         (_("Where"), {"fields": ["country", "city", "address", "website", "ill_email"]}),

@@ -28,7 +28,7 @@ def main():
 
     call_command("migrate", verbosity=0)
     invoice = sample_invoice(options.language)
-    from ill import pdf
+    from ill.services import pdf
 
     timings = []
     for _ in range(options.count):

@@ -29,8 +29,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from ill.models import FeeSchedule, IllRequest  # noqa: E402
-from ill.queues import OPEN_STATUSES  # noqa: E402
-from ill.workflow import Status  # noqa: E402
+from ill.selectors.queues import OPEN_STATUSES  # noqa: E402
+from ill.status import Status  # noqa: E402
 from partners.models import Institution  # noqa: E402
 
 LIST = "/admin/ill/illrequest/"

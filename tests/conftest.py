@@ -204,7 +204,7 @@ def celery_worker(request, django_db_blocker, tmp_path):
 @pytest.fixture(autouse=True)
 def fresh_fee_schedules():
     """The fee preview's copy of the schedules starts empty: a test's rollback sends no signal."""
-    from ill import fees
+    from ill.selectors import fees
 
     fees.forget_schedules()
     yield

@@ -77,7 +77,7 @@ def ill_request_details(**overrides):
 
 
 def submit_ill_request(**overrides):
-    from ill.services import submit_request
+    from ill.services.submission import submit_request
 
     options = {
         key: overrides.pop(key)

@@ -3,18 +3,18 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import Case, Count, F, Q, Sum, When
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from ill import queues, settlement, terms
-from ill.models import Direction, IllRequest, Invoice, Payment, RefundPayout, StatusChange
-from ill.workflow import SUPPLIED, Status, UnfilledReason
+from ill.choices import Direction
+from ill.selectors import reporting
+from ill.status import Status, UnfilledReason
+from nlk_portal.core import charts
+from nlk_portal.core.calendar import library_today
 
-from .. import plans
 from ..models import (
     AgreementStatus,
     DepositReceipt,
@@ -28,16 +28,9 @@ from ..models import (
     WindowOnKoreaSite,
 )
 from ..models import Direction as ShipmentDirection
-from . import charts
+from ..selectors import plans
 from .filters import Program
-from .sql import AddMonths, DaysBetween, Percentile, percentile, with_completion
 
-DIRECTIONS = [Direction.NLK_SUPPLIES, Direction.NLK_BORROWS]
-# Months from receipt within which a request should be completed (ill.terms).
-TARGET_MONTHS = {
-    Direction.NLK_SUPPLIES: terms.PROCESSING_TIME.months,
-    Direction.NLK_BORROWS: terms.BORROWING_LIMIT.months,
-}
 TARGET_TEXT = {
     Direction.NLK_SUPPLIES: _("one month"),
     Direction.NLK_BORROWS: _("one to two months"),
@@ -85,47 +78,33 @@ def country_name(code):
 # ILL
 
 
-# The institution abroad a request is with: the requesting library when NLK supplies, the
-# lending institution when NLK borrows for a user in Korea.
-PARTNER_COUNTRY = Case(
-    When(direction=Direction.NLK_BORROWS, then=F("borrowing__lender_country")),
-    default=F("requesting_library__country"),
-)
+def ill_scope(filters):
+    """The filters as ill.selectors.reporting takes them."""
+    return {
+        "start": filters.start,
+        "end": filters.end,
+        "country": filters.country,
+        "institution": filters.institution,
+        "direction": filters.program,
+    }
 
 
 def ill_requests(filters):
     """The requests a report counts: received in the period, from the country, institution, direction."""
-    requests = IllRequest.objects.all()
-    if filters.start:
-        requests = requests.filter(received_at__date__gte=filters.start)
-    if filters.end:
-        requests = requests.filter(received_at__date__lte=filters.end)
-    if filters.country:
-        requests = requests.annotate(partner_country=PARTNER_COUNTRY).filter(partner_country=filters.country)
-    if filters.institution:
-        requests = requests.filter(
-            Q(direction=Direction.NLK_SUPPLIES, requesting_library=filters.institution)
-            | Q(direction=Direction.NLK_BORROWS, borrowing__lender=filters.institution)
-        )
-    if filters.program in DIRECTIONS:
-        requests = requests.filter(direction=filters.program)
-    return requests
+    return reporting.requests_for(**ill_scope(filters))
 
 
 def directions(filters):
-    return [d for d in DIRECTIONS if not filters.program or filters.program == d]
+    return [d for d in reporting.DIRECTIONS if not filters.program or filters.program == d]
 
 
-def per_direction(requests, group_by):
-    """{group value: {direction: count}}."""
-    counts = {}
-    for row in requests.values(group_by, "direction").annotate(n=Count("id")).order_by():
-        counts.setdefault(row[group_by], {})[row["direction"]] = row["n"]
-    return counts
+def direction_columns(filters):
+    short = {Direction.NLK_SUPPLIES: _("NLK supplies"), Direction.NLK_BORROWS: _("NLK borrows")}
+    return [short[d] for d in directions(filters)]
 
 
 def requests_by_status(requests, filters):
-    counts = per_direction(requests, "status")
+    counts = reporting.count_per_direction(requests, "status")
     rows = [
         [str(status.label), *(counts.get(status, {}).get(d, 0) for d in directions(filters))]
         for status in Status
@@ -134,13 +113,8 @@ def requests_by_status(requests, filters):
     return Table("status", _("Requests by status"), [_("Status"), *direction_columns(filters)], rows)
 
 
-def direction_columns(filters):
-    short = {Direction.NLK_SUPPLIES: _("NLK supplies"), Direction.NLK_BORROWS: _("NLK borrows")}
-    return [short[d] for d in directions(filters)]
-
-
 def requests_by_country(requests, filters):
-    counts = per_direction(requests.annotate(partner_country=PARTNER_COUNTRY), "partner_country")
+    counts = reporting.count_per_direction(requests, "partner_country")
     ordered = sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0]))
     rows = [[country_name(code), *(c.get(d, 0) for d in directions(filters))] for code, c in ordered]
     table = Table("country", _("Requests by country"), [_("Country"), *direction_columns(filters)], rows)
@@ -152,7 +126,7 @@ def requests_by_country(requests, filters):
 
 
 def requests_by_year(requests, filters):
-    counts = per_direction(requests.annotate(received_year=ExtractYear("received_at")), "received_year")
+    counts = reporting.count_per_direction(requests, "received_year")
     rows = [[str(year), *(c.get(d, 0) for d in directions(filters))] for year, c in sorted(counts.items())]
     table = Table("year", _("Requests by year"), [_("Year"), *direction_columns(filters)], rows)
     table.chart = charts.grouped_column_chart(
@@ -164,7 +138,7 @@ def requests_by_year(requests, filters):
 
 
 def requests_by_month(requests, filters):
-    counts = per_direction(requests.annotate(month=TruncMonth("received_at")), "month")
+    counts = reporting.count_per_direction(requests, "month")
     rows = [
         [month.strftime("%Y-%m"), *(c.get(d, 0) for d in directions(filters))]
         for month, c in sorted(counts.items())
@@ -175,12 +149,8 @@ def requests_by_month(requests, filters):
 
 
 def fill_rate(requests, filters):
-    """Supplied against unfilled, per direction, with the reasons given for unfilled requests."""
-    counts = requests.values("direction").annotate(
-        supplied=Count("id", filter=Q(status__in=sorted(SUPPLIED))),
-        unfilled=Count("id", filter=Q(status=Status.UNFILLED)),
-    )
-    by_direction = {row["direction"]: row for row in counts.order_by()}
+    """Supplied against unfilled, per direction."""
+    by_direction = reporting.fill_counts(requests)
     rows = []
     for d in directions(filters):
         row = by_direction.get(d, {"supplied": 0, "unfilled": 0})
@@ -199,14 +169,7 @@ def fill_rate(requests, filters):
 
 
 def unfilled_reasons(requests, filters):
-    changes = StatusChange.objects.filter(
-        request__in=requests.filter(status=Status.UNFILLED), to_status=Status.UNFILLED
-    )
-    counts = {}
-    for row in (
-        changes.values("reason", "request__direction").annotate(n=Count("request", distinct=True)).order_by()
-    ):
-        counts.setdefault(row["reason"], {})[row["request__direction"]] = row["n"]
+    counts = reporting.unfilled_reason_counts(requests)
     labels = dict(UnfilledReason.choices)
     rows = [
         [
@@ -220,29 +183,6 @@ def unfilled_reasons(requests, filters):
     )
 
 
-def with_turnaround(requests):
-    """Completed requests, each with `completed_at` and `turnaround_days` computed in SQL."""
-    return (
-        with_completion(requests)
-        .filter(completed_at__isnull=False)
-        .annotate(turnaround_days=DaysBetween("completed_at", "received_at"))
-    )
-
-
-def turnaround_percentiles(completed):
-    """(median, 90th percentile) of turnaround days.
-
-    percentile_cont on PostgreSQL; the same interpolation in Python on databases without it.
-    """
-    if connection.vendor == "postgresql":
-        result = completed.aggregate(
-            median=Percentile("turnaround_days", 0.5), p90=Percentile("turnaround_days", 0.9)
-        )
-        return result["median"], result["p90"]
-    days = sorted(completed.values_list("turnaround_days", flat=True))
-    return percentile(days, 0.5), percentile(days, 0.9)
-
-
 def days_text(days):
     return "–" if days is None else f"{days:.1f}"
 
@@ -250,21 +190,16 @@ def days_text(days):
 def turnaround(requests, filters):
     rows = []
     for d in directions(filters):
-        completed = with_turnaround(requests.filter(direction=d))
-        median, p90 = turnaround_percentiles(completed)
-        counts = completed.aggregate(
-            n=Count("id"),
-            on_time=Count("id", filter=Q(completed_at__lte=AddMonths("received_at", TARGET_MONTHS[d]))),
-        )
-        share = f"{counts['on_time'] / counts['n']:.1%}" if counts["n"] else "–"
+        figures = reporting.turnaround(requests, d)
+        share = f"{figures['on_time'] / figures['count']:.1%}" if figures["count"] else "–"
         rows.append(
             [
                 str(Direction(d).label),
-                counts["n"],
-                days_text(median),
-                days_text(p90),
+                figures["count"],
+                days_text(figures["median"]),
+                days_text(figures["p90"]),
                 str(TARGET_TEXT[d]),
-                counts["on_time"],
+                figures["on_time"],
                 share,
             ]
         )
@@ -288,18 +223,10 @@ def turnaround(requests, filters):
 
 
 def turnaround_distribution(requests, filters):
-    completed = with_turnaround(requests.filter(direction__in=directions(filters)))
-    buckets, lower = {}, None
-    for n, (upper, _label) in enumerate(TURNAROUND_BUCKETS):
-        condition = Q()
-        if lower is not None:
-            condition &= Q(turnaround_days__gt=lower)
-        if upper is not None:
-            condition &= Q(turnaround_days__lte=upper)
-        buckets[f"bucket_{n}"] = Count("id", filter=condition)
-        lower = upper
-    counts = completed.aggregate(**buckets)
-    rows = [[str(label), counts[f"bucket_{n}"]] for n, (_upper, label) in enumerate(TURNAROUND_BUCKETS)]
+    counts = reporting.turnaround_counts(
+        requests.filter(direction__in=directions(filters)), [upper for upper, _label in TURNAROUND_BUCKETS]
+    )
+    rows = [[str(label), count] for (_upper, label), count in zip(TURNAROUND_BUCKETS, counts, strict=True)]
     table = Table(
         "turnaround_distribution", _("Turnaround distribution"), [_("Days"), _("Completed requests")], rows
     )
@@ -308,8 +235,7 @@ def turnaround_distribution(requests, filters):
 
 
 def overdue_now(requests, filters):
-    overdue = queues.overdue(requests)
-    counts = dict(overdue.values_list("direction").annotate(n=Count("id")).order_by())
+    counts = reporting.overdue_counts(requests)
     rows = [[str(Direction(d).label), counts.get(d, 0)] for d in directions(filters)]
     return Table(
         "overdue",
@@ -322,29 +248,7 @@ def overdue_now(requests, filters):
 
 def fees(filters):
     """Fees invoiced in the period against what was collected in it, per currency; void invoices left out."""
-    invoices = Invoice.objects.exclude(status=Invoice.State.VOID)
-    payments = Payment.objects.all()
-    if filters.start:
-        invoices, payments = (
-            invoices.filter(issued_on__gte=filters.start),
-            payments.filter(received_on__gte=filters.start),
-        )
-    if filters.end:
-        invoices, payments = (
-            invoices.filter(issued_on__lte=filters.end),
-            payments.filter(received_on__lte=filters.end),
-        )
-    if filters.country:
-        invoices = invoices.filter(request__requesting_library__country=filters.country)
-        payments = payments.filter(invoice__request__requesting_library__country=filters.country)
-    if filters.institution:
-        invoices = invoices.filter(request__requesting_library=filters.institution)
-        payments = payments.filter(invoice__request__requesting_library=filters.institution)
-    if filters.program in DIRECTIONS:
-        invoices = invoices.filter(request__direction=filters.program)
-        payments = payments.filter(invoice__request__direction=filters.program)
-    invoiced = dict(invoices.values_list("currency").annotate(total=Sum("total")).order_by())
-    collected = dict(payments.values_list("currency").annotate(total=Sum("amount")).order_by())
+    invoiced, collected = reporting.fees_per_currency(**ill_scope(filters))
     rows = []
     for currency in sorted(set(invoiced) | set(collected)):
         charged, paid = invoiced.get(currency, CENT * 0), collected.get(currency, CENT * 0)
@@ -360,19 +264,7 @@ def fees(filters):
 
 def refunds(filters):
     """Refunds paid out to users in Korea after their borrowings were settled, per currency."""
-    payouts = RefundPayout.objects.all()
-    if filters.start:
-        payouts = payouts.filter(paid_on__gte=filters.start)
-    if filters.end:
-        payouts = payouts.filter(paid_on__lte=filters.end)
-    # For a borrowing, the institution abroad is the lender.
-    if filters.country:
-        payouts = payouts.filter(borrowing__lender__country=filters.country)
-    if filters.institution:
-        payouts = payouts.filter(borrowing__lender=filters.institution)
-    if filters.program in DIRECTIONS and filters.program != "borrows":
-        payouts = payouts.none()
-    paid = settlement.refunds_paid(payouts)
+    paid = reporting.refunds_paid(**ill_scope(filters))
     rows = [[currency, total.quantize(CENT)] for currency, total in sorted(paid["totals"].items())]
     return Table(
         "refunds",
@@ -675,5 +567,5 @@ def title_only(report, filters):
 
 
 def build(report, filters, today=None):
-    today = today or terms.library_today()
+    today = today or library_today()
     return ill_report(filters) if report == "ill" else exchange_report(filters, today)

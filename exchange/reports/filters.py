@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from ill.choices import Direction
 from partners.models import Institution
 
 
@@ -19,8 +20,8 @@ class Program:
     WINDOW_ON_KOREA = "window_on_korea"
     CULTURAL_PARTNERSHIP = "cultural_partnership"
     BUSINESS_EXCHANGE = "business_exchange"
-    ILL_SUPPLIES = "supplies"
-    ILL_BORROWS = "borrows"
+    ILL_SUPPLIES = Direction.NLK_SUPPLIES.value
+    ILL_BORROWS = Direction.NLK_BORROWS.value
 
     EXCHANGE_CHOICES = [
         (MATERIALS_EXCHANGE, _("Materials exchange")),

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ill import terms
-from ill.roles import MANAGERS
+from nlk_portal.core.calendar import library_today
+from nlk_portal.core.roles import MANAGERS
 
 from ..models import MonthlyReport
 from . import exports, figures
@@ -33,7 +33,7 @@ def recipients():
 
 def send_monthly_report(today=None):
     """Email last month's reports to the managers, unless they were sent already; the row is the record."""
-    month = previous_month(today or terms.library_today())
+    month = previous_month(today or library_today())
     to = recipients()
     if not to:
         logger.warning("No manager has an email address: the report for %s is not sent.", month)

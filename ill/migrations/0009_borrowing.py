@@ -3,10 +3,11 @@
 import django.core.validators
 import django.db.models.deletion
 import django_countries.fields
-import ill.models
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+import ill.models
 
 # ILL staff run borrowings from abroad, keep the copying rules by country, record refunds and look after
 # the accounts of users in Korea; managers see all of it and change nothing.

@@ -1,13 +1,13 @@
 from django import template
 
-from .. import terms
+from ..rules import terms
 
 register = template.Library()
 
 
 @register.inclusion_tag("ill/includes/terms.html")
 def ill_terms():
-    """The source's conditions and payment terms, from ill.terms, wherever a request is made or shown."""
+    """The source's conditions and payment terms, from ill.rules.terms, wherever a request is made or shown."""
     return {"terms": terms}
 
 

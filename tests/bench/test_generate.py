@@ -6,10 +6,11 @@ from django.db.models import Count, Max, Min
 
 from bench.generate import generate
 from exchange.models import Shipment
-from ill import fees, terms
 from ill.models import Borrowing, IllRequest, SequenceCounter, StatusChange
-from ill.services import submit_request
-from ill.workflow import ALLOWED_TRANSITIONS, OPEN, Status
+from ill.rules import fees, terms
+from ill.services.submission import submit_request
+from ill.status import ALLOWED_TRANSITIONS, OPEN, Status
+from nlk_portal.core import calendar
 from partners.models import Institution
 
 pytestmark = [
@@ -61,17 +62,17 @@ def test_fees_and_due_dates_are_the_portals_own(generated):
     for ill_request in IllRequest.objects.select_related("fee_schedule")[:200]:
         quote = fees.quote(
             service=ill_request.service, delivery=ill_request.delivery, pages=ill_request.page_count,
-            on_date=None, schedule=ill_request.fee_schedule,
+            schedule=ill_request.fee_schedule,
         )
         assert (ill_request.copying_fee, ill_request.shipping_fee) == (quote.copying_fee, quote.shipping_fee)
-        assert ill_request.fee_schedule.effective_from <= terms.library_date(ill_request.received_at)
-        # One month when NLK supplies; the two-month limit when it borrows, as ill.borrowing sets it.
+        assert ill_request.fee_schedule.effective_from <= calendar.library_date(ill_request.received_at)
+        # One month when NLK supplies; the two-month limit when it borrows, as ill.services.submission sets it.
         due = terms.borrowing_due_date if ill_request.direction == "borrows" else terms.due_date
         assert ill_request.due_date == due(ill_request.received_at)
 
 
 def test_a_new_request_continues_the_years_numbering(generated, django_capture_on_commit_callbacks):
-    this_year = terms.library_today().year
+    this_year = calendar.library_today().year
     counter = SequenceCounter.objects.get(series="ILL", year=this_year)
     assert IllRequest.objects.filter(reference__startswith=f"ILL-{this_year}-").count() == counter.last_number
 

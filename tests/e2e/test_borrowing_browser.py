@@ -9,9 +9,9 @@ from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from playwright.sync_api import expect
 
-from ill import terms
 from ill.models import CopyPolicy, FeeSchedule, IllRequest, RefundPayout
-from ill.roles import ILL_STAFF
+from nlk_portal.core import calendar
+from nlk_portal.core.roles import ILL_STAFF
 from tests.factories import InstitutionFactory, UserFactory
 from tests.ill.pdf_reading import pdf_text
 
@@ -96,7 +96,7 @@ def test_a_user_in_korea_requests_prepays_and_receives_the_refund_statement(chro
     desk.get_by_label("Password").fill(PASSWORD)
     desk.get_by_role("button", name="Log in").click()
     desk.goto(f"/admin/ill/illrequest/{ill_request.pk}/change/")
-    today = terms.library_today().isoformat()
+    today = calendar.library_today().isoformat()
 
     def step(name, fields=(), checks=()):
         desk.get_by_role("link", name=name, exact=True).click()

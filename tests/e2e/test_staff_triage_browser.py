@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from ill.models import FeeSchedule, IllRequest
-from ill.roles import ILL_STAFF
+from nlk_portal.core.roles import ILL_STAFF
 from tests.factories import InstitutionFactory, UserFactory, submit_ill_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

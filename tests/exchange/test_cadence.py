@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from exchange.cadence import next_expected_meeting
 from exchange.models import BusinessExchange, Cadence
+from exchange.selectors.cadence import next_expected_meeting
 
 
 def exchange(cadence, since):

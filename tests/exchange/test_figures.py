@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from exchange.figures import headline
 from exchange.models import ExchangeAgreement, FigureKey, KoreanStudiesSupply, PublishedFigure
+from exchange.selectors.headlines import headline
 from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from exchange.models import WindowOnKoreaSite
-from exchange.plans import PlanStatus, expected_volumes, later_years_total, progress, with_delivered
+from exchange.selectors.plans import PlanStatus, expected_volumes, later_years_total, progress, with_delivered
 
 from .factories import SupplyPlanFactory, VolumeDeliveryFactory, WindowOnKoreaSiteFactory
 

@@ -16,7 +16,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from ill.models import IllRequest, OutboxEntry, SentEmail
+from ill.models import IllRequest, SentEmail
+from nlk_portal.outbox.models import OutboxEntry
 from tests.factories import InstitutionFactory
 from tests.ill.forms import form_data
 from tests.ill.worker_helpers import all_tasks_finished, wait_for

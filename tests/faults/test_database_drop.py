@@ -14,7 +14,8 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from ill.models import IllRequest, OutboxEntry, SequenceCounter, StatusChange
+from ill.models import IllRequest, SequenceCounter, StatusChange
+from nlk_portal.outbox.models import OutboxEntry
 from partners.models import Institution
 from tests.factories import InstitutionFactory
 from tests.ill.forms import form_data

@@ -11,7 +11,8 @@ each other's requests.
 import ipaddress
 import itertools
 from contextlib import contextmanager
-from urllib.parse import quote as percent_encoded, urlencode
+from urllib.parse import quote as percent_encoded
+from urllib.parse import urlencode
 
 import pytest
 from django.db import transaction
@@ -20,7 +21,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ill.forms import IllRequestForm
+from ill.forms.requests import IllRequestForm
 from ill.models import IllRequest
 from tests.factories import InstitutionAliasFactory, InstitutionFactory
 from tests.ill.forms import form_data

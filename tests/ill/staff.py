@@ -1,6 +1,7 @@
 """Staff of the ILL desk as the admin sees them."""
 
 from django.contrib.auth.models import Permission
+from django.db.models import Q
 
 from tests.factories import UserFactory
 
@@ -17,10 +18,13 @@ INVOICE_DESK = [
 
 
 def ill_clerk(*codenames):
-    """A staff member allowed `codenames` in the ill app (the invoice desk's by default)."""
+    """A staff member allowed `codenames` in the ill and outbox apps (the invoice desk's by default)."""
     user = UserFactory(is_staff=True)
     user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="ill", codename__in=codenames or INVOICE_DESK)
+        Permission.objects.filter(
+            Q(content_type__app_label="ill") | Q(content_type__app_label="outbox"),
+            codename__in=codenames or INVOICE_DESK,
+        )
     )
     return user
 

@@ -1,6 +1,7 @@
 """Staff working a request through to supplied, as the admin does."""
 
-from ill.workflow import Status, do_transition
+from ill.services.workflow import do_transition
+from ill.status import Status
 from tests.factories import submit_ill_request
 
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from ill.copyright import check_copy_limit, count_pages, parse_page_ranges
+from ill.rules.copyright import check_copy_limit, count_pages, parse_page_ranges
 
 
 def test_pages_and_ranges_are_counted_as_a_librarian_writes_them():

@@ -9,9 +9,12 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from ill import invoices, tasks, terms
+from ill import tasks
 from ill.models import FeeSchedule, Invoice, SentEmail
-from ill.workflow import Status, do_transition, UnfilledReason
+from ill.services import invoices
+from ill.services.workflow import do_transition
+from ill.status import Status, UnfilledReason
+from nlk_portal.core import calendar
 from tests.factories import InstitutionFactory, submit_ill_request
 
 from .supply import lend, supply_copy
@@ -30,7 +33,7 @@ def test_a_completed_copy_is_charged_for_the_pages_copied_and_shipping(source_fe
     # 23 pages: USD 5.00 for the first 10, USD 4.00 for each further 10 or part of them.
     assert lines_of(invoice) == [("copying", 23, Decimal("13.00")), ("shipping", None, Decimal("3.00"))]
     assert (invoice.total, invoice.currency, invoice.status) == (Decimal("16.00"), "USD", "open")
-    assert invoice.issued_on == terms.library_date(timezone.now())
+    assert invoice.issued_on == calendar.library_date(timezone.now())
     assert invoice.number == f"INV-{invoice.issued_on.year}-000001"
 
 
@@ -97,7 +100,7 @@ def test_invoices_are_numbered_one_after_the_other(source_fee_schedule):
     first, second = supply_copy(), supply_copy()
 
     numbers = [Invoice.objects.get(request=r).number for r in (first, second)]
-    year = terms.library_date(timezone.now()).year
+    year = calendar.library_date(timezone.now()).year
     assert numbers == [f"INV-{year}-000001", f"INV-{year}-000002"]
 
 

@@ -138,11 +138,11 @@ def test_a_staff_edit_of_the_schedule_reaches_the_preview_at_once(
 def test_a_schedule_added_in_force_and_then_deleted_is_followed_by_the_preview(
     client, admin_client, source_fee_schedule, django_capture_on_commit_callbacks
 ):
-    from ill import terms
     from ill.models import FeeSchedule
+    from nlk_portal.core import calendar
 
     assert _preview_total(client) == "12.00"
-    today = terms.library_today().isoformat()
+    today = calendar.library_today().isoformat()
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
             reverse("admin:ill_feeschedule_add"),
@@ -162,8 +162,8 @@ def test_a_change_made_in_another_process_is_read_once_the_shared_version_moves(
 ):
     from django.core.cache import cache
 
-    from ill import fees
     from ill.models import FeeSchedule
+    from ill.selectors import fees
 
     settings.ILL_FEE_SCHEDULE_RECHECK_SECONDS = 0
     assert _preview_total(client) == "12.00"

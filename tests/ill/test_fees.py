@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from ill import fees
 from ill.models import FeeSchedule
+from ill.selectors import fees
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 25)
@@ -32,15 +32,15 @@ def test_a_freshly_migrated_database_quotes_the_fees_the_library_publishes():
 def test_copying_costs_five_dollars_up_to_ten_pages_and_four_for_each_further_ten_or_part(
     source_fee_schedule, pages, copying
 ):
-    quote = fees.quote(service="copy", delivery="electronic", pages=pages, on_date=TODAY)
+    quote = fees.quote_on(TODAY, service="copy", delivery="electronic", pages=pages)
 
     assert quote.copying_fee == Decimal(copying)
     assert quote.currency == "USD"
 
 
 def test_a_copy_sent_by_post_adds_the_three_dollar_international_shipping(source_fee_schedule):
-    by_post = fees.quote(service="copy", delivery="post", pages=11, on_date=TODAY)
-    electronic = fees.quote(service="copy", delivery="electronic", pages=11, on_date=TODAY)
+    by_post = fees.quote_on(TODAY, service="copy", delivery="post", pages=11)
+    electronic = fees.quote_on(TODAY, service="copy", delivery="electronic", pages=11)
 
     assert (by_post.copying_fee, by_post.shipping_fee, by_post.total) == (
         Decimal("9.00"),
@@ -51,13 +51,13 @@ def test_a_copy_sent_by_post_adds_the_three_dollar_international_shipping(source
 
 
 def test_a_loan_pays_shipping_only(source_fee_schedule):
-    quote = fees.quote(service="loan", delivery="post", pages=None, on_date=TODAY)
+    quote = fees.quote_on(TODAY, service="loan", delivery="post", pages=None)
 
     assert (quote.copying_fee, quote.shipping_fee) == (Decimal("0.00"), Decimal("3.00"))
 
 
 def test_amounts_are_decimals_never_floats(source_fee_schedule):
-    quote = fees.quote(service="copy", delivery="post", pages=21, on_date=TODAY)
+    quote = fees.quote_on(TODAY, service="copy", delivery="post", pages=21)
 
     assert all(isinstance(amount, Decimal) for amount in (quote.copying_fee, quote.shipping_fee, quote.total))
 
@@ -73,8 +73,8 @@ def test_a_new_schedule_applies_from_its_effective_date_and_not_before(source_fe
         shipping_fee=Decimal("4.00"),
     )
 
-    before = fees.quote(service="copy", delivery="post", pages=11, on_date=date(2027, 2, 28))
-    from_then = fees.quote(service="copy", delivery="post", pages=11, on_date=date(2027, 3, 1))
+    before = fees.quote_on(date(2027, 2, 28), service="copy", delivery="post", pages=11)
+    from_then = fees.quote_on(date(2027, 3, 1), service="copy", delivery="post", pages=11)
 
     assert before.total == Decimal("12.00")
     assert from_then.total == Decimal("15.00")

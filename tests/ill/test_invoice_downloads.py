@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from ill import invoices
 from ill.models import Invoice
+from ill.services import invoices
 from tests.factories import InstitutionFactory, LibrarianFactory
 
 from .pdf_reading import pdf_text

@@ -90,7 +90,8 @@ def test_a_request_made_in_korean_is_invoiced_in_korean(source_fee_schedule):
 
 
 def test_a_voided_invoices_pdf_is_printed_again_stamped_void(invoice):
-    from ill import invoices, terms
+    from ill.services import invoices
+    from nlk_portal.core import calendar
 
     assert "VOID" not in pdf_text(invoice.pdf.read())
 
@@ -99,5 +100,5 @@ def test_a_voided_invoices_pdf_is_printed_again_stamped_void(invoice):
     invoice.refresh_from_db()
     text = " ".join(pdf_text(invoice.pdf.read()).split())
     # The date as staff in Seoul see it.
-    assert f"VOID — cancelled on {terms.library_date(invoice.voided_at):%Y-%m-%d}. Do not pay this invoice." in text
+    assert f"VOID — cancelled on {calendar.library_date(invoice.voided_at):%Y-%m-%d}. Do not pay this invoice." in text
     assert invoice.number in text and "Total USD 16.00" in text

@@ -51,7 +51,7 @@ def test_a_librarian_registers_confirms_the_email_and_logs_in(client, django_cap
 def test_the_confirmation_email_waits_in_the_outbox_until_the_registration_commits(
     client, django_capture_on_commit_callbacks
 ):
-    from ill.models import OutboxEntry
+    from nlk_portal.outbox.models import OutboxEntry
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         register(client)

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection, transaction
 
 from ill.models import IllRequest
-from ill.numbering import next_number, next_reference
+from ill.services.numbering import next_number, next_reference
 from tests.factories import InstitutionFactory, submit_ill_request
 
 

@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from ill import invoices, tasks, terms
+from ill import tasks
 from ill.models import Invoice, Payment
+from ill.services import invoices
+from nlk_portal.core import calendar
 
 from .staff import ill_clerk, payment_form
 from .supply import supply_copy
@@ -33,7 +35,7 @@ def clerk_client(client):
 
 
 def today():
-    return terms.library_date(timezone.now())
+    return calendar.library_date(timezone.now())
 
 
 def test_staff_record_a_cash_payment_and_the_invoice_is_paid(clerk_client, invoice):
@@ -141,6 +143,6 @@ def test_a_paid_invoice_gets_no_reminder(invoice):
 def test_celery_beat_sends_reminders_daily_and_sweeps_the_outbox_every_minute():
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
-    assert schedule["ill.tasks.sweep_outbox"] == 60.0
+    assert schedule["nlk_portal.outbox.tasks.sweep_outbox"] == 60.0
     assert "ill.tasks.send_payment_reminders" in schedule
     assert settings.ILL_INVOICE_REMINDER_DAYS == 30

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from ill import tasks
-from ill.dispatch import after_commit
-from ill.models import IllRequest, Invoice, OutboxEntry, SentEmail
+from ill.models import IllRequest, Invoice, SentEmail
+from nlk_portal.outbox.dispatch import after_commit
+from nlk_portal.outbox.models import OutboxEntry
 from tests.factories import InstitutionFactory
 
 from .forms import form_data
@@ -41,11 +41,11 @@ def test_the_fee_finalisation_run_twice_issues_one_invoice_and_sends_one_email(
     copied = ill_request.history.get(to_status="CopyCompleted")
 
     # The same tasks handed over again, as a redelivery or a second sweep would.
-    after_commit(tasks.finalise_fees, copied.pk)
+    after_commit("ill.tasks.finalise_fees", copied.pk)
     wait_for(lambda: Invoice.objects.exclude(pdf="").exists(), what="the invoice PDF")
     invoice = Invoice.objects.get()
-    after_commit(tasks.render_invoice, invoice.pk)
-    after_commit(tasks.email_invoice, invoice.pk)
+    after_commit("ill.tasks.render_invoice", invoice.pk)
+    after_commit("ill.tasks.email_invoice", invoice.pk)
     wait_for(all_tasks_finished, what="every task to finish")
 
     invoice = assert_one_invoice_emailed_with_its_pdf(celery_worker)

@@ -6,8 +6,9 @@ from django.db import transaction
 
 from ill import tasks
 from ill.models import SentEmail
-from ill.status_emails import EXPLANATIONS
-from ill.workflow import Status, UnfilledReason, do_transition
+from ill.services.status_emails import EXPLANATIONS
+from ill.services.workflow import do_transition
+from ill.status import Status, UnfilledReason
 from tests.factories import submit_ill_request
 
 pytestmark = pytest.mark.django_db

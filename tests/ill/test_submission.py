@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from ill import notifications
 from ill.models import IllRequest, SentEmail
-from ill.workflow import Status
+from ill.services import notifications
+from ill.status import Status
 from tests.factories import InstitutionFactory, submit_ill_request
 
 from .forms import form_data

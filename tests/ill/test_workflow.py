@@ -2,15 +2,8 @@ import pytest
 from django.db.models import ProtectedError
 
 from ill.models import IllRequest
-from ill.workflow import (
-    ALLOWED_TRANSITIONS,
-    CLOSED,
-    OPEN,
-    Status,
-    TransitionNotAllowed,
-    UnfilledReason,
-    do_transition,
-)
+from ill.services.workflow import do_transition
+from ill.status import ALLOWED_TRANSITIONS, CLOSED, OPEN, Status, TransitionNotAllowed, UnfilledReason
 from tests.factories import UserFactory, submit_ill_request
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import time
 
-from ill.models import OutboxEntry
+from nlk_portal.outbox.models import OutboxEntry
 
 
 def wait_for(condition, timeout=60, interval=0.01, what="the condition"):

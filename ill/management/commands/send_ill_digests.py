@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ill import digests
+from ill.services import digests
 
 
 class Command(BaseCommand):

@@ -26,16 +26,16 @@ from exchange.models import (
     PartnershipParticipant,
     Shipment,
 )
-from ill import terms
 from ill.models import Borrowing, Invoice, Payment, StatusChange
-from ill.roles import EXCHANGE_STAFF, ILL_STAFF, MANAGERS
-from ill.workflow import Status
+from ill.status import Status
+from nlk_portal.core import calendar
+from nlk_portal.core.roles import EXCHANGE_STAFF, ILL_STAFF, MANAGERS
 from tests.factories import InstitutionFactory, UserFactory, submit_ill_request
 
 SOURCE_SCHEDULE = importlib.import_module("ill.migrations.0002_source_fee_schedule").SOURCE_SCHEDULE
 STAFF_GROUPS = importlib.import_module("ill.migrations.0004_staff_groups")
 REPORT_PERMISSIONS = importlib.import_module("exchange.migrations.0003_reports")
-SEOUL = terms.LIBRARY_TIME_ZONE
+SEOUL = calendar.LIBRARY_TIME_ZONE
 PASSWORD = "correct horse battery staple"
 
 

@@ -96,12 +96,13 @@ def test_no_refund_paid_in_the_period_leaves_the_refunds_table_empty(ill_2025):
 
 
 def test_refunds_paid_out_after_settlement_are_summed_per_currency(ill_money):
-    from ill import borrowing, terms
+    from ill.services import borrowing
+    from nlk_portal.core import calendar
     from tests.factories import InstitutionFactory
     from tests.ill.borrowing.conftest import borrow, library_user, work_to_delivered
 
     lender = InstitutionFactory(name_en="Staatsbibliothek zu Berlin", country="DE")
-    paid_on = terms.library_today()
+    paid_on = calendar.library_today()
 
     # Prepaid 60,000 and 50,000 won; the lender's fees 20,000 + 15,000 shipping, bank fees 3,000 and 0:
     # refunds of 22,000 and 15,000 won.
@@ -168,7 +169,7 @@ def test_the_charts_carry_a_title_and_escape_what_staff_typed(exchange_year, fra
     assert "<title" in chart and "<desc" in chart and 'role="img"' in chart
     partner_rows = rows(report, "shipments_partner")
     assert partner_rows[1][0] == "<script>alert(1)</script> Library"
-    from exchange.reports import charts
+    from nlk_portal.core import charts
 
     drawn = charts.bar_chart("Partners", [(partner_rows[1][0], 3)])
     assert "<script>" not in drawn and "&lt;script&gt;" in drawn
@@ -185,7 +186,7 @@ def test_a_request_is_completed_once(ill_year):
 
 
 def test_a_borrowing_counts_under_the_lenders_country_not_nlks(ill_money):
-    from ill import borrowing
+    from ill.services import submission
     from tests.factories import InstitutionFactory
     from tests.ill.borrowing.conftest import borrow, library_user
 
@@ -197,5 +198,5 @@ def test_a_borrowing_counts_under_the_lenders_country_not_nlks(ill_money):
     germany = figures.build("ill", Filters(country="DE"), TODAY)
     assert rows(germany, "country") == [["Germany", 0, 1]]
     assert rows(figures.build("ill", Filters(institution=berlin), TODAY), "country") == [["Germany", 0, 1]]
-    nlk = borrowing.nlk_institution()
+    nlk = submission.nlk_institution()
     assert rows(figures.build("ill", Filters(institution=nlk), TODAY), "country") == []

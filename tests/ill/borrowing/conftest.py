@@ -8,7 +8,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from ill import borrowing, terms
+from ill.services import borrowing, submission
+from nlk_portal.core import calendar
 from partners.models import LibraryUser
 from tests.factories import InstitutionFactory, UserFactory
 from tests.ill.triage.conftest import kim, manager, staff_groups  # noqa: F401  (fixtures)
@@ -18,7 +19,7 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def borrowing_groups(staff_groups):
+def borrowing_groups(staff_groups):  # noqa: F811  (the fixture imported above)
     """The staff groups with what 0009_borrowing gives them (a transactional flush empties them)."""
     BORROWING_MIGRATION.give_groups_borrowing_permissions(Group.objects, Permission.objects)
 
@@ -73,12 +74,12 @@ def borrowing_details(lender, **overrides):
 
 
 def borrow(user, lender, **overrides):
-    return borrowing.submit_borrowing(borrowing_details(lender, **overrides), user=user, language="ko")
+    return submission.submit_borrowing(borrowing_details(lender, **overrides), user=user, language="ko")
 
 
 def work_to_delivered(ill_request, *, by=None, prepaid="60000", fees=("20000", None, "15000"), today=None):
     """Staff record the prepayment, send the request, the lender's answer, the arrival and the delivery."""
-    today = today or terms.library_today()
+    today = today or calendar.library_today()
     copying, loan, shipping = (Decimal(f) if f is not None else None for f in fees)
     borrowing.record_prepayment(
         ill_request, amount=Decimal(prepaid), currency="KRW", paid_on=today,

@@ -5,15 +5,16 @@ from decimal import Decimal
 import pytest
 from django.contrib.admin import site
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from ill import terms
 from ill.admin import IllRequestAdmin
-from ill.models import CopyPolicy, IllRequest, RefundPayout
-from ill.roles import ILL_STAFF, MANAGERS
-from ill.workflow import Status
-
+from ill.models import CopyPolicy, IllRequest, MoneyChange, RefundPayout
+from ill.services import borrowing
+from ill.status import Status
+from nlk_portal.core import calendar
+from nlk_portal.core.roles import ILL_STAFF, MANAGERS
 from tests.factories import submit_ill_request
 
 from .conftest import borrow
@@ -53,7 +54,7 @@ def test_the_groups_are_given_the_borrowing_permissions(borrowing_groups):
 
 def test_staff_record_each_step_and_see_the_settlement_on_the_request_page(request_in_korea, kim):
     client = logged_in(kim)
-    today = terms.library_today().isoformat()
+    today = calendar.library_today().isoformat()
     page = client.get(change_url(request_in_korea)).content.decode()
     assert "Record the prepayment" in page and "borrowing from abroad" in page.lower()
     assert "Accept (expect to supply)" not in page
@@ -150,10 +151,84 @@ def test_staff_record_the_balance_a_user_paid_from_the_request_page(request_in_k
     page = client.get(change_url(ill_request)).content.decode()
     assert step_url(ill_request, "balance") in page
 
-    today = terms.library_today().isoformat()
+    today = calendar.library_today().isoformat()
     response = client.post(step_url(ill_request, "balance"), {"paid_on": today, "receipt_number": "B-77"})
 
     assert response.status_code == 302
     page = client.get(change_url(ill_request)).content.decode()
     assert f"on {today}, receipt B-77" in page
     assert step_url(ill_request, "balance") not in page
+
+
+def test_a_step_the_page_no_longer_offers_is_refused_when_posted_directly(request_in_korea, kim):
+    client = logged_in(kim)
+    today = calendar.library_today().isoformat()
+    first = {"amount": "60000", "currency": "KRW", "paid_on": today, "receipt_number": "R-100"}
+    assert client.post(step_url(request_in_korea, "prepayment"), first).status_code == 302
+    assert step_url(request_in_korea, "prepayment") not in client.get(change_url(request_in_korea)).content.decode()
+
+    again = {"amount": "1", "currency": "KRW", "paid_on": today, "receipt_number": "R-101"}
+    response = client.post(step_url(request_in_korea, "prepayment"), again)
+
+    assert response.status_code == 200
+    assert "does not apply" in response.content.decode()
+    request_in_korea.borrowing.refresh_from_db()
+    assert (request_in_korea.borrowing.prepaid_amount, request_in_korea.borrowing.prepayment_receipt) == (
+        Decimal("60000.00"), "R-100",
+    )
+
+
+def test_a_corrected_prepayment_is_kept_in_the_history_with_who_when_and_both_figures(request_in_korea, kim):
+    client = logged_in(kim)
+    today = calendar.library_today().isoformat()
+    client.post(step_url(request_in_korea, "prepayment"),
+                {"amount": "60000", "currency": "KRW", "paid_on": today, "receipt_number": "R-200"})
+    page = client.get(change_url(request_in_korea)).content.decode()
+    assert step_url(request_in_korea, "correct_prepayment") in page
+
+    response = client.post(step_url(request_in_korea, "correct_prepayment"),
+                           {"amount": "65000", "currency": "KRW", "paid_on": today, "receipt_number": "R-200"})
+
+    assert response.status_code == 302
+    changes = list(MoneyChange.objects.filter(request=request_in_korea, figure="prepayment"))
+    assert [(c.old_amount, c.new_amount, c.new_currency, c.changed_by) for c in changes] == [
+        (None, Decimal("60000.00"), "KRW", kim),
+        (Decimal("60000.00"), Decimal("65000.00"), "KRW", kim),
+    ]
+    assert all(c.changed_at is not None for c in changes)
+
+
+def test_a_step_that_does_not_apply_is_refused_by_the_service_itself(request_in_korea, kim):
+    today = calendar.library_today()
+    borrowing.record_prepayment(request_in_korea, amount=Decimal("60000"), currency="KRW", paid_on=today,
+                                receipt_number="R-300", by=kim)
+    assert borrowing.available_steps(IllRequest.objects.get(pk=request_in_korea.pk)) == [
+        "correct_prepayment", "send",
+    ]
+
+    with pytest.raises(ValidationError, match="does not apply"):
+        borrowing.record_prepayment(request_in_korea, amount=Decimal("5"), currency="KRW", paid_on=today,
+                                    receipt_number="R-301", by=kim)
+    borrowing.send_to_lender(request_in_korea, by=kim)
+    borrowing.record_lender_answer(request_in_korea, available=True, answered_on=today, fees_currency="KRW",
+                                   copying_fee=Decimal("20000"), by=kim)
+    borrowing.record_arrival(request_in_korea, arrived_on=today, by=kim)
+    with pytest.raises(ValidationError, match="does not apply"):
+        borrowing.record_arrival(request_in_korea, arrived_on=today, by=kim)
+    request_in_korea.borrowing.refresh_from_db()
+    assert request_in_korea.borrowing.prepaid_amount == Decimal("60000")
+
+
+def test_every_step_the_service_knows_has_its_page_and_no_other(request_in_korea):
+    from ill.admin.borrowing import STEPS_BY_NAME
+
+    assert set(STEPS_BY_NAME) == set(borrowing.STEPS)
+
+
+@pytest.mark.parametrize("version", ["²", "٣", "1" * 40, "-1", "abc"])
+def test_a_version_that_is_not_a_plain_number_is_not_an_error(request_in_korea, kim, version):
+    client = logged_in(kim)
+
+    assert client.get(step_url(request_in_korea, "send"), {"version": version}).status_code == 200
+    response = client.post(step_url(request_in_korea, "send"), {"note": "", "version": version})
+    assert response.status_code == 200  # refused for the missing prepayment, not a server error

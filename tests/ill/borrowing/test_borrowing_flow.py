@@ -8,9 +8,13 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ill import borrowing, digests, queues, terms
-from ill.models import IllRequest, Invoice, OutboxEntry, RefundPayout, SentEmail, StatusChange
-from ill.workflow import Status, UnfilledReason
+from ill.models import IllRequest, Invoice, RefundPayout, SentEmail, StatusChange
+from ill.rules import terms
+from ill.selectors import queues
+from ill.services import borrowing, digests, submission
+from ill.status import Status, UnfilledReason
+from nlk_portal.core import calendar
+from nlk_portal.outbox.models import OutboxEntry
 from tests.ill.pdf_reading import pdf_text
 
 from .conftest import borrow, borrowing_details, work_to_delivered
@@ -25,7 +29,7 @@ def request_in_korea(source_fee_schedule, jiwoo, lender):
 
 def test_a_request_is_a_borrowing_with_a_target_at_one_month_and_a_limit_at_two(request_in_korea, jiwoo):
     ill_request = request_in_korea
-    received = terms.library_date(ill_request.received_at)
+    received = calendar.library_date(ill_request.received_at)
 
     assert ill_request.direction == "borrows"
     assert ill_request.submitted_by == jiwoo and ill_request.email == jiwoo.email
@@ -79,10 +83,10 @@ def test_a_copy_is_delivered_settled_and_refunded_with_a_statement_emailed_once(
     borrowing.email_statement(record.pk)
     assert len([m for m in mail.outbox if m.attachments]) == 1
 
-    payout = borrowing.record_refund_paid(ill_request, paid_on=terms.library_today(), by=kim)
+    payout = borrowing.record_refund_paid(ill_request, paid_on=calendar.library_today(), by=kim)
     assert (payout.amount, payout.currency, payout.paid_by) == (Decimal("22000.00"), "KRW", kim)
     with pytest.raises(ValidationError, match="already recorded"):
-        borrowing.record_refund_paid(ill_request, paid_on=terms.library_today(), by=kim)
+        borrowing.record_refund_paid(ill_request, paid_on=calendar.library_today(), by=kim)
 
 
 def test_a_settlement_that_leaves_a_balance_due_has_no_refund_to_record(request_in_korea, kim):
@@ -94,13 +98,13 @@ def test_a_settlement_that_leaves_a_balance_due_has_no_refund_to_record(request_
     text = pdf_text(ill_request.borrowing.statement_pdf.read())
     assert "KRW 5,000.00" in text
     with pytest.raises(ValidationError, match="no refund"):
-        borrowing.record_refund_paid(ill_request, paid_on=terms.library_today(), by=kim)
+        borrowing.record_refund_paid(ill_request, paid_on=calendar.library_today(), by=kim)
     assert not RefundPayout.objects.exists()
 
 
 def test_the_balance_a_user_owes_is_recorded_once_when_paid_and_shown_to_them(request_in_korea, kim, jiwoo, client):
     ill_request = work_to_delivered(request_in_korea, by=kim, prepaid="30000", fees=("20000", None, "15000"))
-    today = terms.library_today()
+    today = calendar.library_today()
     with pytest.raises(ValidationError, match="Settle the request"):
         borrowing.record_balance_paid(ill_request, paid_on=today, receipt_number="B-1", by=kim)
     borrowing.settle(ill_request, bank_fee=Decimal("0"), by=kim)
@@ -127,7 +131,7 @@ def test_a_refund_leaves_no_balance_to_record(request_in_korea, kim):
     borrowing.settle(ill_request, bank_fee=Decimal("3000"), by=kim)
 
     with pytest.raises(ValidationError, match="no balance"):
-        borrowing.record_balance_paid(ill_request, paid_on=terms.library_today(), receipt_number="B-3", by=kim)
+        borrowing.record_balance_paid(ill_request, paid_on=calendar.library_today(), receipt_number="B-3", by=kim)
 
 
 def test_a_loan_is_delivered_with_its_due_date_returned_then_settled(source_fee_schedule, jiwoo, lender, kim):
@@ -135,11 +139,11 @@ def test_a_loan_is_delivered_with_its_due_date_returned_then_settled(source_fee_
                          title="Korea und Europa", article_title="", serial_title="")
     ill_request = work_to_delivered(ill_request, by=kim, prepaid="50000", fees=(None, "10000", "25000"))
     assert ill_request.status == Status.LOANED
-    assert ill_request.borrowing.loan_due_on == terms.library_today() + timedelta(days=28)
+    assert ill_request.borrowing.loan_due_on == calendar.library_today() + timedelta(days=28)
 
     with pytest.raises(ValidationError, match="closed"):
         borrowing.settle(ill_request, bank_fee=Decimal("0"), by=kim)
-    borrowing.record_return(ill_request, returned_on=terms.library_today(), by=kim)
+    borrowing.record_return(ill_request, returned_on=calendar.library_today(), by=kim)
     borrowing.settle(ill_request, bank_fee=Decimal("5000"), by=kim)
 
     ill_request.refresh_from_db()
@@ -149,9 +153,9 @@ def test_a_loan_is_delivered_with_its_due_date_returned_then_settled(source_fee_
 
 def test_the_lender_cannot_supply_so_the_request_is_unfilled_and_all_but_bank_fees_refunded(request_in_korea, kim):
     borrowing.record_prepayment(request_in_korea, amount=Decimal("40000"), currency="KRW",
-                                paid_on=terms.library_today(), receipt_number="R-1", by=kim)
+                                paid_on=calendar.library_today(), receipt_number="R-1", by=kim)
     borrowing.send_to_lender(request_in_korea, by=kim)
-    borrowing.record_lender_answer(request_in_korea, available=False, answered_on=terms.library_today(), by=kim)
+    borrowing.record_lender_answer(request_in_korea, available=False, answered_on=calendar.library_today(), by=kim)
 
     change = StatusChange.objects.filter(request=request_in_korea).last()
     assert change.to_status == Status.UNFILLED
@@ -163,7 +167,7 @@ def test_the_lender_cannot_supply_so_the_request_is_unfilled_and_all_but_bank_fe
 
 def test_status_emails_speak_of_the_lending_institution_not_of_nlk_supplying(request_in_korea, kim):
     borrowing.record_prepayment(request_in_korea, amount=Decimal("40000"), currency="KRW",
-                                paid_on=terms.library_today(), receipt_number="R-2", by=kim)
+                                paid_on=calendar.library_today(), receipt_number="R-2", by=kim)
     borrowing.send_to_lender(request_in_korea, by=kim)
 
     [email] = SentEmail.objects.filter(request=request_in_korea, kind=SentEmail.Kind.STATUS)
@@ -173,12 +177,12 @@ def test_status_emails_speak_of_the_lending_institution_not_of_nlk_supplying(req
 
 def test_fees_in_another_currency_than_the_prepayment_stop_the_settlement(request_in_korea, kim):
     borrowing.record_prepayment(request_in_korea, amount=Decimal("40000"), currency="KRW",
-                                paid_on=terms.library_today(), receipt_number="R-3", by=kim)
+                                paid_on=calendar.library_today(), receipt_number="R-3", by=kim)
     borrowing.send_to_lender(request_in_korea, by=kim)
-    borrowing.record_lender_answer(request_in_korea, available=True, answered_on=terms.library_today(),
+    borrowing.record_lender_answer(request_in_korea, available=True, answered_on=calendar.library_today(),
                                    fees_currency="EUR", copying_fee=Decimal("12"), by=kim)
-    borrowing.record_arrival(request_in_korea, arrived_on=terms.library_today(), by=kim)
-    borrowing.deliver(request_in_korea, delivered_on=terms.library_today(), by=kim)
+    borrowing.record_arrival(request_in_korea, arrived_on=calendar.library_today(), by=kim)
+    borrowing.deliver(request_in_korea, delivered_on=calendar.library_today(), by=kim)
 
     with pytest.raises(ValidationError, match="convert it to KRW"):
         borrowing.settle(request_in_korea, bank_fee=Decimal("0"), by=kim)
@@ -189,10 +193,10 @@ def test_fees_in_another_currency_than_the_prepayment_stop_the_settlement(reques
 
 def test_a_borrowing_past_its_two_month_limit_is_overdue_in_the_staff_lists_and_digest(source_fee_schedule, jiwoo,
                                                                                         lender, kim):
-    late = borrowing.submit_borrowing(
+    late = submission.submit_borrowing(
         borrowing_details(lender), user=jiwoo, received_at=timezone.now() - timedelta(days=70)
     )
-    past_target_within_limit = borrowing.submit_borrowing(
+    past_target_within_limit = submission.submit_borrowing(
         borrowing_details(lender), user=jiwoo, received_at=timezone.now() - timedelta(days=40)
     )
     for ill_request in (late, past_target_within_limit):

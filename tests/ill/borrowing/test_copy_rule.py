@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from ill import borrowing
-from ill.borrowing_forms import BorrowingRequestForm
+from ill.forms.borrowing import BorrowingRequestForm
 from ill.models import CopyPolicy, IllRequest
+from ill.selectors import borrowing as selected
 from tests.factories import InstitutionFactory
 
 from .conftest import borrow, borrowing_details
@@ -40,7 +40,7 @@ def form_data(lender, **overrides):
 
 def test_no_country_is_recorded_until_staff_record_one():
     assert not CopyPolicy.objects.exists()
-    assert borrowing.copying_permitted("FR") and borrowing.copying_permitted("DE")
+    assert selected.copying_permitted("FR") and selected.copying_permitted("DE")
 
 
 def test_a_copy_from_a_country_that_does_not_permit_copying_is_refused_with_the_staff_note(

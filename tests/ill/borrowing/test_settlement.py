@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ill.models import RefundPayout
-from ill.settlement import Money, MixedCurrencies, refunds_paid, settle
+from ill.rules.settlement import MixedCurrencies, Money, settle
+from ill.selectors.reporting import refunds_paid
 
 
 def krw(amount):
@@ -85,7 +86,7 @@ def test_refunds_paid_out_are_summed_per_currency_for_the_reports(jiwoo, lender)
         RefundPayout.objects.create(borrowing=ill_request.borrowing, amount=Decimal(amount), currency=currency,
                                     paid_on=today)
 
-    totals = refunds_paid(RefundPayout.objects.all())
+    totals = refunds_paid()
 
     assert totals == {"totals": {"KRW": Decimal("30000"), "USD": Decimal("15.50")}, "count": 3}
-    assert refunds_paid(RefundPayout.objects.none()) == {"totals": {}, "count": 0}
+    assert refunds_paid(country="JP") == {"totals": {}, "count": 0}

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from ill import borrowing
 from ill.models import Borrowing, SentEmail
+from ill.services import borrowing
 from tests.ill.pdf_reading import pdf_text
 from tests.ill.worker_helpers import all_tasks_finished, wait_for
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from ill.models import IllRequest, StatusChange
-from ill.roles import EXCHANGE_STAFF, ILL_STAFF, MANAGERS
+from nlk_portal.core.roles import EXCHANGE_STAFF, ILL_STAFF, MANAGERS
 from tests.factories import InstitutionFactory, UserFactory, submit_ill_request
 
 PASSWORD = "correct horse battery staple"

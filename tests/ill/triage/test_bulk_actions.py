@@ -5,7 +5,8 @@ from django.core import mail
 from django.urls import reverse
 
 from ill.models import IllRequest
-from ill.workflow import Status, do_transition
+from ill.services.workflow import do_transition
+from ill.status import Status
 from tests.factories import submit_ill_request
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ def test_a_staff_member_takes_the_unassigned_requests_but_not_a_colleagues(kim_c
 
 
 def test_a_version_that_is_not_a_plain_number_is_read_as_none(three):
-    from ill.admin_actions import posted_versions
+    from ill.admin.actions import posted_versions
 
     posted = {f"version_{three[0].pk}": "²", f"version_{three[1].pk}": "9" * 5000, f"version_{three[2].pk}": "4"}
 

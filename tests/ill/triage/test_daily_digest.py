@@ -5,11 +5,12 @@ from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 
-from ill import terms
-from ill.digests import send_daily_digests
 from ill.models import IllRequest
-from ill.workflow import Status, UnfilledReason, do_transition
+from ill.services.digests import send_daily_digests
+from ill.services.workflow import do_transition
+from ill.status import Status, UnfilledReason
 from nlk_portal.celery import app
+from nlk_portal.core import calendar
 
 from .conftest import received_days_ago
 
@@ -37,7 +38,7 @@ def test_each_staff_member_gets_their_overdue_and_due_this_week_requests(desk, k
     assert mine.subject == "Your ILL requests: 1 overdue, 1 due this week"
     body = mine.body
     late, soon = desk["late"], desk["soon"]
-    overdue_days = (terms.library_today() - late.due_date).days
+    overdue_days = (calendar.library_today() - late.due_date).days
     assert f"- {late.reference} · {late.due_date:%Y-%m-%d} ({overdue_days} days overdue) · Request received" in body
     assert soon.reference in body
     assert desk["later"].reference not in body and "closed" not in body

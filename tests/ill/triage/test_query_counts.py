@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ill.workflow import Status, do_transition
+from ill.services.workflow import do_transition
+from ill.status import Status
 from tests.factories import InstitutionFactory, UserFactory
 
 from .conftest import many_requests

@@ -3,10 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from ill import terms
 from ill.models import IllRequest
-from ill.workflow import Status, UnfilledReason, do_transition
-from tests.factories import InstitutionAliasFactory, InstitutionFactory, submit_ill_request
+from ill.services.workflow import do_transition
+from ill.status import Status, UnfilledReason
+from nlk_portal.core import calendar
+from tests.factories import InstitutionAliasFactory, InstitutionFactory
 
 from .conftest import received_days_ago
 
@@ -43,7 +44,7 @@ def test_the_list_shows_what_staff_triage_by_with_the_most_urgent_first(kim_clie
     html = response.content.decode()
     late = desk["late"]
     row = html[html.index(late.reference) : html.index(desk["soon"].reference)]
-    overdue_days = (terms.library_today() - late.due_date).days  # 40 days less a month
+    overdue_days = (calendar.library_today() - late.due_date).days  # 40 days less a month
     assert f'{late.due_date.isoformat()} <span class="ill-days">{overdue_days} days overdue</span>' in row
     assert 'class="ill-due ill-due-overdue"' in row
     assert "Request received" in row
@@ -52,7 +53,7 @@ def test_the_list_shows_what_staff_triage_by_with_the_most_urgent_first(kim_clie
     assert '<td class="field-pages">20</td>' in row
     assert "USD 12.00" in row
     assert "Min-ji Kim" in row
-    days_left = (desk["soon"].due_date - terms.library_today()).days  # a month less 27 days
+    days_left = (desk["soon"].due_date - calendar.library_today()).days  # a month less 27 days
     assert f"{days_left} days left" in html and 'class="ill-due ill-due-soon"' in html
     assert '<link href="/static/ill/admin.css" media="all" rel="stylesheet">' in html
 
@@ -131,7 +132,7 @@ def test_a_staff_member_is_shown_the_overdue_count_without_the_table_being_count
 
 
 def test_requests_past_the_count_cap_are_shown_as_at_least(kim_client, desk, monkeypatch):
-    from ill import paginator
+    from ill.admin import paginator
 
     monkeypatch.setattr(paginator, "COUNT_CAP", 3)
 

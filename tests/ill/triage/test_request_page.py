@@ -5,7 +5,8 @@ from django.core import mail
 from django.urls import reverse
 
 from ill.models import IllRequest, InternalNote
-from ill.workflow import Status, do_transition
+from ill.services.workflow import do_transition
+from ill.status import Status
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
-from ill import admin_actions
+from ill.admin import actions as admin_actions
 from ill.models import IllRequest
-from ill.roles import EXCHANGE_STAFF, ILL_STAFF, MANAGERS
+from nlk_portal.core.roles import EXCHANGE_STAFF, ILL_STAFF, MANAGERS
 from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db

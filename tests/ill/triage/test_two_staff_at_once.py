@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from ill.models import IllRequest
-from ill.workflow import StaleRequest, Status, do_transition
+from ill.services.workflow import StaleRequest, do_transition
+from ill.status import Status
 
 from .test_request_page import change_form_data, page_url
 

@@ -1,0 +1,204 @@
+"""What staff do to requests in the admin: the buttons on a request's page and the bulk actions of the list.
+
+ill.status decides whether a move is allowed; this module only gathers
+what an action needs from the staff member and reports what happened.
+Every action carries the version of each request as the staff member saw
+it, so that a request someone else has changed since is left alone.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from nlk_portal.core.posted import posted_number
+
+from ..services import workflow
+from ..status import ALLOWED_TRANSITIONS, ONLY_FOR_SERVICE, Status
+from . import forms as admin_forms
+
+S = Status
+# A bulk action works on at most this many requests at once.
+MAX_BULK = 500
+# Past this, refusals are summed up rather than listed one by one.
+MAX_LISTED_REFUSALS = 20
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    name: str
+    label: str
+    to_status: Status | None  # None: the action assigns rather than moves the request
+    form_class: type = admin_forms.StaffActionForm
+    # Ask before acting even when there is nothing to fill in: these end the request.
+    confirm: bool = False
+
+    def applies_to(self, ill_request, user):
+        if self.to_status is None:
+            return ill_request.assigned_to_id != user.pk
+        service = ONLY_FOR_SERVICE.get(self.to_status)
+        return self.to_status in ALLOWED_TRANSITIONS[Status(ill_request.status)] and (
+            service is None or ill_request.service == service
+        )
+
+    def needs_page(self, requests):
+        return self.confirm or self.form_class(requests=requests).needs_input
+
+
+ACTIONS = [
+    StaffAction("assign_to_me", _("Assign to me"), None, admin_forms.AssignForm),
+    StaffAction("accept", _("Accept (expect to supply)"), S.EXPECT_TO_SUPPLY),
+    StaffAction("will_supply", _("Will supply"), S.WILL_SUPPLY, admin_forms.WillSupplyForm),
+    StaffAction("ask_requester", _("Ask the requester"), S.RETRY_POSSIBLE, admin_forms.AskRequesterForm),
+    StaffAction("unfilled", _("Unfilled, with a reason"), S.UNFILLED, admin_forms.UnfilledForm),
+    StaffAction("copy_completed", _("Copy completed"), S.COPY_COMPLETED, admin_forms.CopyCompletedForm),
+    StaffAction("loaned", _("Loaned"), S.LOANED),
+    StaffAction("loan_overdue", _("Loan overdue"), S.OVERDUE),
+    StaffAction("recall", _("Recall the loan"), S.RECALLED),
+    StaffAction("returned", _("Returned"), S.LOAN_COMPLETED),
+    StaffAction("not_returned", _("Completed without return"), S.COMPLETED_WITHOUT_RETURN, confirm=True),
+    StaffAction("cancel", _("Cancel the request"), S.CANCELLED, confirm=True),
+]
+BY_NAME = {action.name: action for action in ACTIONS}
+
+
+# A borrowing moves through its own steps (ill.services.borrowing), which record what each move needs;
+# these stay as they are for it.
+FOR_BORROWING = {"assign_to_me", "ask_requester", "loan_overdue", "recall", "not_returned", "cancel"}
+
+
+def available(ill_request, user):
+    actions = [action for action in ACTIONS if action.applies_to(ill_request, user)]
+    if ill_request.is_borrowing:
+        actions = [action for action in actions if action.name in FOR_BORROWING]
+    return actions
+
+
+def posted_versions(data, requests):
+    """The version of each request the staff member's page showed (hidden inputs version_<pk>)."""
+    versions = {}
+    for ill_request in requests:
+        versions[ill_request.pk] = posted_number(data.get(f"version_{ill_request.pk}", ""))
+    return versions
+
+
+@dataclass
+class Outcome:
+    done: list
+    refused: list  # (request, message, whether someone else had changed it)
+
+
+def perform(action, form, user, versions):
+    """Apply the action to each request on its own: one refused request does not stop the others."""
+    outcome = Outcome(done=[], refused=[])
+    for ill_request in form.requests:
+        expected = versions.get(ill_request.pk)
+        try:
+            if action.to_status is None:
+                workflow.assign(ill_request, user, by=user, expected_version=expected)
+            else:
+                workflow.do_transition(
+                    ill_request,
+                    action.to_status,
+                    by=user,
+                    expected_version=expected,
+                    **form.transition_options(ill_request),
+                )
+        except ValidationError as error:
+            stale = isinstance(error, workflow.StaleRequest)
+            outcome.refused.append((ill_request, " ".join(error.messages), stale))
+        else:
+            outcome.done.append(ill_request)
+    return outcome
+
+
+def report(request, action, outcome):
+    if outcome.done:
+        references = ", ".join(r.reference for r in outcome.done)
+        if action.to_status is None:
+            text = ngettext(
+                "%(count)d request assigned to you: %(references)s.",
+                "%(count)d requests assigned to you: %(references)s.",
+                len(outcome.done),
+            )
+        else:
+            text = ngettext(
+                "%(count)d request is now “%(status)s”: %(references)s.",
+                "%(count)d requests are now “%(status)s”: %(references)s.",
+                len(outcome.done),
+            )
+        status = action.to_status.label if action.to_status else ""
+        messages.success(request, text % {"count": len(outcome.done), "references": references, "status": status})
+    for ill_request, message, _stale in outcome.refused[:MAX_LISTED_REFUSALS]:
+        messages.error(request, f"{ill_request.reference}: {message}")
+    if len(outcome.refused) > MAX_LISTED_REFUSALS:
+        more = len(outcome.refused) - MAX_LISTED_REFUSALS
+        messages.error(
+            request,
+            ngettext(
+                "%(count)d more request was left unchanged.", "%(count)d more requests were left unchanged.", more
+            )
+            % {"count": more},
+        )
+
+
+def render_page(request, model_admin, action, form, versions, *, form_url, cancel_url, bulk):
+    """The page that asks what an action needs, for one request or for the ones chosen on the list."""
+    opts = model_admin.model._meta
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": action.label,
+        "opts": opts,
+        "action": action,
+        "form": form,
+        "rows": list(form.rows()),
+        "versions": versions,
+        "bulk": bulk,
+        "form_url": form_url,
+        "cancel_url": cancel_url,
+        "media": model_admin.media + form.media,
+    }
+    return TemplateResponse(request, "ill/admin/staff_action.html", context)
+
+
+def on_one_request(request, model_admin, ill_request, action, change_url):
+    """The action as a button on the request's page: at once, or through a page that asks what it needs."""
+    posted = request.method == "POST"
+    versions = posted_versions(request.POST, [ill_request]) if posted else {ill_request.pk: ill_request.version}
+    if posted and ("confirm" in request.POST or not action.needs_page([ill_request])):
+        form = action.form_class(request.POST, requests=[ill_request])
+        if form.is_valid():
+            outcome = perform(action, form, request.user, versions)
+            refused = outcome.refused[0] if outcome.refused else None
+            # A refusal the staff member can put right stays on the page with what they typed;
+            # a request someone else changed meanwhile sends them back to look at it again.
+            if refused is None or refused[2] or not action.needs_page([ill_request]):
+                report(request, action, outcome)
+                return HttpResponseRedirect(change_url)
+            form.add_error(None, refused[1])
+    else:
+        form = action.form_class(requests=[ill_request])
+    return render_page(
+        request, model_admin, action, form, versions, form_url=request.path, cancel_url=change_url, bulk=False
+    )
+
+
+def on_chosen_requests(request, model_admin, action, requests):
+    """The action from the list; returns None (back to the list) once done, or the page that asks."""
+    if len(requests) > MAX_BULK:
+        messages.warning(request, _("Choose at most %(max)d requests for one action.") % {"max": MAX_BULK})
+        return None
+    versions = posted_versions(request.POST, requests)
+    if "confirm" in request.POST or not action.needs_page(requests):
+        form = action.form_class(request.POST, requests=requests)
+        if form.is_valid():
+            report(request, action, perform(action, form, request.user, versions))
+            return None
+    else:
+        form = action.form_class(requests=requests)
+    here = request.get_full_path()
+    return render_page(request, model_admin, action, form, versions, form_url=here, cancel_url=here, bulk=True)

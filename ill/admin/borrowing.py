@@ -1,0 +1,393 @@
+"""Borrowing from abroad in the admin: the steps staff record on a request's page, the borrowing's
+facts and settlement beneath it, the per-country copying rules and the refunds paid out.
+
+The rules are in ill.services.borrowing (which steps apply, and each step) and
+ill.rules.settlement; this module gathers what a step needs and reports what happened.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from nlk_portal.core.calendar import library_today
+from nlk_portal.core.posted import posted_number
+
+from ..models import MAX_TEXT, Borrowing, CopyPolicy, RefundPayout
+from ..rules import settlement
+from ..services import borrowing
+
+
+def _today():
+    return library_today()
+
+
+class StepForm(forms.Form):
+    def __init__(self, *args, ill_request, **kwargs):
+        self.ill_request = ill_request
+        super().__init__(*args, **kwargs)
+
+
+def _note():
+    return forms.CharField(
+        label=_("Message to the user"), required=False, max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Optional. The user reads it on their page and in the status email."),
+    )
+
+
+def _amount(label, **options):
+    return forms.DecimalField(label=label, required=False, min_value=0, max_digits=12, decimal_places=2, **options)
+
+
+def _date(label, **options):
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **options)
+
+
+class PrepaymentForm(StepForm):
+    amount = _amount(_("Amount paid in advance"))
+    currency = forms.CharField(label=_("Currency"), min_length=3, max_length=3, initial="KRW")
+    paid_on = _date(_("Paid on"), initial=_today)
+    receipt_number = forms.CharField(label=_("Receipt number"), max_length=50)
+
+    correcting = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].required = True
+
+    def perform(self, user, version):
+        data = self.cleaned_data
+        return borrowing.record_prepayment(
+            self.ill_request,
+            amount=data["amount"],
+            currency=data["currency"],
+            paid_on=data["paid_on"],
+            receipt_number=data["receipt_number"],
+            by=user,
+            correcting=self.correcting,
+        )
+
+
+class CorrectPrepaymentForm(PrepaymentForm):
+    """The prepayment as recorded, to be corrected; the request's history keeps the old figure."""
+
+    correcting = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        record = self.ill_request.borrowing
+        self.fields["amount"].initial = record.prepaid_amount
+        self.fields["currency"].initial = record.prepaid_currency
+        self.fields["paid_on"].initial = record.prepaid_on
+        self.fields["receipt_number"].initial = record.prepayment_receipt
+
+
+class SendForm(StepForm):
+    note = _note()
+
+    def perform(self, user, version):
+        return borrowing.send_to_lender(
+            self.ill_request, by=user, note=self.cleaned_data["note"], expected_version=version
+        )
+
+
+class AnswerForm(StepForm):
+    available = forms.TypedChoiceField(
+        label=_("The lending institution's answer"),
+        choices=[("yes", _("Available: it will supply the material")), ("no", _("Not available"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    answered_on = _date(_("Answered on"), initial=_today)
+    fees_currency = forms.CharField(
+        label=_("Currency of the fees"),
+        max_length=3,
+        required=False,
+        help_text=_("The currency the user paid in, so that the settlement can be made."),
+    )
+    copying_fee = _amount(_("Copying fee"))
+    loan_fee = _amount(_("Loan fee"))
+    shipping_fee = _amount(_("International shipping"))
+    note = _note()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fees_currency"].initial = self.ill_request.borrowing.prepaid_currency or "KRW"
+
+    def perform(self, user, version):
+        data = self.cleaned_data
+        return borrowing.record_lender_answer(
+            self.ill_request,
+            available=data["available"],
+            answered_on=data["answered_on"],
+            fees_currency=data["fees_currency"],
+            copying_fee=data["copying_fee"],
+            loan_fee=data["loan_fee"],
+            shipping_fee=data["shipping_fee"],
+            by=user,
+            note=data["note"],
+            expected_version=version,
+        )
+
+
+class ArrivalForm(StepForm):
+    arrived_on = _date(_("Arrived on"), initial=_today)
+
+    def perform(self, user, version):
+        return borrowing.record_arrival(self.ill_request, arrived_on=self.cleaned_data["arrived_on"], by=user)
+
+
+class DeliveryForm(StepForm):
+    delivered_on = _date(_("Handed to the user on"), initial=_today)
+    loan_due_on = _date(_("Loan due back on"), required=False)
+    note = _note()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.ill_request.is_loan:
+            self.fields["loan_due_on"].required = True
+            self.fields["loan_due_on"].initial = _today() + timedelta(days=28)
+        else:
+            del self.fields["loan_due_on"]
+
+    def perform(self, user, version):
+        data = self.cleaned_data
+        return borrowing.deliver(
+            self.ill_request,
+            delivered_on=data["delivered_on"],
+            loan_due_on=data.get("loan_due_on"),
+            by=user,
+            note=data["note"],
+            expected_version=version,
+        )
+
+
+class ReturnForm(StepForm):
+    returned_on = _date(_("Returned on"), initial=_today)
+    note = _note()
+
+    def perform(self, user, version):
+        data = self.cleaned_data
+        return borrowing.record_return(
+            self.ill_request, returned_on=data["returned_on"], by=user, note=data["note"], expected_version=version
+        )
+
+
+class SettleForm(StepForm):
+    bank_fee = _amount(_("Bank fees"), initial=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bank_fee"].required = True
+
+    def perform(self, user, version):
+        return borrowing.settle(self.ill_request, bank_fee=self.cleaned_data["bank_fee"], by=user)
+
+
+class RefundForm(StepForm):
+    paid_on = _date(_("Refund paid on"), initial=_today)
+
+    def perform(self, user, version):
+        return borrowing.record_refund_paid(self.ill_request, paid_on=self.cleaned_data["paid_on"], by=user)
+
+
+class BalanceForm(StepForm):
+    paid_on = _date(_("Balance paid on"), initial=_today)
+    receipt_number = forms.CharField(label=_("Receipt number"), max_length=50)
+
+    def perform(self, user, version):
+        data = self.cleaned_data
+        return borrowing.record_balance_paid(
+            self.ill_request, paid_on=data["paid_on"], receipt_number=data["receipt_number"], by=user
+        )
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str  # as ill.services.borrowing.STEPS names it
+    label: str
+    form_class: type
+
+
+STEPS = [
+    Step("prepayment", _("Record the prepayment"), PrepaymentForm),
+    Step("correct_prepayment", _("Correct the prepayment"), CorrectPrepaymentForm),
+    Step("send", _("Sent to the lending institution"), SendForm),
+    Step("answer", _("Record the lender's answer"), AnswerForm),
+    Step("arrival", _("Material arrived"), ArrivalForm),
+    Step("deliver", _("Delivered to the user"), DeliveryForm),
+    Step("return", _("Loan returned"), ReturnForm),
+    Step("settle", _("Settle and send the statement"), SettleForm),
+    Step("refund", _("Record the refund as paid"), RefundForm),
+    Step("balance", _("Record the balance as paid by the user"), BalanceForm),
+]
+STEPS_BY_NAME = {step.name: step for step in STEPS}
+
+
+def available_steps(ill_request):
+    """The steps the service says apply to the request now, as the page offers them."""
+    return [STEPS_BY_NAME[name] for name in borrowing.available_steps(ill_request)]
+
+
+def step_view(request, model_admin, ill_request, step, change_url):
+    """A step's page: what it needs, then the step, then back to the request's page."""
+    if request.method == "POST":
+        form = step.form_class(request.POST, ill_request=ill_request)
+        if form.is_valid():
+            try:
+                form.perform(request.user, posted_number(request.POST.get("version")))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("%(step)s: recorded for %(reference)s.")
+                                 % {"step": step.label, "reference": ill_request.reference})
+                return HttpResponseRedirect(change_url)
+    else:
+        form = step.form_class(ill_request=ill_request)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": step.label,
+        "opts": model_admin.opts,
+        "ill_request": ill_request,
+        "step": step,
+        "form": form,
+        "summary": settlement_summary(ill_request.borrowing),
+        "cancel_url": change_url,
+        # The version the staff member's request page showed; a move is refused if the request changed since.
+        "version": posted_number(request.POST.get("version"))
+        or posted_number(request.GET.get("version"))
+        or ill_request.version,
+    }
+    return TemplateResponse(request, "ill/admin/borrowing_step.html", context)
+
+
+def settlement_summary(record):
+    """The settlement as the figures recorded so far give it; fixed once the request is settled."""
+    if record.prepaid_amount is None:
+        return _("No prepayment recorded yet.")
+    try:
+        result = settlement.for_borrowing(record)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    rows = [
+        (_("Paid in advance"), str(result.prepaid)),
+        (_("Copying fee"), str(result.copying_fee)),
+        (_("Loan fee"), str(result.loan_fee)),
+        (_("International shipping"), str(result.shipping_fee)),
+        (_("Bank fees"), str(result.bank_fee)),
+        (_("Total charges"), str(result.charges)),
+    ]
+    if result.outcome == "refund":
+        rows.append((_("Refund to the user"), str(result.refund)))
+    elif result.outcome == "balance_due":
+        rows.append((_("Balance the user owes"), str(result.balance_due)))
+    else:
+        rows.append((_("Nothing to refund and nothing owed"), str(result.difference)))
+    state = _("Settled") if record.settled_at else _("Provisional: not settled yet")
+    return format_html(
+        '<table class="ill-settlement"><caption>{}</caption><tbody>{}</tbody></table>',
+        state,
+        format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td></tr>", rows),
+    )
+
+
+class BorrowingInline(admin.StackedInline):
+    """The borrowing's facts beneath a request to borrow from abroad; steps change them, never this form."""
+
+    model = Borrowing
+    can_delete = False
+    extra = 0
+    max_num = 1
+    verbose_name_plural = _("borrowing from abroad")
+    fields = readonly_fields = [
+        "lender_display", "lender_country", "max_amount_display", "target_date", "sent_to_lender_at",
+        "lender_answer", "answered_on", "prepayment", "arrived_on", "delivered_on", "loan_due_on",
+        "returned_on", "settlement", "settled_at", "statement", "refund_paid", "balance_paid",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("lending institution"))
+    def lender_display(self, record):
+        return record.lender_display
+
+    @admin.display(description=_("the most the user will pay"))
+    def max_amount_display(self, record):
+        return f"{record.max_currency} {record.max_amount}" if record.max_amount is not None else "—"
+
+    @admin.display(description=_("prepayment"))
+    def prepayment(self, record):
+        if record.prepaid_amount is None:
+            return "—"
+        return _("%(currency)s %(amount)s on %(date)s, receipt %(receipt)s") % {
+            "currency": record.prepaid_currency, "amount": record.prepaid_amount,
+            "date": record.prepaid_on.isoformat(), "receipt": record.prepayment_receipt,
+        }
+
+    @admin.display(description=_("settlement"))
+    def settlement(self, record):
+        return settlement_summary(record)
+
+    @admin.display(description=_("statement"))
+    def statement(self, record):
+        if not record.statement_pdf:
+            return "—"
+        url = reverse("admin:ill_illrequest_statement", args=[record.request_id])
+        return format_html('<a href="{}">{}</a>', url, record.statement_filename)
+
+    @admin.display(description=_("refund paid"))
+    def refund_paid(self, record):
+        payout = RefundPayout.objects.filter(borrowing=record).select_related("paid_by").first()
+        if payout is None:
+            return "—"
+        return _("%(currency)s %(amount)s on %(date)s by %(who)s") % {
+            "currency": payout.currency, "amount": payout.amount, "date": payout.paid_on.isoformat(),
+            "who": payout.paid_by.get_username() if payout.paid_by_id else "—",
+        }
+
+    @admin.display(description=_("balance paid"))
+    def balance_paid(self, record):
+        if record.balance_paid_on is None:
+            return "—"
+        return _("on %(date)s, receipt %(receipt)s") % {
+            "date": record.balance_paid_on.isoformat(), "receipt": record.balance_receipt,
+        }
+
+
+@admin.register(CopyPolicy)
+class CopyPolicyAdmin(admin.ModelAdmin):
+    list_display = ["country", "copying_permitted", "note_en", "note_ko", "updated_at"]
+    list_filter = ["copying_permitted"]
+    search_fields = ["country", "note_en", "note_ko"]
+
+
+@admin.register(RefundPayout)
+class RefundPayoutAdmin(admin.ModelAdmin):
+    """Refunds paid out, for the reports; recorded from the request's page, never edited."""
+
+    list_display = ["borrowing", "amount", "currency", "paid_on", "paid_by"]
+    list_filter = ["currency", "paid_on"]
+    date_hierarchy = "paid_on"
+    list_select_related = ["borrowing__request", "paid_by"]
+    fields = readonly_fields = ["borrowing", "amount", "currency", "paid_on", "paid_by", "recorded_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,311 @@
+"""ILL requests, both ways, with their history, staff's notes and the counters that number them."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Institution
+
+from ..choices import Delivery, Direction, ItemType, Service
+from ..rules.copyright import MAX_PAGES
+from ..status import COMPLETED, OPEN, Status, UnfilledReason
+from .fees import FeeSchedule
+
+# Text a librarian types; longer input is refused with a message.
+MAX_TEXT = 2000
+MAX_COST_USD = 10_000
+
+
+class SequenceCounter(models.Model):
+    """The last number handed out in a series (ILL references, invoices) for a year."""
+
+    series = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year"], name="one_counter_per_series_and_year")
+        ]
+
+    def __str__(self):
+        return f"{self.series} {self.year}: {self.last_number}"
+
+
+def new_tracking_token():
+    # 256 random bits: the token is the only key to a request's tracking page.
+    return secrets.token_urlsafe(32)
+
+
+class IllRequest(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.NLK_SUPPLIES
+    )
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.REQUEST_RECEIVED
+    )
+
+    requesting_library = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="ill_requests",
+        verbose_name=_("requesting library"),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    email = models.EmailField(_("email"))
+    postal_address = models.TextField(_("postal address for delivery"), max_length=MAX_TEXT, blank=True)
+
+    item_type = models.CharField(_("type of material"), max_length=10, choices=ItemType.choices)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    article_title = models.CharField(_("article title"), max_length=500, blank=True)
+    serial_title = models.CharField(_("serial title"), max_length=500, blank=True)
+    volume = models.CharField(_("volume"), max_length=50, blank=True)
+    issue = models.CharField(_("issue"), max_length=50, blank=True)
+    author = models.CharField(_("author"), max_length=300, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    place = models.CharField(_("place of publication"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year of publication"), null=True, blank=True, validators=[MinValueValidator(1000)]
+    )
+    isbn = models.CharField(_("ISBN"), max_length=13, blank=True)
+    issn = models.CharField(_("ISSN"), max_length=8, blank=True)
+    nlk_number = models.CharField(_("NLK call number or control number"), max_length=100, blank=True)
+    citation_source = models.CharField(_("where the citation was found"), max_length=500, blank=True)
+
+    service = models.CharField(_("service"), max_length=10, choices=Service.choices)
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)
+    pages_wanted = models.CharField(_("pages wanted"), max_length=200, blank=True)
+    pages_copied = models.PositiveIntegerField(
+        _("pages copied"),
+        null=True,
+        blank=True,
+        help_text=_("Recorded when the copy is completed; the charged fee is set from it."),
+    )
+    page_count = models.PositiveIntegerField(_("number of pages wanted"), null=True, blank=True)
+    total_pages = models.PositiveIntegerField(
+        _("total pages of the item"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PAGES)],
+    )
+    max_cost_usd = models.DecimalField(
+        _("maximum cost (USD)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_COST_USD)],
+    )
+    notes = models.TextField(_("notes"), max_length=MAX_TEXT, blank=True)
+    confirms_published_in_korea = models.BooleanField(_("published or issued in Korea"), default=False)
+    confirms_not_available_elsewhere = models.BooleanField(_("not available elsewhere"), default=False)
+    copyright_check_needed = models.BooleanField(
+        _("copyright check needed"),
+        default=False,
+        help_text=_("The total pages were not given: check the one-third limit before copying."),
+    )
+
+    fee_schedule = models.ForeignKey(FeeSchedule, on_delete=models.PROTECT, verbose_name=_("fee schedule"))
+    copying_fee = models.DecimalField(_("copying fee"), max_digits=8, decimal_places=2)
+    shipping_fee = models.DecimalField(_("shipping fee"), max_digits=8, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    due_date = models.DateField(_("due date"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_ill_requests",
+        verbose_name=_("assigned to"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submitted_ill_requests",
+        verbose_name=_("submitted by"),
+    )
+    tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token, editable=False)
+    # One key per filled-in form, so a double click or a resubmitted form makes one request.
+    submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    # Bumped by every change staff make, so that two of them cannot overwrite each other (ill.services.workflow).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("ILL request")
+        verbose_name_plural = _("ILL requests")
+        # The staff list is ordered by due date and filtered by these; each filter has its index.
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="ill_status_due"),
+            models.Index(fields=["due_date", "id"], name="ill_due_id"),
+            models.Index(
+                fields=["due_date", "id"],
+                condition=models.Q(status__in=sorted(s.value for s in OPEN)),
+                name="ill_open_due",
+            ),
+            models.Index(fields=["direction", "due_date"], name="ill_direction_due"),
+            models.Index(fields=["service", "due_date"], name="ill_service_due"),
+            models.Index(fields=["assigned_to", "due_date"], name="ill_assigned_due"),
+            models.Index(fields=["requesting_library", "due_date"], name="ill_library_due"),
+            models.Index(fields=["-received_at"], name="ill_received"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.display_title}"
+
+    @property
+    def display_title(self):
+        if self.item_type == ItemType.SERIAL_ARTICLE:
+            return self.article_title or self.serial_title
+        return self.title
+
+    @property
+    def total_fee(self):
+        return self.copying_fee + self.shipping_fee
+
+    @property
+    def is_borrowing(self):
+        """NLK borrows it from abroad for a user in Korea (otherwise NLK supplies an overseas library)."""
+        return self.direction == Direction.NLK_BORROWS
+
+    @property
+    def is_copy(self):
+        return self.service == Service.COPY
+
+    @property
+    def is_loan(self):
+        return self.service == Service.LOAN
+
+
+class StatusChange(models.Model):
+    """One step in a request's history: the tracking page's timeline and the staff's record.
+
+    The note and the reason are the requester's to read; staff keep their own in InternalNote.
+    """
+
+    # A request with a history is never deleted, so the history is never lost.
+    request = models.ForeignKey(IllRequest, on_delete=models.PROTECT, related_name="history")
+    from_status = models.CharField(_("from"), max_length=30, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=30, choices=Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("by")
+    )
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        constraints = [
+            # A completed status is final (ill.status), so a request is completed once; reports join
+            # each request to its completion through this index.
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=models.Q(to_status__in=sorted(s.value for s in COMPLETED)),
+                name="one_completion_per_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.request.reference}: {self.from_status or '-'} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A request's history is never edited; record a new change instead.")
+        super().save(*args, **kwargs)
+
+    @property
+    def reason_text(self):
+        """The reason in words, whether it is one of the library's unfilled reasons or free text."""
+        if self.reason in UnfilledReason.values:
+            return UnfilledReason(self.reason).label
+        return self.reason
+
+
+class InternalNote(models.Model):
+    """What staff write down about a request for each other; the requester never sees it."""
+
+    request = models.ForeignKey(IllRequest, on_delete=models.PROTECT, related_name="internal_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    text = models.TextField(_("note"), max_length=MAX_TEXT)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+    def __str__(self):
+        return f"{self.request_id}: {self.text[:50]}"
+
+
+class MoneyChange(models.Model):
+    """A change to a figure money depends on (a prepayment, a lender's fee, a refund): who, when, from what to what.
+
+    Like the status history it is only ever added to.
+    """
+
+    class Figure(models.TextChoices):
+        PREPAYMENT = "prepayment", _("Amount paid in advance")
+        LENDER_COPYING_FEE = "lender_copying_fee", _("Lender's copying fee")
+        LENDER_LOAN_FEE = "lender_loan_fee", _("Lender's loan fee")
+        SHIPPING_FEE = "shipping_fee", _("International shipping")
+        BANK_FEE = "bank_fee", _("Bank fees")
+        REFUND_PAID = "refund_paid", _("Refund paid")
+        BALANCE_PAID = "balance_paid", _("Balance paid")
+
+    request = models.ForeignKey(IllRequest, on_delete=models.PROTECT, related_name="money_changes")
+    figure = models.CharField(_("figure"), max_length=30, choices=Figure.choices)
+    old_amount = models.DecimalField(_("old amount"), max_digits=12, decimal_places=2, null=True, blank=True)
+    old_currency = models.CharField(_("old currency"), max_length=3, blank=True)
+    new_amount = models.DecimalField(_("new amount"), max_digits=12, decimal_places=2, null=True, blank=True)
+    new_currency = models.CharField(_("new currency"), max_length=3, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("by")
+    )
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("change to a figure")
+        verbose_name_plural = _("changes to figures")
+
+    def __str__(self):
+        return f"{self.request_id} {self.figure}: {self.old_value or '—'} → {self.new_value or '—'}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A request's history is never edited; record a new change instead.")
+        super().save(*args, **kwargs)
+
+    @property
+    def old_value(self):
+        return "" if self.old_amount is None else f"{self.old_currency} {self.old_amount}"
+
+    @property
+    def new_value(self):
+        return "" if self.new_amount is None else f"{self.new_currency} {self.new_amount}"

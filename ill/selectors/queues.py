@@ -1,0 +1,114 @@
+"""Which requests are waiting on staff: open, overdue, due soon, unassigned; and the staff search.
+
+Overdue means the due date (one month after receipt, ill.rules.terms) has passed
+while the request is still open (ill.status). The admin list, its filters
+and the daily digest all ask here.
+"""
+
+import re
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q
+from django.utils.text import smart_split, unescape_string_literal
+
+from nlk_portal.core.calendar import library_today
+from partners.models import Institution
+
+from ..models import IllRequest
+from ..status import OPEN
+
+OPEN_STATUSES = sorted(status.value for status in OPEN)
+DUE_SOON_DAYS = 7
+SEARCHED_FIELDS = ["reference", "title", "article_title", "serial_title", "author", "isbn", "issn", "email"]
+# A word that matches more libraries than this says little about which request is meant.
+MAX_LIBRARIES_PER_WORD = 500
+MAX_WORDS = 8
+# The countries that have requests change when a library from a new country first asks: the list
+# filter may show them this many seconds late, and saves a query on every view of the list.
+COUNTRIES_CACHE_KEY = "ill:countries-with-requests"
+COUNTRIES_CACHE_SECONDS = 300
+# A whole reference (ILL-2026-000123) is looked up in its unique index rather than searched for.
+WHOLE_REFERENCE = re.compile(r"[A-Za-z]+-\d{4}-\d{6}")
+
+
+def open_requests(queryset):
+    return queryset.filter(status__in=OPEN_STATUSES)
+
+
+def closed_requests(queryset):
+    return queryset.exclude(status__in=OPEN_STATUSES)
+
+
+def overdue(queryset, today=None):
+    return open_requests(queryset).filter(due_date__lt=today or library_today())
+
+
+def due_soon(queryset, today=None):
+    """Open and due today or in the next six days: not overdue yet."""
+    today = today or library_today()
+    return open_requests(queryset).filter(due_date__gte=today, due_date__lt=today + timedelta(DUE_SOON_DAYS))
+
+
+def is_overdue(ill_request, today=None):
+    return ill_request.status in OPEN_STATUSES and ill_request.due_date < (today or library_today())
+
+
+def capped_count(queryset, cap):
+    """The number of rows, counting no further than cap + 1, so a long list is never counted in full."""
+    return queryset.order_by()[: cap + 1].count()
+
+
+def countries_with_requests():
+    """The codes of the countries whose libraries have made requests (cached, see COUNTRIES_CACHE_SECONDS)."""
+    codes = cache.get(COUNTRIES_CACHE_KEY)
+    if codes is None:
+        # The directory is small; one index probe per library tells whether it has requests.
+        codes = list(
+            Institution.objects.exclude(country="")
+            .filter(Exists(IllRequest.objects.filter(requesting_library=OuterRef("pk"))))
+            .values_list("country", flat=True)
+            .distinct()
+        )
+        cache.set(COUNTRIES_CACHE_KEY, codes, COUNTRIES_CACHE_SECONDS)
+    return codes
+
+
+def search(queryset, text):
+    """Requests matching every word: reference, title, author, ISBN/ISSN, requester email, library or alias."""
+    for word in _words(text):
+        queryset = queryset.filter(_matching(word))
+    return queryset
+
+
+def _words(text):
+    words = []
+    for bit in smart_split(text or ""):
+        if bit[0] in "\"'" and bit[0] == bit[-1] and len(bit) > 1:
+            bit = unescape_string_literal(bit)
+        if bit.strip():
+            words.append(bit.strip())
+    return words[:MAX_WORDS]
+
+
+def _matching(word):
+    if WHOLE_REFERENCE.fullmatch(word):
+        return Q(reference=word.upper())
+    condition = Q()
+    for field in SEARCHED_FIELDS:
+        condition |= Q(**{f"{field}__icontains": word})
+    # ISBNs and ISSNs are stored compact; staff type them with hyphens.
+    compact = re.sub(r"[\s-]", "", word)
+    if compact != word and re.fullmatch(r"[0-9Xx]+", compact):
+        condition |= Q(isbn__icontains=compact) | Q(issn__icontains=compact)
+    # The directory is small: its matches become a list PostgreSQL can look up by index.
+    libraries = list(
+        Institution.objects.filter(
+            Q(name_en__icontains=word) | Q(name_ko__icontains=word) | Q(aliases__name__icontains=word)
+        )
+        .values_list("pk", flat=True)
+        .distinct()[:MAX_LIBRARIES_PER_WORD]
+    )
+    if libraries:
+        condition |= Q(requesting_library_id__in=libraries)
+    return condition

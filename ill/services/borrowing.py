@@ -1,0 +1,360 @@
+"""Borrowing from abroad for users in Korea: each step staff record, from the request to the refund.
+
+A borrowing is an IllRequest that NLK borrows (`is_borrowing`) and its Borrowing
+record. Its status moves through ill.services.workflow like any request (so
+history, status emails and overdue lists are shared); what is particular to
+borrowing (the lender's answer and fees, the prepayment, the material's way to
+the user and the settlement) is recorded here. `available_steps` says which
+steps apply to a request now: the admin offers those, and each step refuses
+itself when it does not apply. Every change to a figure is kept in the
+request's history (MoneyChange).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nlk_portal.core.calendar import library_today
+from nlk_portal.core.printing import store_pdf
+from nlk_portal.outbox.dispatch import after_commit
+
+from ..choices import LenderAnswer
+from ..models import Borrowing, IllRequest, MoneyChange, RefundPayout, SentEmail
+from ..rules import settlement
+from ..status import CLOSED, Status, UnfilledReason
+from . import pdf, workflow
+from .notifications import send_request_email
+
+S = Status
+Figure = MoneyChange.Figure
+
+
+class StepRefused(ValidationError):
+    pass
+
+
+def _refund_due(ill_request, record):
+    if record.settled_at is None or RefundPayout.objects.filter(borrowing=record).exists():
+        return False
+    return settlement.for_borrowing(record).refund.amount > 0
+
+
+def _balance_due(ill_request, record):
+    if record.settled_at is None or record.balance_paid_on is not None:
+        return False
+    return settlement.for_borrowing(record).outcome == "balance_due"
+
+
+# Each step staff record, in the order they come, with when it applies: (request, borrowing) -> bool.
+STEPS = {
+    "prepayment": lambda r, b: b.settled_at is None and b.prepaid_amount is None,
+    "correct_prepayment": lambda r, b: b.settled_at is None and b.prepaid_amount is not None,
+    "send": lambda r, b: r.status in (S.REQUEST_RECEIVED, S.RETRY_POSSIBLE),
+    "answer": lambda r, b: r.status == S.EXPECT_TO_SUPPLY,
+    "arrival": lambda r, b: r.status == S.WILL_SUPPLY and b.arrived_on is None,
+    "deliver": lambda r, b: r.status == S.WILL_SUPPLY and b.arrived_on is not None,
+    "return": lambda r, b: r.status in (S.LOANED, S.OVERDUE, S.RECALLED),
+    "settle": lambda r, b: r.status in CLOSED and b.settled_at is None,
+    "refund": _refund_due,
+    "balance": _balance_due,
+}
+
+
+def available_steps(ill_request: IllRequest) -> list[str]:
+    """The names of the steps that apply to the request now, in order; none for what NLK supplies."""
+    record = getattr(ill_request, "borrowing", None) if ill_request.is_borrowing else None
+    if record is None:
+        return []
+    return [name for name, applies in STEPS.items() if applies(ill_request, record)]
+
+
+def _check_step(name, borrowing):
+    if not STEPS[name](borrowing.request, borrowing):
+        raise StepRefused(
+            _("This step does not apply to %(reference)s now: look at the request's page again.")
+            % {"reference": borrowing.request.reference}
+        )
+
+
+def _record_figure(borrowing, figure, *, old, new, by, detail=""):
+    """Keep a change to a figure in the request's history; `old` and `new` are (amount, currency)."""
+    if old == new:
+        return None
+    (old_amount, old_currency), (new_amount, new_currency) = old, new
+    return MoneyChange.objects.create(
+        request=borrowing.request,
+        figure=figure,
+        old_amount=old_amount,
+        old_currency=old_currency if old_amount is not None else "",
+        new_amount=new_amount,
+        new_currency=new_currency if new_amount is not None else "",
+        detail=detail[:300],
+        changed_by=by,
+    )
+
+
+# The steps staff record. Each locks the borrowing, checks, records, and moves the status if the step does.
+
+
+def _locked(ill_request):
+    if not ill_request.is_borrowing:
+        raise StepRefused(_("This is not a request to borrow from abroad."))
+    return Borrowing.objects.select_for_update().select_related("request").get(request=ill_request)
+
+
+def _not_settled(borrowing):
+    if borrowing.settled_at is not None:
+        raise StepRefused(_("The request has been settled: its figures can no longer change."))
+
+
+def _not_future(day, what):
+    if day > library_today():
+        raise StepRefused(_("The date %(what)s is in the future.") % {"what": what})
+
+
+def record_prepayment(ill_request, *, amount, currency, paid_on, receipt_number, by=None, correcting=False):
+    """The fees the user paid in advance, as written on the receipt.
+
+    Recorded once; with `correcting`, a prepayment already recorded is changed (until the request is
+    settled), and the request's history keeps the old and the new figure.
+    """
+    with transaction.atomic():
+        borrowing = _locked(ill_request)
+        _not_settled(borrowing)
+        if amount is None or amount <= 0:
+            raise StepRefused(_("The amount paid in advance must be more than zero."))
+        _not_future(paid_on, _("of the payment"))
+        if Borrowing.objects.filter(prepayment_receipt=receipt_number).exclude(pk=borrowing.pk).exists():
+            raise StepRefused(
+                _("Receipt %(number)s is already recorded for another request.") % {"number": receipt_number}
+            )
+        _check_step("correct_prepayment" if correcting else "prepayment", borrowing)
+        old = (borrowing.prepaid_amount, borrowing.prepaid_currency)
+        borrowing.prepaid_amount, borrowing.prepaid_currency = amount, currency.upper()
+        borrowing.prepaid_on, borrowing.prepayment_receipt = paid_on, receipt_number
+        _record_figure(
+            borrowing, Figure.PREPAYMENT, old=old, new=(amount, currency.upper()), by=by,
+            detail=_("paid on %(date)s, receipt %(receipt)s") % {"date": paid_on.isoformat(),
+                                                                  "receipt": receipt_number},
+        )
+        borrowing.save(
+            update_fields=["prepaid_amount", "prepaid_currency", "prepaid_on", "prepayment_receipt"]
+        )
+    return borrowing
+
+
+def send_to_lender(ill_request, *, by=None, note="", expected_version=None):
+    """The request went to the lending institution; fees were paid in advance, so that comes first."""
+    with transaction.atomic():
+        borrowing = _locked(ill_request)
+        if borrowing.prepaid_amount is None:
+            raise StepRefused(
+                _("Record the amount the user paid in advance first: fees are paid when the request is made.")
+            )
+        _check_step("send", borrowing)
+        change = workflow.do_transition(
+            ill_request, S.EXPECT_TO_SUPPLY, by=by, note=note, expected_version=expected_version
+        )
+        borrowing.sent_to_lender_at = timezone.now()
+        borrowing.save(update_fields=["sent_to_lender_at"])
+    return change
+
+
+def record_lender_answer(
+    ill_request,
+    *,
+    available,
+    answered_on,
+    fees_currency="",
+    copying_fee=None,
+    loan_fee=None,
+    shipping_fee=None,
+    by=None,
+    note="",
+    expected_version=None,
+):
+    """The lender confirmed the material (with its fees) or said it cannot supply it."""
+    with transaction.atomic():
+        borrowing = _locked(ill_request)
+        _not_settled(borrowing)
+        if borrowing.sent_to_lender_at is None:
+            raise StepRefused(_("Record that the request was sent to the lending institution first."))
+        _not_future(answered_on, _("of the answer"))
+        _check_step("answer", borrowing)
+        if available:
+            if not fees_currency:
+                raise StepRefused(_("Give the currency of the lending institution's fees."))
+            if any(fee is not None and fee < 0 for fee in (copying_fee, loan_fee, shipping_fee)):
+                raise StepRefused(_("A fee cannot be negative."))
+            change = workflow.do_transition(
+                ill_request, S.WILL_SUPPLY, by=by, note=note, expected_version=expected_version
+            )
+            currency = fees_currency.upper()
+            for figure, field, fee in [
+                (Figure.LENDER_COPYING_FEE, "lender_copying_fee", copying_fee),
+                (Figure.LENDER_LOAN_FEE, "lender_loan_fee", loan_fee),
+                (Figure.SHIPPING_FEE, "shipping_fee", shipping_fee),
+            ]:
+                old = (getattr(borrowing, field), borrowing.fees_currency)
+                _record_figure(borrowing, figure, old=old, new=(fee, currency), by=by)
+                setattr(borrowing, field, fee)
+            borrowing.fees_currency = currency
+        else:
+            change = workflow.do_transition(
+                ill_request, S.UNFILLED, by=by, note=note, reason=UnfilledReason.NOT_AVAILABLE_FROM_LENDER,
+                expected_version=expected_version,
+            )
+        borrowing.lender_answer = LenderAnswer.AVAILABLE if available else LenderAnswer.NOT_AVAILABLE
+        borrowing.answered_on = answered_on
+        borrowing.save()
+    return change
+
+
+def record_arrival(ill_request, *, arrived_on, by=None):
+    with transaction.atomic():
+        borrowing = _locked(ill_request)
+        if borrowing.request.status != S.WILL_SUPPLY:
+            raise StepRefused(_("Material can only arrive once the lending institution has confirmed it."))
+        _not_future(arrived_on, _("of arrival"))
+        _check_step("arrival", borrowing)
+        borrowing.arrived_on = arrived_on
+        borrowing.save(update_fields=["arrived_on"])
+    return borrowing
+
+
+def deliver(ill_request, *, delivered_on, loan_due_on=None, by=None, note="", expected_version=None):
+    """The copy or the loan was handed to the user: CopyCompleted, or Loaned until `loan_due_on`."""
+    with transaction.atomic():
+        borrowing = _locked(ill_request)
+        if borrowing.arrived_on is None:
+            raise StepRefused(_("Record the material's arrival first."))
+        _not_future(delivered_on, _("of delivery"))
+        if delivered_on < borrowing.arrived_on:
+            raise StepRefused(_("The material cannot be delivered before it arrived."))
+        is_loan = borrowing.request.is_loan
+        if is_loan and (loan_due_on is None or loan_due_on <= delivered_on):
+            raise StepRefused(_("Give the date the loan is due back, after the delivery date."))
+        _check_step("deliver", borrowing)
+        to_status = S.LOANED if is_loan else S.COPY_COMPLETED
+        change = workflow.do_transition(
+            ill_request, to_status, by=by, note=note, expected_version=expected_version
+        )
+        borrowing.delivered_on = delivered_on
+        borrowing.loan_due_on = loan_due_on if is_loan else None
+        borrowing.save(update_fields=["delivered_on", "loan_due_on"])
+    return change
+
+
+def record_return(ill_request, *, returned_on, by=None, note="", expected_version=None):
+    with transaction.atomic():
+        borrowing = _locked(ill_request)
+        _not_future(returned_on, _("of return"))
+        if borrowing.delivered_on and returned_on < borrowing.delivered_on:
+            raise StepRefused(_("The loan cannot be returned before it was delivered."))
+        _check_step("return", borrowing)
+        change = workflow.do_transition(
+            ill_request, S.LOAN_COMPLETED, by=by, note=note, expected_version=expected_version
+        )
+        borrowing.returned_on = returned_on
+        borrowing.save(update_fields=["returned_on"])
+    return change
+
+
+def settle(ill_request, *, bank_fee, by=None):
+    """Fix the settlement once the request is closed, and have the statement made and emailed."""
+    with transaction.atomic():
+        borrowing = _locked(ill_request)
+        _not_settled(borrowing)
+        if borrowing.request.status not in CLOSED:
+            raise StepRefused(_("Settle the request once it is closed: delivered and, for a loan, returned."))
+        if bank_fee is None or bank_fee < 0:
+            raise StepRefused(_("Give the bank fees (zero if there were none)."))
+        _check_step("settle", borrowing)
+        if not borrowing.fees_currency:
+            borrowing.fees_currency = borrowing.prepaid_currency
+        old = (borrowing.bank_fee, borrowing.fees_currency)
+        borrowing.bank_fee = bank_fee
+        settlement.for_borrowing(borrowing)  # refuses a missing prepayment or mixed currencies
+        _record_figure(borrowing, Figure.BANK_FEE, old=old, new=(bank_fee, borrowing.fees_currency), by=by)
+        borrowing.settled_at, borrowing.settled_by = timezone.now(), by
+        borrowing.save(update_fields=["bank_fee", "fees_currency", "settled_at", "settled_by"])
+        after_commit("ill.tasks.render_statement", borrowing.pk)
+    return borrowing
+
+
+def record_refund_paid(ill_request, *, paid_on, by=None):
+    """The refund the settlement gives, paid out to the user: recorded once, for the reports to sum."""
+    with transaction.atomic():
+        borrowing = _locked(ill_request)
+        if borrowing.settled_at is None:
+            raise StepRefused(_("Settle the request before recording the refund."))
+        if RefundPayout.objects.filter(borrowing=borrowing).exists():
+            raise StepRefused(_("The refund is already recorded as paid."))
+        refund = settlement.for_borrowing(borrowing).refund
+        if refund.amount <= 0:
+            raise StepRefused(_("This settlement gives no refund."))
+        _not_future(paid_on, _("of the refund"))
+        _check_step("refund", borrowing)
+        _record_figure(
+            borrowing, Figure.REFUND_PAID, old=(None, ""), new=(refund.amount, refund.currency), by=by,
+            detail=_("paid on %(date)s") % {"date": paid_on.isoformat()},
+        )
+        return RefundPayout.objects.create(
+            borrowing=borrowing, amount=refund.amount, currency=refund.currency, paid_on=paid_on, paid_by=by
+        )
+
+
+def record_balance_paid(ill_request, *, paid_on, receipt_number, by=None):
+    """The balance a settlement left the user owing, paid to NLK: recorded once."""
+    with transaction.atomic():
+        borrowing = _locked(ill_request)
+        if borrowing.settled_at is None:
+            raise StepRefused(_("Settle the request before recording the balance."))
+        if settlement.for_borrowing(borrowing).outcome != "balance_due":
+            raise StepRefused(_("This settlement leaves no balance to pay."))
+        if borrowing.balance_paid_on is not None:
+            raise StepRefused(_("The balance is already recorded as paid."))
+        if not receipt_number.strip():
+            raise StepRefused(_("Give the receipt number of the payment."))
+        _not_future(paid_on, _("of the balance"))
+        _check_step("balance", borrowing)
+        balance = settlement.for_borrowing(borrowing).balance_due
+        _record_figure(
+            borrowing, Figure.BALANCE_PAID, old=(None, ""), new=(balance.amount, balance.currency), by=by,
+            detail=_("paid on %(date)s, receipt %(receipt)s") % {"date": paid_on.isoformat(),
+                                                                  "receipt": receipt_number.strip()},
+        )
+        borrowing.balance_paid_on, borrowing.balance_receipt = paid_on, receipt_number.strip()
+        borrowing.balance_recorded_by = by
+        borrowing.save(update_fields=["balance_paid_on", "balance_receipt", "balance_recorded_by"])
+    return borrowing
+
+
+# The statement: rendered once, then emailed once (each its own task, as invoices are).
+
+
+def store_statement(borrowing_id):
+    with transaction.atomic():
+        borrowing = Borrowing.objects.select_for_update().select_related("request").get(pk=borrowing_id)
+        if borrowing.statement_pdf or borrowing.settled_at is None:
+            return borrowing
+        content = pdf.render_statement(borrowing, settlement.for_borrowing(borrowing))
+        store_pdf(borrowing.statement_pdf, borrowing.statement_filename, content)
+        borrowing.statement_rendered_at = timezone.now()
+        borrowing.save(update_fields=["statement_pdf", "statement_rendered_at"])
+        after_commit("ill.tasks.email_statement", borrowing.pk)
+    return borrowing
+
+
+def email_statement(borrowing_id):
+    borrowing = Borrowing.objects.select_related("request").get(pk=borrowing_id)
+    with borrowing.statement_pdf.open("rb") as stored:
+        attachment = (borrowing.statement_filename, stored.read(), "application/pdf")
+    return send_request_email(
+        borrowing.request,
+        SentEmail.Kind.STATEMENT,
+        key=f"statement:{borrowing.pk}",
+        context={"borrowing": borrowing, "settlement": settlement.for_borrowing(borrowing)},
+        attachments=[attachment],
+    )

@@ -1,0 +1,99 @@
+"""Emails to requesters: rendered in the request's language, sent once, and recorded."""
+
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from ..models import SentEmail
+from ..rules import terms
+from ..selectors.tracking import tracking_url
+
+
+def send_acknowledgement(ill_request):
+    # A user in Korea is told what borrowing from abroad takes: the lender's fees, paid in advance.
+    template = "borrowing_acknowledgement" if ill_request.is_borrowing else None
+    return send_request_email(
+        ill_request, SentEmail.Kind.ACKNOWLEDGEMENT, key=f"acknowledgement:{ill_request.pk}", template=template
+    )
+
+
+def send_invoice(invoice):
+    """The invoice, with its PDF attached, once per invoice number."""
+    return send_request_email(
+        invoice.request,
+        SentEmail.Kind.INVOICE,
+        key=f"invoice:{invoice.number}",
+        context={"invoice": invoice},
+        attachments=[_pdf_attachment(invoice)],
+    )
+
+
+def send_payment_reminder(invoice):
+    return send_request_email(
+        invoice.request,
+        SentEmail.Kind.PAYMENT_REMINDER,
+        key=f"payment_reminder:{invoice.number}",
+        context={"invoice": invoice},
+        attachments=[_pdf_attachment(invoice)],
+    )
+
+
+def _pdf_attachment(invoice):
+    with invoice.pdf.open("rb") as stored:
+        return invoice.filename, stored.read(), "application/pdf"
+
+
+def send_request_email(ill_request, kind, *, key, context=None, attachments=(), template=None):
+    """Send the `kind` email about a request unless `key` was already sent.
+
+    `context` adds to what the templates ill/email/<kind>* are given.
+
+    The row is locked while sending, so a task that runs twice at once still
+    sends one email; a failure is recorded and raised for the task to retry.
+    `context` adds to the templates' context; `attachments` are
+    (filename, content, mimetype).
+    """
+    message = _build(ill_request, template or kind, context or {}, attachments)
+    error = None
+    with transaction.atomic():
+        record, _ = SentEmail.objects.select_for_update().get_or_create(
+            key=key, defaults={"request": ill_request, "kind": kind, "recipient": ill_request.email}
+        )
+        if record.status == SentEmail.Outcome.SENT:
+            return record
+        try:
+            message.send()
+        except (SMTPException, OSError) as exc:
+            error = exc
+        _record_outcome(record, message, error)
+    if error is not None:
+        raise error
+    return record
+
+
+def _build(ill_request, template, extra_context, attachments):
+    context = {"ill_request": ill_request, "tracking_url": tracking_url(ill_request), "terms": terms}
+    context.update(extra_context)
+    with translation.override(ill_request.language):
+        subject = render_to_string(f"ill/email/{template}_subject.txt", context).strip()
+        text = render_to_string(f"ill/email/{template}.txt", context)
+        html = render_to_string(f"ill/email/{template}.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [ill_request.email])
+    message.attach_alternative(html, "text/html")
+    for attachment in attachments:
+        message.attach(*attachment)
+    return message
+
+
+def _record_outcome(record, message, error):
+    record.subject = message.subject[:300]
+    record.attempts += 1
+    if error is None:
+        record.status, record.error, record.sent_at = SentEmail.Outcome.SENT, "", timezone.now()
+    else:
+        record.status, record.error = SentEmail.Outcome.FAILED, f"{type(error).__name__}: {error}"[:2000]
+    record.save()

@@ -1,0 +1,160 @@
+"""Every way a request arrives (the web form, a user in Korea's borrowing form) goes through one
+idempotent create: the same submission key twice gives back the first request."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nlk_portal.core.calendar import library_date
+from nlk_portal.core.contact import ILL_CONTACT
+from nlk_portal.outbox.dispatch import after_commit
+from partners.models import Institution, InstitutionKind
+
+from ..choices import Direction
+from ..models import Borrowing, IllRequest, Service
+from ..rules import copyright, fees, terms
+from ..selectors.borrowing import copying_permitted
+from ..selectors.fees import quote_on, schedule_in_force
+from .numbering import ILL_REQUEST_SERIES, next_reference
+from .workflow import record_received
+
+NLK_KEY = "national-library-of-korea"
+BORROWING_FIELDS = ["lender", "lender_name", "lender_country", "max_amount"]
+
+
+def create_once(submission_key, create: Callable[[], IllRequest]) -> IllRequest:
+    """The request `create()` makes in its own transaction, or the one already made with `submission_key`.
+
+    A double click, a resubmitted form or a message sent twice makes one request.
+    """
+    if submission_key and (existing := IllRequest.objects.filter(submission_key=submission_key).first()):
+        return existing
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        # Two posts of one form raced each other: the first one won.
+        existing = (
+            IllRequest.objects.filter(submission_key=submission_key).first() if submission_key else None
+        )
+        if existing is None:
+            raise
+        return existing
+
+
+def submit_request(
+    details, *, submission_key=None, submitted_by=None, language="en", received_at: datetime | None = None
+) -> IllRequest:
+    """Create an overseas library's request with its reference, due date, fee estimate and first status.
+
+    `details` holds the request's fields, `requesting_library` included; an
+    unsaved library is a new one, recorded unverified for staff to check.
+    """
+    received_at = received_at or timezone.now()
+    return create_once(
+        submission_key,
+        lambda: _create_request(dict(details), submission_key, submitted_by, language, received_at),
+    )
+
+
+def submit_borrowing(
+    details, *, user, submission_key=None, language="ko", received_at: datetime | None = None
+) -> IllRequest:
+    """Create a user's request to borrow from abroad, with its Borrowing.
+
+    `details` holds the request's fields and the borrowing's: lender (or
+    lender_name), lender_country and max_amount.
+    """
+    received_at = received_at or timezone.now()
+    return create_once(
+        submission_key, lambda: _create_borrowing(dict(details), user, submission_key, language, received_at)
+    )
+
+
+def _create_request(details, submission_key, submitted_by, language, received_at):
+    library = details.pop("requesting_library")
+    if library.pk is None:
+        library.is_verified = False
+        library.is_active = False
+        library.save()
+    is_copy = details["service"] == Service.COPY
+    pages = copyright.count_pages(details["pages_wanted"]) if is_copy else None
+    check_needed = (
+        copyright.check_copy_limit(details["pages_wanted"], details.get("total_pages")) if is_copy else False
+    )
+    received_on = library_date(received_at)
+    quote = quote_on(received_on, service=details["service"], delivery=details["delivery"], pages=pages)
+    ill_request = IllRequest.objects.create(
+        **details,
+        requesting_library=library,
+        reference=next_reference(ILL_REQUEST_SERIES, received_on.year),
+        page_count=pages,
+        copyright_check_needed=check_needed,
+        fee_schedule=quote.schedule,
+        copying_fee=quote.copying_fee,
+        shipping_fee=quote.shipping_fee,
+        currency=quote.currency,
+        language=language,
+        received_at=received_at,
+        due_date=terms.due_date(received_at),
+        submission_key=submission_key,
+        submitted_by=submitted_by,
+    )
+    record_received(ill_request, by=submitted_by)
+    after_commit("ill.tasks.send_acknowledgement", ill_request.pk)
+    return ill_request
+
+
+def _create_borrowing(details, user, submission_key, language, received_at):
+    borrowing_details = {name: details.pop(name) for name in BORROWING_FIELDS if name in details}
+    if details["service"] == Service.COPY and not copying_permitted(borrowing_details["lender_country"]):
+        raise ValidationError(_("Copying is not permitted in the lending institution's country."))
+    received_on = library_date(received_at)
+    # NLK charges nothing of its own: the estimate is zero, the lender's fees are settled later.
+    schedule = schedule_in_force(received_on)
+    profile = getattr(user, "library_user", None)
+    postal_address = details.pop("postal_address", "") or (profile.postal_address if profile else "")
+    ill_request = IllRequest.objects.create(
+        **details,
+        direction=Direction.NLK_BORROWS,
+        requesting_library=nlk_institution(),
+        contact_name=user.get_full_name() or user.email,
+        email=user.email,
+        postal_address=postal_address,
+        reference=next_reference(ILL_REQUEST_SERIES, received_on.year),
+        fee_schedule=schedule,
+        copying_fee=fees.ZERO,
+        shipping_fee=fees.ZERO,
+        currency=schedule.currency,
+        language=language,
+        received_at=received_at,
+        due_date=terms.borrowing_due_date(received_at),
+        submission_key=submission_key,
+        submitted_by=user,
+    )
+    Borrowing.objects.create(
+        request=ill_request, target_date=terms.borrowing_target_date(received_at), **borrowing_details
+    )
+    record_received(ill_request, by=user)
+    after_commit("ill.tasks.send_acknowledgement", ill_request.pk)
+    return ill_request
+
+
+def nlk_institution() -> Institution:
+    """NLK is the requesting library of everything it borrows; the directory normally has it."""
+    institution = Institution.objects.filter(key=NLK_KEY).first()
+    if institution is None:
+        institution = Institution.objects.create(
+            key=NLK_KEY,
+            name_en="National Library of Korea",
+            name_ko="국립중앙도서관",
+            kind=InstitutionKind.NATIONAL,
+            country="KR",
+            city="Seoul",
+            address=ILL_CONTACT["address"],
+        )
+    return institution

@@ -1,0 +1,150 @@
+"""Changing a request's status, and what follows each change.
+
+Every change goes through `do_transition`, which checks it against the one
+table in ill.status, records who, when and why, and hands the follow-up work
+(status email, fees) to the outbox. It also keeps two staff members from
+overwriting each other: an action names the version of the request its
+author saw, and is refused if the request has changed since.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from nlk_portal.outbox.dispatch import after_commit
+
+from ..models import IllRequest, StatusChange
+from ..rules.fees import FEES_FIXED_AT
+from ..status import S, Status, check_transition
+
+
+class StaleRequest(ValidationError):
+    """Someone else changed the request after the staff member acting on it had opened it."""
+
+
+class AlreadyAssigned(ValidationError):
+    pass
+
+
+def record_received(ill_request, *, by=None):
+    """The first line of every request's history."""
+    return StatusChange.objects.create(
+        request=ill_request,
+        to_status=Status.REQUEST_RECEIVED,
+        changed_by=by,
+        changed_at=ill_request.received_at,
+    )
+
+
+def do_transition(
+    ill_request,
+    to_status,
+    *,
+    by=None,
+    note="",
+    reason="",
+    pages_copied=None,
+    total_pages=None,
+    expected_version=None,
+):
+    """Move a request to `to_status` and record who did it, when and why.
+
+    `note` is for the requester: the tracking page and the status email show it.
+    `total_pages` records the item's size on the way, which makes the copyright
+    check; `pages_copied` is what a completed copy came to. With
+    `expected_version`, the move is refused if the request changed since.
+    """
+    with transaction.atomic():
+        locked = lock(ill_request, expected_version)
+        if total_pages is not None:
+            locked.total_pages = total_pages
+            locked.copyright_check_needed = False
+        check_transition(locked, to_status, reason=reason, note=note, pages_copied=pages_copied)
+        change = StatusChange.objects.create(
+            request=locked,
+            from_status=locked.status,
+            to_status=to_status,
+            changed_by=by,
+            note=note.strip(),
+            reason=reason,
+        )
+        locked.status = to_status
+        if to_status == S.COPY_COMPLETED:
+            locked.pages_copied = pages_copied
+        save_change(locked, ["status", "total_pages", "copyright_check_needed", "pages_copied"], by=by)
+        after_transition(change)
+    _copy_state(locked, ill_request)
+    return change
+
+
+def assign(ill_request, user, *, by, expected_version=None):
+    """Give the request to `user` to work, unless another staff member has it already."""
+    with transaction.atomic():
+        locked = lock(ill_request, expected_version)
+        if locked.assigned_to_id not in (None, user.pk):
+            raise AlreadyAssigned(
+                gettext("It is already assigned to %(who)s; to take it over, change “assigned to” on its page.")
+                % {"who": staff_name(locked.assigned_to)}
+            )
+        if locked.assigned_to_id != user.pk:
+            locked.assigned_to = user
+            save_change(locked, ["assigned_to"], by=by)
+    _copy_state(locked, ill_request)
+
+
+def lock(ill_request, expected_version=None):
+    """The request's row, locked until the transaction ends; refused if it is past `expected_version`."""
+    locked = IllRequest.objects.select_for_update().get(pk=ill_request.pk)
+    if expected_version is not None and locked.version != int(expected_version):
+        raise StaleRequest(
+            gettext(
+                "It was changed by %(who)s at %(when)s, after you opened it, so nothing was changed. "
+                "Look at it again before you act."
+            )
+            % {
+                "who": staff_name(locked.updated_by) if locked.updated_by_id else gettext("someone else"),
+                "when": timezone.localtime(locked.updated_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
+    return locked
+
+
+def save_staff_edit(ill_request, fields, *, by):
+    """Save what staff changed on the request's page (`fields`), locked by the admin's form.
+
+    The one-third check is for copies NLK makes; a lending library applies its own rules.
+    """
+    ill_request.copyright_check_needed = (
+        ill_request.is_copy and not ill_request.is_borrowing and ill_request.total_pages is None
+    )
+    save_change(ill_request, [*fields, "copyright_check_needed"], by=by)
+
+
+def save_change(locked, fields, *, by):
+    """Save `fields` of a locked request as its next version."""
+    locked.version += 1
+    locked.updated_by = by
+    locked.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+
+
+def after_transition(change):
+    """Hand over the work that follows `change` (a StatusChange), in the transaction that recorded it,
+    so nothing is sent for a change that is rolled back."""
+    # NLK's fee schedule and invoices are for what NLK supplies; a borrowing is settled against
+    # its prepayment instead (ill.rules.settlement).
+    if change.to_status in FEES_FIXED_AT and not change.request.is_borrowing:
+        after_commit("ill.tasks.finalise_fees", change.pk)
+    after_commit("ill.tasks.send_status_email", change.pk)
+
+
+def staff_name(user):
+    return user.get_full_name() or user.get_username()
+
+
+def _copy_state(locked, ill_request):
+    if locked is ill_request:
+        return
+    for field in ["status", "version", "total_pages", "copyright_check_needed", "pages_copied",
+                  "assigned_to_id", "updated_by_id", "updated_at"]:
+        setattr(ill_request, field, getattr(locked, field))

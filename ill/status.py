@@ -1,0 +1,145 @@
+"""The statuses of an ILL request in the ISO 18626 vocabulary, the reasons, and which change may follow which.
+
+The values are the ISO 18626 status codes, so the ISO 18626 messages carry
+them one to one. `check_transition` is the one rule of which change is
+allowed, with its guards; ill.services.workflow makes the change.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Service
+from .rules import copyright
+
+
+class Status(models.TextChoices):
+    REQUEST_RECEIVED = "RequestReceived", _("Request received")
+    EXPECT_TO_SUPPLY = "ExpectToSupply", _("Expect to supply")
+    WILL_SUPPLY = "WillSupply", _("Will supply")
+    RETRY_POSSIBLE = "RetryPossible", _("Retry possible")
+    UNFILLED = "Unfilled", _("Unfilled")
+    COPY_COMPLETED = "CopyCompleted", _("Copy completed")
+    LOANED = "Loaned", _("Loaned")
+    OVERDUE = "Overdue", _("Overdue")
+    RECALLED = "Recalled", _("Recalled")
+    LOAN_COMPLETED = "LoanCompleted", _("Loan completed")
+    COMPLETED_WITHOUT_RETURN = "CompletedWithoutReturn", _("Completed without return")
+    CANCELLED = "Cancelled", _("Cancelled")
+
+
+class UnfilledReason(models.TextChoices):
+    NOT_HELD = "not_held", _("Not held by the National Library of Korea")
+    NOT_PUBLISHED_IN_KOREA = "not_published_in_korea", _("Not published or issued in Korea")
+    AVAILABLE_ELSEWHERE = "available_elsewhere", _("Available elsewhere")
+    COPYRIGHT_LIMIT = "copyright_limit", _("Copyright: a copy must be less than one third of the item")
+    DAMAGED = "damaged", _("Damaged or too fragile to copy or lend")
+    NOT_AVAILABLE_FROM_LENDER = "not_available_from_lender", _("Not available from the lending institution")
+    OTHER = "other", _("Other reason")
+
+
+S = Status
+ALLOWED_TRANSITIONS = {
+    S.REQUEST_RECEIVED: {S.EXPECT_TO_SUPPLY, S.WILL_SUPPLY, S.RETRY_POSSIBLE, S.UNFILLED, S.CANCELLED},
+    S.EXPECT_TO_SUPPLY: {S.WILL_SUPPLY, S.RETRY_POSSIBLE, S.UNFILLED, S.CANCELLED},
+    # The requester has sent what was missing, so the request is worked again.
+    S.RETRY_POSSIBLE: {S.EXPECT_TO_SUPPLY, S.WILL_SUPPLY, S.UNFILLED, S.CANCELLED},
+    S.WILL_SUPPLY: {S.COPY_COMPLETED, S.LOANED, S.UNFILLED, S.CANCELLED},
+    S.LOANED: {S.OVERDUE, S.RECALLED, S.LOAN_COMPLETED, S.COMPLETED_WITHOUT_RETURN},
+    S.OVERDUE: {S.RECALLED, S.LOAN_COMPLETED, S.COMPLETED_WITHOUT_RETURN},
+    S.RECALLED: {S.OVERDUE, S.LOAN_COMPLETED, S.COMPLETED_WITHOUT_RETURN},
+    S.UNFILLED: set(),
+    S.COPY_COMPLETED: set(),
+    S.LOAN_COMPLETED: set(),
+    S.COMPLETED_WITHOUT_RETURN: set(),
+    S.CANCELLED: set(),
+}
+
+# A request is closed when nothing can follow; every other one is still being worked.
+CLOSED = frozenset(status for status, after in ALLOWED_TRANSITIONS.items() if not after)
+OPEN = frozenset(Status) - CLOSED
+# A request is completed (its turnaround ends) when it first reaches one of these.
+COMPLETED = frozenset({S.COPY_COMPLETED, S.LOAN_COMPLETED, S.COMPLETED_WITHOUT_RETURN})
+# The material went to the requester, whether the loan has come back yet or not.
+SUPPLIED = COMPLETED | {S.LOANED, S.OVERDUE, S.RECALLED}
+
+# ISO 18626 sends a reason with these; staff must say why.
+NEEDS_REASON = {S.UNFILLED}
+# The requester is asked for something, and the note (emailed to them) says what.
+NEEDS_NOTE = {S.RETRY_POSSIBLE}
+# A copy is completed and a loan is lent; the other way round makes no sense.
+ONLY_FOR_SERVICE = {S.COPY_COMPLETED: Service.COPY, S.LOANED: Service.LOAN}
+SERVICE_MISMATCH = {
+    S.COPY_COMPLETED: _("Only a request for a copy can become “Copy completed”; this one asks for a loan."),
+    S.LOANED: _("Only a request for a loan can become “Loaned”; this one asks for a copy."),
+}
+
+
+class TransitionNotAllowed(ValidationError):
+    pass
+
+
+def possible_next(status):
+    """The statuses a request in `status` may move to, in the vocabulary's order."""
+    return sorted(ALLOWED_TRANSITIONS[Status(status)], key=list(Status).index)
+
+
+def check_transition(ill_request, to_status, *, reason="", note="", pages_copied=None):
+    """Raise TransitionNotAllowed, naming the current status and what is possible."""
+    current, wanted = Status(ill_request.status), Status(to_status)
+    if wanted not in ALLOWED_TRANSITIONS[current]:
+        possible = ", ".join(str(s.label) for s in possible_next(current)) or gettext("nothing: it is closed")
+        raise TransitionNotAllowed(
+            gettext("A request that is “%(current)s” cannot become “%(wanted)s”. Possible next: %(possible)s.")
+            % {"current": current.label, "wanted": wanted.label, "possible": possible}
+        )
+    for guard in (_reason_given, _note_given, _service_fits, _copyright_checked, _pages_copied_allowed):
+        problem = guard(ill_request, wanted, reason=reason, note=note, pages_copied=pages_copied)
+        if problem:
+            raise TransitionNotAllowed(problem)
+
+
+def _reason_given(ill_request, wanted, *, reason, note, **unused):
+    if wanted not in NEEDS_REASON:
+        return None
+    if reason not in UnfilledReason.values:
+        reasons = "; ".join(str(label) for label in UnfilledReason.labels)
+        return gettext("Give a reason for “%(wanted)s”: %(reasons)s.") % {"wanted": wanted.label, "reasons": reasons}
+    if reason == UnfilledReason.OTHER and not note.strip():
+        return gettext("Say in the note what the other reason is: the requester reads it.")
+    return None
+
+
+def _note_given(ill_request, wanted, *, note, **unused):
+    if wanted in NEEDS_NOTE and not note.strip():
+        return gettext("Write what the requester must send or decide: “%(wanted)s” emails them your message.") % {
+            "wanted": wanted.label
+        }
+    return None
+
+
+def _service_fits(ill_request, wanted, **unused):
+    needed = ONLY_FOR_SERVICE.get(wanted)
+    if needed and ill_request.service != needed:
+        return str(SERVICE_MISMATCH[wanted])
+    return None
+
+
+def _copyright_checked(ill_request, wanted, **unused):
+    # The one-third limit is the library's own rule for what it copies; when NLK
+    # borrows, the lending library's rules apply.
+    if wanted == S.WILL_SUPPLY and ill_request.is_copy and not ill_request.is_borrowing:
+        return copyright.copy_refusal(ill_request.pages_wanted, ill_request.total_pages)
+    return None
+
+
+def _pages_copied_allowed(ill_request, wanted, *, pages_copied, **unused):
+    # The pages copied are counted for what NLK copies itself; a lending library charges its own way.
+    if wanted != S.COPY_COMPLETED or ill_request.is_borrowing:
+        return None
+    try:
+        copyright.check_pages_copied(pages_copied, ill_request.total_pages)
+    except ValidationError as error:
+        return error.messages[0]
+    return None

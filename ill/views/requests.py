@@ -1,0 +1,252 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_ratelimit.core import is_ratelimited
+
+from nlk_portal.core import ratelimits
+from nlk_portal.core.calendar import library_today
+from nlk_portal.core.printing import pdf_response
+from partners.models import Institution
+
+from ..choices import Direction
+from ..forms.requests import IllRequestForm
+from ..models import IllRequest, Invoice, Service
+from ..rules import copyright, fees
+from ..selectors.fees import preview_schedule_in_force, schedule_in_force
+from ..selectors.tracking import request_for_token, tracking_path
+from ..services.submission import submit_request
+
+MAX_LIBRARY_RESULTS = 10
+
+
+def submit_rate(group, request):
+    return settings.ILL_SUBMIT_RATE
+
+
+def service(request):
+    """The service page: what can be asked for, the fees in force and the terms."""
+    schedule = schedule_in_force(library_today())
+    return render(request, "ill/service.html", {"schedule": schedule})
+
+
+@never_cache
+def new_request(request):
+    """The form, a review step showing the fee, then the request; works without JavaScript."""
+    if request.method != "POST":
+        return _form_page(request, IllRequestForm(initial=_initial_for(request.user)))
+    form = IllRequestForm(request.POST)
+    action = request.POST.get("action")
+    if not form.is_valid() or action == "edit":
+        return _form_page(request, form)
+    if action != "submit":
+        return render(request, "ill/request_review.html", {"form": form})
+    if is_ratelimited(request, group="ill-submit", key="ip", rate=submit_rate, method="POST", increment=True):
+        return render(request, "ill/rate_limited.html", status=429)
+    ill_request = submit_request(
+        form.request_details(),
+        submission_key=form.cleaned_data["submission_key"],
+        submitted_by=request.user if request.user.is_authenticated else None,
+        language=translation.get_language() or "en",
+    )
+    return redirect("ill:submitted", token=ill_request.tracking_token)
+
+
+def _form_page(request, form):
+    schedule = schedule_in_force(library_today())
+    return render(request, "ill/request_form.html", {"form": form, "schedule": schedule})
+
+
+def _librarian_institution(user):
+    librarian = getattr(user, "librarian", None) if user.is_authenticated else None
+    return librarian.institution if librarian and librarian.is_confirmed else None
+
+
+def _initial_for(user):
+    institution = _librarian_institution(user)
+    if institution is None:
+        return {}
+    return {
+        "requesting_library": institution.pk if institution.is_active else None,
+        "contact_name": user.get_full_name(),
+        "email": user.email,
+        "postal_address": institution.address,
+    }
+
+
+@never_cache
+def submitted(request, token):
+    ill_request = request_for_token(token)
+    context = _request_context(ill_request)
+    context["tracking_path"] = tracking_path(ill_request)
+    return render(request, "ill/submitted.html", context)
+
+
+@never_cache
+def track(request, token):
+    ill_request = request_for_token(token)
+    context = _request_context(ill_request, invoice_route=("ill:track_invoice", token))
+    response = render(request, "ill/track.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+def track_invoice(request, token, number):
+    return _invoice_response(_invoice_of(request_for_token(token), number))
+
+
+def _request_context(ill_request, invoice_route=None):
+    """`invoice_route` is (URL name, key of the request) for the invoice links the reader may follow."""
+    return {
+        "ill_request": ill_request,
+        "history": ill_request.history.all(),
+        "quote": fees.recorded_quote(ill_request),
+        "invoices": [
+            (invoice, reverse(invoice_route[0], args=[invoice_route[1], invoice.number]))
+            for invoice in (_invoices(ill_request) if invoice_route else [])
+        ],
+    }
+
+
+def _invoices(ill_request):
+    # The requester sees the invoices in force that have their PDF; a void one is staff's record.
+    return ill_request.invoices.exclude(Q(status=Invoice.State.VOID) | Q(pdf=""))
+
+
+def _invoice_of(ill_request, number):
+    return get_object_or_404(_invoices(ill_request), number=number)
+
+
+def _invoice_response(invoice):
+    return pdf_response(invoice.pdf, invoice.filename)
+
+
+@require_GET
+def fee_quote(request):
+    """JSON for the live fee preview; 400 with the field at fault for bad input."""
+    if ratelimits.over_limit(request, "ill-quote", settings.ILL_QUOTE_RATE):
+        return JsonResponse({"error": _("Too many fee previews: wait a minute."), "field": None}, status=429)
+    try:
+        service, delivery, pages, ranges_pages = _quote_params(request.GET)
+        quote = fees.quote(
+            service=service, delivery=delivery, pages=pages, schedule=preview_schedule_in_force(library_today())
+        )
+    except _BadParam as error:
+        return JsonResponse({"error": error.message, "field": error.field}, status=400)
+    body = {
+        "copying_fee": str(quote.copying_fee),
+        "shipping_fee": str(quote.shipping_fee),
+        "total": str(quote.total),
+        "currency": quote.currency,
+        "schedule": str(quote.schedule),
+    }
+    if ranges_pages is not None:
+        body["pages"] = ranges_pages
+    return JsonResponse(body)
+
+
+class _BadParam(Exception):
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def _quote_params(params):
+    service = params.get("service", Service.COPY)
+    if service not in Service.values:
+        raise _BadParam("service", _("Service must be copy or loan."))
+    delivery = params.get("delivery", "")
+    if delivery not in ("post", "electronic"):
+        raise _BadParam("delivery", _("Delivery must be post or electronic."))
+    if service == Service.LOAN:
+        return service, delivery, None, None
+    if "ranges" in params:
+        try:
+            pages = copyright.count_pages(params["ranges"][:200])
+        except ValidationError as error:
+            raise _BadParam("ranges", error.messages[0])
+        return service, delivery, pages, pages
+    return service, delivery, _page_count(params.get("pages")), None
+
+
+def _page_count(raw):
+    raw = (raw or "").strip()
+    if not raw:
+        raise _BadParam("pages", _("Give the number of pages."))
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if not raw.isdecimal():
+        raise _BadParam("pages", _("The number of pages must be a whole number."))
+    too_many = _BadParam(
+        "pages", _("The number of pages must be at most %(max)s.") % {"max": copyright.MAX_PAGES}
+    )
+    # Python refuses to convert more than 4,300 digits; no page count needs more than a few.
+    digits = raw.lstrip("0") or "0"
+    if len(digits) > len(str(copyright.MAX_PAGES)):
+        raise too_many
+    pages = int(digits)
+    if pages < 1:
+        raise _BadParam("pages", _("The number of pages must be at least 1."))
+    if pages > copyright.MAX_PAGES:
+        raise too_many
+    return pages
+
+
+@require_GET
+def library_search(request):
+    """Libraries matching the typed name, other spelling or country, for the form's search box."""
+    text = request.GET.get("q", "")[:200].strip()
+    if len(text) < 2:
+        return JsonResponse({"results": []})
+    found = Institution.objects.active().search(text).order_by("name_en")[:MAX_LIBRARY_RESULTS]
+    results = [
+        {
+            "id": i.pk,
+            "name": i.display_name,
+            "country": str(i.country.name) if i.country else "",
+            "city": i.city,
+        }
+        for i in found
+    ]
+    return JsonResponse({"results": results})
+
+
+@login_required
+def library_requests(request):
+    institution = _librarian_institution(request.user)
+    ill_requests = (
+        IllRequest.objects.filter(requesting_library=institution, direction=Direction.NLK_SUPPLIES)
+        if institution
+        else IllRequest.objects.none()
+    )
+    return render(
+        request, "ill/library_requests.html", {"institution": institution, "ill_requests": ill_requests}
+    )
+
+
+@login_required
+def library_request(request, reference):
+    institution = _librarian_institution(request.user)
+    # Filtering by the librarian's library is what stops a changed reference showing another's request.
+    ill_request = get_object_or_404(
+        IllRequest, reference=reference, requesting_library=institution, direction=Direction.NLK_SUPPLIES
+    )
+    context = _request_context(ill_request, invoice_route=("ill:library_request_invoice", reference))
+    return render(request, "ill/library_request.html", context)
+
+
+@login_required
+@never_cache
+def library_request_invoice(request, reference, number):
+    institution = _librarian_institution(request.user)
+    ill_request = get_object_or_404(
+        IllRequest, reference=reference, requesting_library=institution, direction=Direction.NLK_SUPPLIES
+    )
+    return _invoice_response(_invoice_of(ill_request, number))

@@ -1,0 +1,58 @@
+"""SQL that Django does not spell the same way on PostgreSQL and SQLite."""
+
+from django.db.models import Aggregate, FloatField, Func
+
+
+class DaysBetween(Func):
+    """Days from the first moment to the second, to a tenth of a day."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = "ROUND((EXTRACT(EPOCH FROM (%(expressions)s)) / 86400)::numeric, 1)"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "ROUND(julianday(%(expressions)s), 1)"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=") - julianday(", **extra)
+
+
+class AddMonths(Func):
+    """A moment `months` calendar months later."""
+
+    arity = 1
+
+    def __init__(self, expression, months, **extra):
+        self.months = int(months)
+        super().__init__(expression, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = f"(%(expressions)s + INTERVAL '{self.months} months')"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Text as Django stores it, compared as text; no % in the SQL, which Django formats again.
+        template = f"datetime(%(expressions)s, '+{self.months} months')"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's percentile_cont: the value at `fraction`, interpolated between neighbours."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def percentile(values, fraction):
+    """The same interpolation as percentile_cont, for databases without it; `values` sorted."""
+    if not values:
+        return None
+    position = fraction * (len(values) - 1)
+    lower = int(position)
+    upper = min(lower + 1, len(values) - 1)
+    return values[lower] + (values[upper] - values[lower]) * (position - lower)

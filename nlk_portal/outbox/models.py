@@ -1,0 +1,44 @@
+"""The outbox's one table: a row per task asked for, with the task's progress for staff."""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxEntry(models.Model):
+    """A task for a worker, written in the transaction that asked for it.
+
+    It is handed to the broker once that transaction commits; whatever could
+    not be handed over (the broker was down, the process died) is swept up
+    later, so no email or invoice is lost.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the broker")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        RETRYING = "retrying", _("Retrying")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    task_id = models.UUIDField(_("task id"), unique=True, default=uuid.uuid4, editable=False)
+    task_name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    handed_over_at = models.DateTimeField(_("handed to the broker"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        # The table the ILL app created before the outbox was an app of its own.
+        db_table = "ill_outboxentry"
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("background task")
+        verbose_name_plural = _("background tasks")
+        indexes = [models.Index(fields=["state", "updated_at"], name="outbox_state_updated")]
+
+    def __str__(self):
+        return f"{self.task_name}{tuple(self.args)} {self.state}"
