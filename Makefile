@@ -36,7 +36,8 @@ messages: $(VENV)/.runtime
 
 check-deploy: $(VENV)/.runtime
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
-	DJANGO_ALLOWED_HOSTS=portal.example.org CACHE_URL=rediscache://127.0.0.1:6379/1 $(MANAGE) check --deploy --fail-level WARNING
+	DJANGO_ALLOWED_HOSTS=portal.example.org CACHE_URL=rediscache://127.0.0.1:6379/1 \
+	ILL_ISO18626_AGENCY=ISIL:KR-SeNL $(MANAGE) check --deploy --fail-level WARNING
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }

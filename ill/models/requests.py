@@ -64,6 +64,13 @@ class IllRequest(models.Model):
     title = models.CharField(_("title"), max_length=500, blank=True)
     article_title = models.CharField(_("article title"), max_length=500, blank=True)
     serial_title = models.CharField(_("serial title"), max_length=500, blank=True)
+    part_title = models.CharField(
+        _("title of the part (chapter or article)"),
+        max_length=500,
+        blank=True,
+        help_text=_("For a chapter of a book; a serial article's own title is its article title."),
+    )
+    part_author = models.CharField(_("author of the part"), max_length=300, blank=True)
     volume = models.CharField(_("volume"), max_length=50, blank=True)
     issue = models.CharField(_("issue"), max_length=50, blank=True)
     author = models.CharField(_("author"), max_length=300, blank=True)

@@ -10,6 +10,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
     "DJANGO_ALLOWED_HOSTS": "portal.example.org",
     "CACHE_URL": "rediscache://127.0.0.1:6379/1",
+    "ILL_ISO18626_AGENCY": "ISIL:KR-SeNL",
 }
 
 
