@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ill.iso18626.views import endpoint as iso18626_endpoint
+
 from .views import FaviconView, HomeView
 
 admin.site.site_header = "NLK International Cooperation Portal"
@@ -14,6 +16,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("partners/", include("partners.urls")),
     path("ill/", include("ill.urls")),
+    # Partner ILL systems post their ISO 18626 messages here.
+    path("iso18626/", iso18626_endpoint, name="iso18626"),
     path("accounts/", include("partners.account_urls")),
     path("cooperation/", include("exchange.urls")),
     path("reports/", include("exchange.reports.urls")),

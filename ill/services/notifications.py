@@ -54,9 +54,13 @@ def send_request_email(ill_request, kind, *, key, context=None, attachments=(), 
 
     The row is locked while sending, so a task that runs twice at once still
     sends one email; a failure is recorded and raised for the task to retry.
+    Nothing is sent, and None returned, for a request without an email address.
     `context` adds to the templates' context; `attachments` are
     (filename, content, mimetype).
     """
+    if not ill_request.email:
+        # A partner system's request may give no email: its system follows it by ISO 18626 instead.
+        return None
     message = _build(ill_request, template or kind, context or {}, attachments)
     error = None
     with transaction.atomic():

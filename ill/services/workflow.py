@@ -17,6 +17,7 @@ from nlk_portal.outbox.dispatch import after_commit
 from ..models import IllRequest, StatusChange
 from ..rules.fees import FEES_FIXED_AT
 from ..status import S, Status, check_transition
+from . import peer_messages
 
 
 class StaleRequest(ValidationError):
@@ -136,6 +137,10 @@ def after_transition(change):
     if change.to_status in FEES_FIXED_AT and not change.request.is_borrowing:
         after_commit("ill.tasks.finalise_fees", change.pk)
     after_commit("ill.tasks.send_status_email", change.pk)
+    # A request a partner system sent NLK: its system hears of every change by ISO 18626.
+    message = peer_messages.store_status_change(change)
+    if message is not None:
+        after_commit("ill.tasks.send_iso18626_message", message.pk)
 
 
 def staff_name(user):
