@@ -1,6 +1,7 @@
 """The ILL admin, split as Django splits its own: requests, borrowing, invoices, and their parts."""
 
 from .borrowing import BorrowingInline, CopyPolicyAdmin, RefundPayoutAdmin
+from .iso18626 import Iso18626MessageAdmin
 from .requests import FeeScheduleAdmin, IllRequestAdmin
 
 __all__ = [
@@ -9,5 +10,6 @@ __all__ = [
     "FeeScheduleAdmin",
     "IllRequestAdmin",
     "InvoiceAdmin",
+    "Iso18626MessageAdmin",
     "RefundPayoutAdmin",
 ]
