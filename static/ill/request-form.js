@@ -80,7 +80,7 @@
     function toggle() {
       const type = checkedValue(form, "item_type");
       setHidden(["article_title", "serial_title", "volume", "issue", "issn"], type === "monograph");
-      setHidden(["title", "isbn"], type === "article");
+      setHidden(["title", "isbn", "part_title", "part_author"], type === "article");
     }
     form.querySelectorAll('input[name="item_type"]').forEach(function (radio) {
       radio.addEventListener("change", toggle);
