@@ -2,6 +2,8 @@ import pytest
 
 from partners.models import Iso18626Peer
 from tests.factories import InstitutionFactory
+from tests.ill.borrowing.conftest import borrowing_groups, jiwoo  # noqa: F401  (fixtures)
+from tests.ill.triage.conftest import kim, kim_client, staff_groups  # noqa: F401  (fixtures)
 
 from .peer import Peer
 
