@@ -102,7 +102,7 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
         "status",
         "direction",
         "copyright_check",
-        "iso18626",
+        "iso18626_exchange",
         "received_at",
         "due_date",
         "item_type",
@@ -175,7 +175,7 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
                 ]
             },
         ),
-        (_("ISO 18626"), {"fields": ["iso18626"]}),
+        (_("ISO 18626"), {"fields": ["iso18626_exchange"]}),
         (_("Fee estimate"), {"fields": ["fee_schedule", ("copying_fee", "shipping_fee", "currency")]}),
         (_("Invoices"), {"fields": ["invoices"]}),
     ]
@@ -203,7 +203,7 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
         return columns.copyright_check(ill_request)
 
     @admin.display(description=_("exchanged by ISO 18626"))
-    def iso18626(self, ill_request):
+    def iso18626_exchange(self, ill_request):
         return admin_iso18626.transaction_summary(ill_request)
 
     # The list's search and the request's page.
