@@ -50,7 +50,7 @@ CENT = Decimal("0.01")
 # publicationType values (ISO 18626's list, compared without case) that make a request a serial article.
 ARTICLE_TYPES = frozenset({"article", "journal", "newspaper", "serial"})
 # What librarians write around page numbers: "pp. 12-30", "p.45", "pages 12 to 30".
-PAGE_WORDS = re.compile(r"\b(?:pp?|pages?|s)\.?\s*", re.IGNORECASE)
+PAGE_WORDS = re.compile(r"\b(?:pages?|pp|p|s)\b\.?\s*", re.IGNORECASE)
 YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 

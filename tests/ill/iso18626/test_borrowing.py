@@ -9,9 +9,8 @@ from django.core import mail
 from django.urls import reverse
 
 from ill.choices import LenderAnswer
-from ill.iso18626.messages import AgencyId, DeliveryInfo, Money, Request, RequestingAgencyMessage
+from ill.iso18626.messages import AgencyId, Money, Request, RequestingAgencyMessage
 from ill.iso18626.vocabulary import Action, ErrorType
-from ill.iso18626.writer import build_message
 from ill.models import IllRequest, InternalNote, Iso18626Message
 from ill.services import borrowing
 from ill.status import Status, UnfilledReason
@@ -20,8 +19,8 @@ from partners.models import Iso18626Peer
 from tests.factories import InstitutionFactory
 from tests.ill.borrowing.conftest import borrow
 
-from .examples import make_supplying_agency_message
-from .partner import NLK, answer, change_url, error_of, header, lender_body, now, post
+from .examples import BROKER_SUPPLYING_AGENCY_MESSAGE
+from .partner import NLK, answer, change_url, error_of, lender_body, post
 
 pytestmark = pytest.mark.django_db
 BERLIN = AgencyId(id_type="ISIL", value="DE-1")
@@ -265,14 +264,14 @@ def test_a_message_the_borrowing_cannot_take_is_confirmed_and_left_for_staff(cli
     assert InternalNote.objects.filter(request=overdue, text__contains="Please return it.").exists()
 
 
-def test_the_index_data_brokers_message_is_read(client, sent_by_iso18626, django_capture_on_commit_callbacks):
-    message = make_supplying_agency_message(
-        header=header(sent_by_iso18626.reference, supplying=BERLIN, requesting=NLK),
-        delivery_info=DeliveryInfo(date_sent=now(), delivery_costs=Money(amount=Decimal("9000"), currency="KRW")),
+def test_a_loan_as_the_index_data_broker_reports_it_answers_and_ships_the_borrowing(client, sent_by_iso18626):
+    body = BROKER_SUPPLYING_AGENCY_MESSAGE.replace(b"DK-710100", b"DE-1").replace(
+        b"6ad1ff2e-bab2-4978-b064-656c0e67ebd6", sent_by_iso18626.reference.encode()
     )
-    message = message.__class__(
-        header=message.header, message_info=message.message_info.__class__(reason_for_message="StatusChange"),
-        status_info=message.status_info.__class__(status="Loaned", last_change=now()),
-        delivery_info=message.delivery_info,
-    )
-    assert answer(post(client, build_message(message))).is_ok
+
+    assert answer(post(client, body)).is_ok
+
+    lent = IllRequest.objects.get(pk=sent_by_iso18626.pk)
+    assert lent.status == Status.WILL_SUPPLY and lent.borrowing.lender_answer == LenderAnswer.AVAILABLE
+    assert lent.iso18626.supplier_shipped_at.year == 2024
+    assert lent.iso18626.supplying_agency_request_id == "c488bef0-5735-4c33-ba13-a9f343447574"

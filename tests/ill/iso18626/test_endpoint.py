@@ -11,7 +11,7 @@ from ill.iso18626.messages import AgencyId, BibliographicItemId, PublicationInfo
 from ill.iso18626.vocabulary import Action, ErrorType, MessageType
 from ill.models import IllRequest, Iso18626Message, Iso18626Transaction, StatusChange
 from ill.status import Status
-from partners.models import Iso18626Peer
+from partners.models import Institution, Iso18626Peer
 
 from .examples import make_request
 from .partner import ENDPOINT, action_body, answer, error_of, header, lender_body, post, request_body
@@ -288,3 +288,26 @@ def test_a_peer_removed_from_the_directory_is_no_longer_answered_ok(client, roya
     Iso18626Peer.objects.filter(pk=royal_library.pk).update(agency_id_value="DK-999")
 
     assert error_of(post(client, request_body()))[0] == ErrorType.UNRECOGNISED_DATA_VALUE
+
+
+def test_the_requester_is_emailed_with_its_tracking_link_where_the_peer_gave_an_email(
+    client, royal_library, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(post(client, request_body()))
+
+    ill_request = IllRequest.objects.get()
+    assert [m.to for m in mailoutbox] == [["ill@kb.dk"]]
+    assert ill_request.tracking_token in mailoutbox[0].body
+    assert client.get(f"/ill/track/{ill_request.tracking_token}/").status_code == 200
+
+
+def test_a_request_without_any_email_is_taken_and_followed_by_iso18626_alone(
+    client, royal_library, mailoutbox, django_capture_on_commit_callbacks
+):
+    Institution.objects.filter(pk=royal_library.institution_id).update(ill_email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, request_body(requested_delivery_info=(), requesting_agency_info=None))
+
+    assert answer(response).is_ok
+    assert IllRequest.objects.get().email == "" and mailoutbox == []
