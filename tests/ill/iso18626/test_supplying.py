@@ -3,10 +3,12 @@
 it can ask for the status, ask to cancel, renew, and say what it received and sent back."""
 
 import dataclasses
+import io
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -338,3 +340,20 @@ def test_a_request_made_through_the_form_sends_no_message(
     assert not Iso18626Message.objects.exists() and iso18626_peer.posts == []
     page = kim_client.get(change_url(ill_request)).content.decode()
     assert "Exchanged by ISO 18626" not in page and "iso18626_messages-group" not in page
+
+
+def test_the_command_sends_what_is_due_as_beat_does(
+    kim_client, from_peer, iso18626_peer, django_capture_on_commit_callbacks
+):
+    iso18626_peer.go_down()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(kim_client, from_peer, "accept")
+    Iso18626Message.objects.filter(incoming=False).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    iso18626_peer.come_up()
+    out = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_iso18626_messages", stdout=out)
+
+    assert out.getvalue().strip() == "1 message(s) handed over to be sent."
+    assert [m.status_info.status for m in sent(iso18626_peer, 1)] == ["ExpectToSupply"]
