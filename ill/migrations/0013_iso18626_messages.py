@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
             name='Iso18626Message',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('incoming', models.BooleanField(help_text='Received from the peer, or else sent to it.', verbose_name='received')),
+                ('incoming', models.BooleanField(help_text='Received from the peer, or else sent to it.', verbose_name='from the peer')),
                 ('message_type', models.CharField(choices=[('request', 'request'), ('supplyingAgencyMessage', 'supplyingAgencyMessage'), ('requestingAgencyMessage', 'requestingAgencyMessage')], max_length=30, verbose_name='message')),
                 ('reason', models.CharField(blank=True, max_length=30, verbose_name='reason or action')),
                 ('status', models.CharField(blank=True, max_length=30, verbose_name='status carried')),

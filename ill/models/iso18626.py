@@ -74,7 +74,7 @@ class Iso18626Message(models.Model):
         IllRequest, on_delete=models.PROTECT, related_name="iso18626_messages", verbose_name=_("ILL request")
     )
     peer = models.ForeignKey(Iso18626Peer, on_delete=models.PROTECT, related_name="+", verbose_name=_("peer"))
-    incoming = models.BooleanField(_("received"), help_text=_("Received from the peer, or else sent to it."))
+    incoming = models.BooleanField(_("from the peer"), help_text=_("Received from the peer, or else sent to it."))
     message_type = models.CharField(
         _("message"), max_length=30, choices=[(kind.value, kind.value) for kind in MessageType]
     )
