@@ -44,7 +44,7 @@ def test_a_librarian_requests_a_copy_sees_the_fee_and_follows_the_request(page, 
     page.get_by_label("Postal address for delivery").fill("Kawajangsa\nThimphu 11001\nBhutan")
     page.get_by_label("Monograph (book)").check()
     page.get_by_label("Title of the book").fill("한국 근대 문학사 <개정판>")
-    page.get_by_label("Author").fill("김윤식")
+    page.get_by_label("Author", exact=True).fill("김윤식")
     page.get_by_label("ISBN").fill("978-89-364-3456-4")
     page.get_by_label("Copy (document delivery)").check()
     page.get_by_label("By post").check()
