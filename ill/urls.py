@@ -1,3 +1,5 @@
+"""The public ILL pages' URLs."""
+
 from django.urls import path
 
 from .views import borrowing as borrowing_views

@@ -1,3 +1,5 @@
+"""The Celery app: settings from Django's, tasks found in every installed app."""
+
 import os
 
 from celery import Celery

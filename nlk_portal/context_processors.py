@@ -1,3 +1,5 @@
+"""What every template of the site frame is given."""
+
 from .core.contact import ILL_CONTACT
 
 

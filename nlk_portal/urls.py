@@ -1,3 +1,5 @@
+"""The project's URLs: the site's pages, the apps' pages, the reports and the admin."""
+
 from django.contrib import admin
 from django.urls import include, path
 

@@ -1,3 +1,5 @@
+"""The site's own pages: home, the error pages and the icon."""
+
 import logging
 
 from django.db.models import Count

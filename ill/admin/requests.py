@@ -1,3 +1,5 @@
+"""The ILL request in the admin: the staff's list, a request's page, its buttons and the fee schedules."""
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote

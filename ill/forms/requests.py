@@ -1,3 +1,5 @@
+"""The International ILL & Document Delivery Service form an overseas librarian fills in, and its item fields."""
+
 import uuid
 
 from crispy_forms.helper import FormHelper

@@ -1,3 +1,5 @@
+"""Template helpers for ILL pages: the terms, money and choice labels."""
+
 from django import template
 
 from ..rules import terms

@@ -1,3 +1,5 @@
+"""The public ILL pages: the service and its fees, the request form, tracking, invoices and a library's requests."""
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
