@@ -1,3 +1,5 @@
+"""`manage.py send_iso18626_messages`: send again the ISO 18626 messages that are due, as beat does."""
+
 from django.core.management.base import BaseCommand
 
 from ill.services import peer_messages

@@ -1,3 +1,5 @@
+"""The partner systems of the ISO 18626 tests: a real HTTP peer, and the libraries registered as peers."""
+
 import pytest
 
 from partners.models import Iso18626Peer
