@@ -285,7 +285,8 @@ def deliver(message_id) -> str:
     The row stays locked while it is posted, so two workers handed the same task send it once.
     """
     with transaction.atomic():
-        row = Iso18626Message.objects.select_for_update().select_related("peer").get(pk=message_id)
+        # Only the message is locked: other messages to the same peer go on meanwhile.
+        row = Iso18626Message.objects.select_for_update(of=("self",)).select_related("peer").get(pk=message_id)
         if row.incoming or row.state != State.PENDING:
             return row.state
         now = timezone.now()
