@@ -4,11 +4,13 @@ it can ask for the status, ask to cancel, renew, and say what it received and se
 
 import dataclasses
 import io
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +19,7 @@ from ill.iso18626.messages import ErrorData, Money, ServiceInfo, SupplyingAgency
 from ill.iso18626.vocabulary import Action, ErrorType, ReasonForMessage, ServiceType
 from ill.models import IllRequest, InternalNote, Iso18626Message
 from ill.services import peer_messages
+from ill.services.workflow import do_transition
 from ill.status import Status
 from partners.models import Iso18626Peer
 from tests.factories import submit_ill_request
@@ -357,3 +360,40 @@ def test_the_command_sends_what_is_due_as_beat_does(
 
     assert out.getvalue().strip() == "1 message(s) handed over to be sent."
     assert [m.status_info.status for m in sent(iso18626_peer, 1)] == ["ExpectToSupply"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_handed_the_same_message_at_once_send_it_once(client, royal_library, iso18626_peer):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks and serialises writers itself; CI runs this on PostgreSQL")
+    answer(post(client, request_body()))
+    ill_request = IllRequest.objects.get()
+    # Held at first (messages off), so that no worker sends it before the two below are handed it at once.
+    Iso18626Peer.objects.filter(pk=royal_library.pk).update(messages_on=False)
+    with transaction.atomic():
+        change = do_transition(ill_request, Status.EXPECT_TO_SUPPLY)
+    row = Iso18626Message.objects.get(key=f"change:{change.pk}")
+    assert row.state == State.HELD
+    Iso18626Peer.objects.filter(pk=royal_library.pk).update(messages_on=True)
+    Iso18626Message.objects.filter(pk=row.pk).update(state=State.PENDING)
+    iso18626_peer.delay = 0.5
+    start, states, errors = threading.Barrier(2), [], []
+
+    def work():
+        try:
+            start.wait()
+            states.append(peer_messages.deliver(row.pk))
+        except Exception as error:  # surfaced by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == [] and states == [State.CONFIRMED, State.CONFIRMED]
+    assert len(iso18626_peer.posts) == 1
+    assert Iso18626Message.objects.get(pk=row.pk).attempts == 1
