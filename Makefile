@@ -11,6 +11,8 @@ export DJANGO_DEBUG ?= 1
 
 .PHONY: run test bench messages migrate reference-data check-deploy clean
 
+# Links in the emails runserver prints lead to the address it serves, unless PORTAL_URL says otherwise.
+run: export PORTAL_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.runtime messages
 	./scripts/install-system-packages run
 	$(MANAGE) migrate --noinput
@@ -34,10 +36,15 @@ messages: $(VENV)/.runtime
 	@command -v msgfmt >/dev/null || ./scripts/install-system-packages run
 	$(MANAGE) compilemessages --ignore=$(VENV) -v0
 
+# Django's deployment checklist against a complete production environment, then that environment
+# with each setting production requires missing or left at its development value, refused one by one.
 check-deploy: $(VENV)/.runtime
-	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
-	DJANGO_ALLOWED_HOSTS=portal.example.org CACHE_URL=rediscache://127.0.0.1:6379/1 \
-	ILL_ISO18626_AGENCY=ISIL:KR-SeNL $(MANAGE) check --deploy --fail-level WARNING
+	export DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  DJANGO_ALLOWED_HOSTS=portal.example.org PORTAL_URL=https://portal.example.org \
+	  CACHE_URL=rediscache://127.0.0.1:6379/1 CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
+	  EMAIL_URL=smtp+tls://portal:secret@smtp.example.org:587 \
+	  DJANGO_TRUSTED_PROXY=on DJANGO_CLIENT_IP_HEADER=X-Real-IP ILL_ISO18626_AGENCY=ISIL:KR-SeNL; \
+	$(MANAGE) check --deploy --fail-level WARNING && $(PY) scripts/check_production_refusals.py
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }

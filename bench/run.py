@@ -71,7 +71,11 @@ def environment(db_url, broker, work_dir):
         DJANGO_SECURE_SSL_REDIRECT="off",
         STATIC_ROOT=str(Path(tempfile.gettempdir()) / "nlk-bench-static"),
         MEDIA_ROOT=str(Path(work_dir) / "media"),
-        EMAIL_URL="dummymail://",
+        # Production settings insist on a server that sends mail and an https address for its links;
+        # bench.settings then drops the mail instead (BENCH_EMAIL_URL), and no link is followed.
+        EMAIL_URL="smtp://mail.bench.invalid:25",
+        BENCH_EMAIL_URL="dummymail://",
+        PORTAL_URL="https://portal.bench.invalid",
         ILL_ISO18626_AGENCY=NLK_AGENCY,
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(BASE_DIR),

@@ -5,6 +5,7 @@ environment (see README, "Deploying"). With nothing set, the portal runs on
 a SQLite file, runs Celery tasks eagerly and prints email to the console.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -18,6 +19,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Checks each setting below turns off, with the reason beside it.
+SILENCED_SYSTEM_CHECKS = []
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
@@ -51,6 +54,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_ratelimit",
+    "axes",
     "nlk_portal",
     "nlk_portal.outbox",
     "partners",
@@ -69,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a login refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "nlk_portal.urls"
@@ -97,6 +103,15 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # runserver answers each request in a thread of its own, so posts arrive together. Readers never wait
+    # for a writer (WAL); a transaction takes the write lock as it begins (IMMEDIATE), where SQLite would
+    # otherwise fail one that reads and then writes while another writes; a writer waits for the lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache is what makes rate limits hold across processes; without
@@ -104,19 +119,50 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 if DEBUG:
     # django-ratelimit rightly rejects a per-process cache; one runserver is one process.
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 elif "CACHE_URL" not in env:
     raise ImproperlyConfigured(
         "CACHE_URL must point to a shared cache (rediscache://host:6379/1) when DJANGO_DEBUG is off: "
         "rate limits on the public forms count there."
     )
 
-# Per client IP address. Behind a proxy, RATELIMIT_IP_META_KEY names the header
-# that carries the client's address (see django-ratelimit's documentation).
+# The client's address, as the rate limits and the login lockout count clients. Behind a reverse
+# proxy (DJANGO_TRUSTED_PROXY) every request comes from the proxy, which passes the client's address
+# in a header of its own (DJANGO_CLIENT_IP_HEADER, e.g. X-Real-IP); anywhere else that header is
+# whatever the client wrote, so only the connection's address counts.
+TRUSTED_PROXY = env.bool("DJANGO_TRUSTED_PROXY", default=False)
+CLIENT_IP_HEADER = env.str("DJANGO_CLIENT_IP_HEADER", default="")
+if "RATELIMIT_IP_META_KEY" in env:
+    raise ImproperlyConfigured(
+        "RATELIMIT_IP_META_KEY is replaced by DJANGO_TRUSTED_PROXY=on and DJANGO_CLIENT_IP_HEADER "
+        "(the header the proxy sets, e.g. X-Real-IP)."
+    )
+if TRUSTED_PROXY and not CLIENT_IP_HEADER:
+    raise ImproperlyConfigured(
+        "DJANGO_CLIENT_IP_HEADER must name the header the proxy puts the client's address in (e.g. X-Real-IP) "
+        "when DJANGO_TRUSTED_PROXY is on: otherwise every client counts as the proxy."
+    )
+if CLIENT_IP_HEADER and not TRUSTED_PROXY:
+    raise ImproperlyConfigured(
+        "DJANGO_CLIENT_IP_HEADER is only read behind a proxy: set DJANGO_TRUSTED_PROXY=on if the portal runs "
+        "behind one that sets that header, or unset it (a client could write the header itself)."
+    )
+# The header as Django's request.META names it: X-Real-IP is HTTP_X_REAL_IP.
+CLIENT_IP_META_KEY = None
+if TRUSTED_PROXY:
+    CLIENT_IP_META_KEY = CLIENT_IP_HEADER.upper().replace("-", "_")
+    if not CLIENT_IP_META_KEY.startswith("HTTP_"):
+        CLIENT_IP_META_KEY = "HTTP_" + CLIENT_IP_META_KEY
+RATELIMIT_IP_META_KEY = "nlk_portal.core.client_ip.client_ip"
+
+# Per client address.
 ILL_QUOTE_RATE = env.str("ILL_QUOTE_RATE", default="60/m")
 ILL_SUBMIT_RATE = env.str("ILL_SUBMIT_RATE", default="10/h")
 ACCOUNTS_REGISTER_RATE = env.str("ACCOUNTS_REGISTER_RATE", default="5/h")
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
+# Per client address and, separately, per address written to: new password links and confirmations sent again.
+ACCOUNTS_EMAIL_RATE = env.str("ACCOUNTS_EMAIL_RATE", default="5/h")
+# A registration whose email is not confirmed within this many days is deleted and its address freed.
+ACCOUNTS_UNCONFIRMED_DAYS = env.int("ACCOUNTS_UNCONFIRMED_DAYS", default=3)
 # The fee preview holds the fee schedules in each process: a staff edit reaches every process
 # within the recheck interval (one shared-cache read per interval), and none keeps its copy longer
 # than the maximum age.
@@ -145,6 +191,30 @@ ILL_TEAM_EMAIL = env.list("ILL_TEAM_EMAIL", default=[])
 
 # Links in emails are built on this, since a worker has no web request to ask.
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+if not DEBUG and not (PORTAL_URL.startswith("https://") and len(PORTAL_URL) > len("https://")):
+    raise ImproperlyConfigured(
+        "PORTAL_URL must be the portal's public https address (https://portal.example.org) "
+        "when DJANGO_DEBUG is off: the links in every email are built on it."
+    )
+
+# Password guessing (django-axes), on both login pages: after LOGIN_FAILURE_LIMIT failures an account
+# name, and separately a client address, is locked out for LOGIN_LOCKOUT_MINUTES, so guesses spread over
+# many addresses still lock the account; the right password does not log in meanwhile. The failures
+# are rows in the database (staff see and delete them in the admin under "Axes"), whatever the cache.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "nlk_portal.core.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "partners.accounts.username_tried"
+AXES_LOCKOUT_CALLABLE = "partners.account_views.locked_out"
+# One login's success must not clear another account's failures counted from the same address.
+AXES_RESET_ON_SUCCESS = False
+# Successful logins are not kept: nothing would ever remove them.
+AXES_DISABLE_ACCESS_LOG = True
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "ill:library_requests"
@@ -170,8 +240,33 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Invoices and statements are written by workers and handed out by web processes. By default they
+# go to the MEDIA_ROOT folder, which processes on one machine (or one shared volume) share; with
+# AWS_STORAGE_BUCKET_NAME set they go to S3-compatible object storage (django-storages), which
+# processes on different machines share. The keys come from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY (or the machine's role), as boto3 finds them; nothing is ever public.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    FILE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Another provider than Amazon (MinIO, Ceph, a cloud's S3 API): its address.
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            # "path" for servers that do not give each bucket a host name of its own.
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default=None),
+            # A folder inside the bucket, for a bucket shared with other uses.
+            "location": env.str("AWS_LOCATION", default=""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": True,
+        },
+    }
+else:
+    FILE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": FILE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -187,6 +282,16 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Email: EMAIL_URL such as smtp+tls://user:password@smtp.example.org:587.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Backends that print, keep or drop mail: for a laptop and the tests, never for production.
+DEVELOPMENT_EMAIL_BACKENDS = {
+    f"django.core.mail.backends.{name}.EmailBackend" for name in ("console", "locmem", "dummy", "filebased")
+}
+if not DEBUG and EMAIL_CONFIG["EMAIL_BACKEND"] in DEVELOPMENT_EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name the SMTP server that sends the portal's mail "
+        "(smtp+tls://user:password@smtp.example.org:587) when DJANGO_DEBUG is off, "
+        "not one that prints, keeps or drops it."
+    )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="NLK International ILL <ill@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
@@ -194,6 +299,11 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Celery: without a broker the tasks run in-process, so `make run` needs
 # nothing else running.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+if not DEBUG and not CELERY_BROKER_URL:
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must point to Redis (redis://host:6379/0) when DJANGO_DEBUG is off: "
+        "without it emails and PDFs are made inside web requests and beat's daily work never runs."
+    )
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # Run in-process, a task fails and is retried as on a worker (without the pauses) and its
@@ -219,6 +329,11 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "nlk_portal.outbox.tasks.sweep_outbox", "schedule": 60.0},
     # ISO 18626 messages a peer has not confirmed yet, tried again with growing pauses.
     "ill-iso18626-messages": {"task": "ill.tasks.send_due_iso18626_messages", "schedule": 60.0},
+    # Registrations never confirmed in time (ACCOUNTS_UNCONFIRMED_DAYS) are deleted, freeing their addresses.
+    "partners-delete-expired-registrations": {
+        "task": "partners.tasks.delete_expired_registrations",
+        "schedule": crontab(hour=4, minute=0),
+    },
     "ill-payment-reminders": {
         "task": "ill.tasks.send_payment_reminders",
         "schedule": crontab(hour=9, minute=0),
@@ -249,10 +364,16 @@ if not DEBUG:
     if env.bool("DJANGO_BEHIND_TLS_PROXY", default=not SECURE_SSL_REDIRECT):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     if not SECURE_SSL_REDIRECT:
-        SILENCED_SYSTEM_CHECKS = ["security.W008"]
+        SILENCED_SYSTEM_CHECKS += ["security.W008"]
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+    # Opt-in: both bind every host under the portal's domain to HTTPS, and preloading binds browsers
+    # for months whatever the header later says. That is the domain owner's decision, not the portal's.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+        SILENCED_SYSTEM_CHECKS += ["security.W005"]
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS += ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True

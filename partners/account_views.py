@@ -1,7 +1,10 @@
+"""The account pages: registration, confirmation, logging in and out, and new passwords by email."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -10,22 +13,46 @@ from django_ratelimit.core import is_ratelimited
 from nlk_portal.core.language import korean_first
 
 from . import accounts
-from .forms import EmailLoginForm, LibrarianRegistrationForm, LibraryUserRegistrationForm
+from .forms import EmailAddressForm, EmailLoginForm, LibrarianRegistrationForm, LibraryUserRegistrationForm
 
 
 def register_rate(group, request):
     return settings.ACCOUNTS_REGISTER_RATE
 
 
+def email_rate(group, request):
+    return settings.ACCOUNTS_EMAIL_RATE
+
+
 def _registration(request, form_class, template, create_account, done_context):
-    """The registration form; once valid and within the rate limit, the inactive account and its email."""
+    """The registration form; once valid, the inactive account and its email.
+
+    Every post counts against the rate limit, accepted or not, and an address that has an
+    account is answered exactly as a new one (its owner is emailed instead).
+    """
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         if is_ratelimited(request, group="accounts-register", key="ip", rate=register_rate, increment=True):
             return render(request, template, {"form": form, "limited": True}, status=429)
-        create_account(form.cleaned_data)
-        return render(request, "partners/register_done.html", {"email": form.cleaned_data["email"], **done_context})
+        if form.is_valid():
+            create_account(form.cleaned_data)
+            return render(
+                request, "partners/register_done.html", {"email": form.cleaned_data["email"], **done_context}
+            )
     return render(request, template, {"form": form})
+
+
+def _email_form(request, group, template, send, sent_template, context=None):
+    """A form that emails whatever account has the address: it answers the same whether one has or not."""
+    form = EmailAddressForm(request.POST or None)
+    context = {"form": form, **(context or {})}
+    if request.method == "POST":
+        if is_ratelimited(request, group=group, key="ip", rate=email_rate, increment=True):
+            return render(request, template, {**context, "limited": True}, status=429)
+        if form.is_valid():
+            send(form.cleaned_data["email"], translation.get_language() or "en")
+            return render(request, sent_template, {"email": form.cleaned_data["email"]})
+    return render(request, template, context)
 
 
 @never_cache
@@ -62,6 +89,43 @@ def register_korea(request):
     )
 
 
+@never_cache
+def confirm_again(request):
+    """Send the confirmation link again to a registration that waits for it."""
+    return _email_form(
+        request, "accounts-confirm-again", "partners/confirm_again.html",
+        accounts.send_confirmation_again, "partners/confirm_again_sent.html",
+        {"days": settings.ACCOUNTS_UNCONFIRMED_DAYS},
+    )
+
+
+@never_cache
+def password_reset(request):
+    """Ask for a link that sets a new password (partner librarians and users in Korea)."""
+    return _email_form(
+        request, "accounts-password-reset", "partners/password_reset.html",
+        accounts.request_password_reset, "partners/password_reset_sent.html",
+    )
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The emailed link: a new password, once. It also lifts a lockout for failed logins."""
+
+    template_name = "partners/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        accounts.lift_login_lockout(form.user)
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="partners/password_reset_complete.html"
+)
+
+
 def confirm(request, uidb64, token):
     user = accounts.confirm_email(uidb64, token)
     if user is None:
@@ -82,6 +146,17 @@ class LoginView(auth_views.LoginView):
         if accounts.is_library_user(self.request.user):
             return resolve_url("ill:borrowing_requests")
         return super().get_default_redirect_url()
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The answer to a login refused for too many failures (django-axes' lockout response)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "partners/locked_out.html",
+        {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        status=429,
+    )
 
 
 login = LoginView.as_view()

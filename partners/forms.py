@@ -5,7 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RegistrationForm(forms.Form):
-    """Name, email and password, checked as every account of the portal is."""
+    """Name, email and password, checked as every account of the portal is.
+
+    Whether the address already has an account is not the form's to say: registration answers
+    alike either way, and emails the address's owner instead (partners.accounts).
+    """
 
     full_name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.EmailField(label=_("Email"), help_text=_("We send a link to this address to confirm it."))
@@ -13,13 +17,6 @@ class RegistrationForm(forms.Form):
     password2 = forms.CharField(
         label=_("Password again"), widget=forms.PasswordInput, max_length=128, strip=False
     )
-
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        users = get_user_model().objects
-        if users.filter(username__iexact=email).exists() or users.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email already exists: log in instead."))
-        return email
 
     def clean(self):
         data = super().clean()
@@ -66,3 +63,9 @@ class EmailLoginForm(AuthenticationForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].lower()
+
+
+class EmailAddressForm(forms.Form):
+    """The address to send a new password link, or the confirmation link again, to."""
+
+    email = forms.EmailField(label=_("Email"), max_length=254)

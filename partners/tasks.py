@@ -5,9 +5,34 @@ from django.contrib.auth import get_user_model
 
 from . import accounts
 
+EMAIL_RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
 
-@shared_task(bind=True, autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
+
+@shared_task(bind=True, **EMAIL_RETRY)
 def send_email_confirmation(self, user_id, language="en"):
-    user = get_user_model().objects.get(pk=user_id)
-    if not user.is_active:
+    """Email the confirmation link, unless the registration was confirmed or removed meanwhile."""
+    user = accounts.waiting_registrations().filter(pk=user_id).first()
+    if user is not None:
         accounts.send_confirmation(user, language)
+
+
+@shared_task(bind=True, **EMAIL_RETRY)
+def send_registration_notice(self, user_id, language="en"):
+    """Tell an account's owner that someone tried to register with its address."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is not None:
+        accounts.send_registration_notice(user, language)
+
+
+@shared_task(bind=True, **EMAIL_RETRY)
+def send_password_reset(self, user_id, language="en"):
+    """Email the link that sets a new password, if the account may still have one."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is not None and user in accounts.may_reset_password(user.email):
+        accounts.send_password_reset(user, language)
+
+
+@shared_task
+def delete_expired_registrations():
+    """Beat, daily: remove registrations never confirmed in time, which frees their addresses."""
+    return accounts.delete_expired_registrations()

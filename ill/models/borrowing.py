@@ -39,7 +39,7 @@ class CopyPolicy(models.Model):
 
 
 def statement_upload_to(borrowing, filename):
-    # Under MEDIA_ROOT, which is never served: only the user's own page and the admin hand it out.
+    # In the file storage, never served: only the user's own page and the admin hand it out.
     return f"statements/{borrowing.settled_at.year}/{filename}"
 
 

@@ -9,7 +9,7 @@ from .requests import IllRequest
 
 
 def invoice_upload_to(invoice, filename):
-    # Under MEDIA_ROOT, which is never served: views check who asks before handing a PDF out.
+    # In the file storage, never served: views check who asks before handing a PDF out.
     return f"invoices/{invoice.issued_on.year}/{filename}"
 
 

@@ -22,9 +22,15 @@ def client_address(request):
 
 def over_limit(request, group, rate):
     """Count this request against `rate` ("60/m") for its client; True once the window's count is exceeded."""
+    return over_limit_for(group, client_address(request), rate)
+
+
+def over_limit_for(group, who, rate):
+    """Count one more for `who` (a client address, a digest of an email address) against `rate`;
+    True once the window's count is exceeded."""
     limit, period = _split_rate(rate)
     window = int(time.time()) // period
-    key = f"rl:{group}:{period}:{window}:{client_address(request)}"
+    key = f"rl:{group}:{period}:{window}:{who}"
     try:
         count = cache.incr(key)
     except ValueError:  # the window's first request, or its key expired

@@ -1,0 +1,132 @@
+"""Password guessing: both login pages lock an account, and an address, out after a handful of failures."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import LibrarianFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery staple"
+EMAIL = "sun-hee.park@snu.example.ac.kr"
+LOGIN = "/accounts/login/"
+ADMIN_LOGIN = "/admin/login/"
+
+
+@pytest.fixture
+def librarian():
+    return LibrarianFactory(user=UserFactory(username=EMAIL, email=EMAIL)).user
+
+
+def log_in(client, username, password, page=LOGIN, **extra):
+    return client.post(page, {"username": username, "password": password}, **extra)
+
+
+def logged_in(client):
+    return "_auth_user_id" in client.session
+
+
+def guess(client, username, times, page=LOGIN, **extra):
+    """The answers to `times` wrong passwords."""
+    return [log_in(client, username, f"wrong guess {n}", page, **extra).status_code for n in range(times)]
+
+
+def test_after_five_wrong_passwords_even_the_right_one_is_refused(client, settings, librarian):
+    assert settings.AXES_FAILURE_LIMIT == 5
+    assert guess(client, EMAIL, 4) == [200] * 4
+    assert log_in(client, EMAIL, PASSWORD).status_code == 302, "four failures do not lock"
+    client.logout()
+    assert guess(client, EMAIL, 1) == [429], "the fifth does"
+
+    response = log_in(client, EMAIL, PASSWORD)
+
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.content.decode()
+    assert "Even the right password is refused" in response.content.decode()
+    assert not logged_in(client)
+
+
+def test_guesses_spread_over_many_addresses_still_lock_the_account(client, librarian):
+    for n in range(5):
+        log_in(client, EMAIL, "wrong", REMOTE_ADDR=f"198.51.100.{n + 1}")
+
+    response = log_in(client, EMAIL, PASSWORD, REMOTE_ADDR="203.0.113.50")
+
+    assert response.status_code == 429
+    assert not logged_in(client)
+
+
+def test_the_case_of_the_email_does_not_make_another_account(client, librarian):
+    for variant in ["Sun-Hee.Park@snu.example.ac.kr", "SUN-HEE.PARK@SNU.EXAMPLE.AC.KR", f" {EMAIL} "] * 2:
+        log_in(client, variant, "wrong", REMOTE_ADDR=f"198.51.100.{len(variant)}")
+
+    assert log_in(client, EMAIL, PASSWORD, REMOTE_ADDR="203.0.113.50").status_code == 429
+
+
+def test_one_address_guessing_at_many_accounts_is_locked_out(client, librarian):
+    for n in range(5):
+        log_in(client, f"someone{n}@example.org", "wrong")
+
+    assert log_in(client, EMAIL, PASSWORD).status_code == 429
+    assert log_in(client, EMAIL, PASSWORD, REMOTE_ADDR="203.0.113.50").status_code == 302
+
+
+def test_the_admin_login_is_locked_the_same_way(client):
+    get_user_model().objects.create_superuser("nlk-admin", "admin@nl.go.kr", PASSWORD)
+    guess(client, "nlk-admin", 5, page=ADMIN_LOGIN)
+
+    response = log_in(client, "nlk-admin", PASSWORD, page=ADMIN_LOGIN)
+
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.content.decode()
+    assert not logged_in(client)
+
+
+def test_the_lockout_page_says_so_in_korean(client, librarian):
+    guess(client, EMAIL, 5)
+
+    response = log_in(client, EMAIL, PASSWORD, headers={"accept-language": "ko"})
+
+    assert response.status_code == 429
+    assert "로그인 실패가 너무 많습니다" in response.content.decode()
+
+
+def test_the_lockout_ends_after_the_cool_off(client, settings, librarian):
+    guess(client, EMAIL, 5)
+    assert log_in(client, EMAIL, PASSWORD).status_code == 429
+
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(minutes=1))
+
+    assert log_in(client, EMAIL, PASSWORD).status_code == 302
+
+
+def test_staff_see_a_lockout_in_the_admin_and_lift_it(client, admin_client, librarian):
+    for n in range(5):
+        log_in(client, EMAIL, "wrong", REMOTE_ADDR=f"198.51.100.{n + 1}")
+    changelist = reverse("admin:axes_accessattempt_changelist")
+
+    listing = admin_client.get(changelist, {"q": EMAIL})
+    assert listing.status_code == 200 and EMAIL in listing.content.decode()
+    attempts = list(AccessAttempt.objects.filter(username=EMAIL).values_list("pk", flat=True))
+    lifted = admin_client.post(
+        changelist, {"action": "delete_selected", "_selected_action": attempts, "post": "yes"}
+    )
+
+    assert lifted.status_code == 302
+    assert log_in(client, EMAIL, PASSWORD, REMOTE_ADDR="198.51.100.1").status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_lockout_counts_the_address_the_proxy_names(client, settings, librarian):
+    settings.CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"
+    for n in range(5):
+        log_in(client, f"someone{n}@example.org", "wrong", headers={"x-real-ip": "198.51.100.7"})
+
+    from_guesser = log_in(client, EMAIL, PASSWORD, headers={"x-real-ip": "198.51.100.7"})
+    from_someone_else = log_in(client, EMAIL, PASSWORD, headers={"x-real-ip": "203.0.113.50"})
+
+    assert from_guesser.status_code == 429
+    assert from_someone_else.status_code == 302
