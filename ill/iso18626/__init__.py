@@ -1,1 +1,1 @@
-"""ISO 18626 (version 1.2) messages in and out: read, validate, build and send, apart from the models."""
+"""ISO 18626 (version 1.2): messages as values, read, validated, built and sent; their mapping to ILL requests; the endpoint."""
