@@ -51,8 +51,7 @@ REQUEST_COLUMNS = [
     "year", "isbn", "issn", "nlk_number", "citation_source", "service", "delivery", "pages_wanted", "page_count",
     "pages_copied", "total_pages", "notes", "confirms_published_in_korea", "confirms_not_available_elsewhere",
     "copyright_check_needed", "fee_schedule_id", "copying_fee", "shipping_fee", "currency", "language",
-    "received_at", "due_date", "assigned_to_id", "tracking_token", "updated_at", "version", "part_title",
-    "part_author",
+    "received_at", "due_date", "assigned_to_id", "tracking_token", "updated_at", "version",
 ]
 BORROWING_COLUMNS = [
     "id", "request_id", "lender_id", "lender_name", "lender_country", "max_currency", "target_date",
@@ -353,7 +352,7 @@ def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
             rng.randint(1950, max(1951, year)), "", "", "", "", service, delivery, pages_wanted, pages,
             pages if status == "CopyCompleted" else None, total_pages, rng.choice(NOTES), True, True, False,
             schedule.pk, copying_fee, shipping_fee, schedule.currency, "ko" if rng.random() < 0.3 else "en",
-            received, due, assigned, secrets.token_urlsafe(32), changes[-1], len(path), "", "",
+            received, due, assigned, secrets.token_urlsafe(32), changes[-1], len(path),
         ])
         if direction == "borrows":
             lender_id, _, _, lender_country = rng.choice(libraries)

@@ -9,6 +9,7 @@ as failed on its outbox row for staff to run again.
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
 from django.db import OperationalError
 
 from .models import IllRequest, Invoice, StatusChange
@@ -27,8 +28,10 @@ def send_acknowledgement(self, request_id):
 
 # A database that is briefly unreachable or a lock that timed out.
 @shared_task(bind=True, autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=5)
-def finalise_fees(self, change_id):
-    invoices.finalise_fees(StatusChange.objects.get(pk=change_id))
+def finalise_fees(self, change_id, by_id=None):
+    """Issue the invoice a status change made due; `by_id` names the staff member replacing a void one."""
+    by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
+    invoices.finalise_fees(StatusChange.objects.get(pk=change_id), by=by)
 
 
 @shared_task(bind=True, **RENDER_RETRY)

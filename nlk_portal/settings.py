@@ -43,7 +43,8 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with the portal's site (nlk_portal.core.admin_site) as admin.site.
+    "nlk_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,6 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a path that is not UTF-8 or holds a NUL is refused, and NULs leave the query string,
+    # before anything reads them.
+    "nlk_portal.core.middleware.CleanRequests",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -159,6 +163,9 @@ RATELIMIT_IP_META_KEY = "nlk_portal.core.client_ip.client_ip"
 ILL_QUOTE_RATE = env.str("ILL_QUOTE_RATE", default="60/m")
 ILL_SUBMIT_RATE = env.str("ILL_SUBMIT_RATE", default="10/h")
 ACCOUNTS_REGISTER_RATE = env.str("ACCOUNTS_REGISTER_RATE", default="5/h")
+# Per email address: acknowledgements of new requests sent to one address in an hour. Beyond it the
+# request is still made and staff see it, but no acknowledgement goes out (its SentEmail says why).
+ILL_ACK_EMAILS_PER_ADDRESS_HOUR = env.int("ILL_ACK_EMAILS_PER_ADDRESS_HOUR", default=5)
 # Per client address and, separately, per address written to: new password links and confirmations sent again.
 ACCOUNTS_EMAIL_RATE = env.str("ACCOUNTS_EMAIL_RATE", default="5/h")
 # A registration whose email is not confirmed within this many days is deleted and its address freed.

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 import bench.workers
@@ -58,6 +59,15 @@ def page(chromium, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts and ends in the default language: a Korean-first page activates Korean on the
+    thread, where a server's next request would activate its own, but a test's next line would not."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

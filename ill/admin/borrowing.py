@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from nlk_portal.core.calendar import library_today
+from nlk_portal.core.money import format_amount, format_money
 from nlk_portal.core.posted import posted_number
 
 from ..iso18626.vocabulary import Action
@@ -393,14 +394,15 @@ class BorrowingInline(admin.StackedInline):
 
     @admin.display(description=_("the most the user will pay"))
     def max_amount_display(self, record):
-        return f"{record.max_currency} {record.max_amount}" if record.max_amount is not None else "—"
+        return format_money(record.max_amount, record.max_currency) or "—"
 
     @admin.display(description=_("prepayment"))
     def prepayment(self, record):
         if record.prepaid_amount is None:
             return "—"
         return _("%(currency)s %(amount)s on %(date)s, receipt %(receipt)s") % {
-            "currency": record.prepaid_currency, "amount": record.prepaid_amount,
+            "currency": record.prepaid_currency,
+            "amount": format_amount(record.prepaid_amount, record.prepaid_currency),
             "date": record.prepaid_on.isoformat(), "receipt": record.prepayment_receipt,
         }
 
@@ -421,7 +423,8 @@ class BorrowingInline(admin.StackedInline):
         if payout is None:
             return "—"
         return _("%(currency)s %(amount)s on %(date)s by %(who)s") % {
-            "currency": payout.currency, "amount": payout.amount, "date": payout.paid_on.isoformat(),
+            "currency": payout.currency, "amount": format_amount(payout.amount, payout.currency),
+            "date": payout.paid_on.isoformat(),
             "who": payout.paid_by.get_username() if payout.paid_by_id else "—",
         }
 
@@ -445,7 +448,7 @@ class CopyPolicyAdmin(admin.ModelAdmin):
 class RefundPayoutAdmin(admin.ModelAdmin):
     """Refunds paid out, for the reports; recorded from the request's page, never edited."""
 
-    list_display = ["borrowing", "amount", "currency", "paid_on", "paid_by"]
+    list_display = ["borrowing", "amount_paid", "paid_on", "paid_by"]
     list_filter = ["currency", "paid_on"]
     date_hierarchy = "paid_on"
     list_select_related = ["borrowing__request", "paid_by"]
@@ -453,6 +456,10 @@ class RefundPayoutAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_paid(self, payout):
+        return format_money(payout.amount, payout.currency)
 
     def has_change_permission(self, request, obj=None):
         return False

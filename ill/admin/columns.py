@@ -6,10 +6,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from nlk_portal.core.calendar import days_until, due_phrase, library_date
+from nlk_portal.core.roles import staff_name
 
 from ..rules import copyright
 from ..selectors import queues
-from ..services.workflow import staff_name
 from ..status import Status
 from ..templatetags.ill_tags import money
 

@@ -25,7 +25,7 @@ class IllRequestAdminForm(forms.ModelForm):
         self.fields["seen_version"].initial = self.instance.version
         if "assigned_to" in self.fields:
             self.fields["assigned_to"].queryset = roles.assignable_staff()
-            self.fields["assigned_to"].label_from_instance = workflow.staff_name
+            self.fields["assigned_to"].label_from_instance = roles.staff_name
 
     def clean_total_pages(self):
         total = self.cleaned_data.get("total_pages")

@@ -3,8 +3,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from nlk_portal.core.roles import staff_name
+
 from ..models import InternalNote, SentEmail, StatusChange
-from ..services.workflow import staff_name
 
 
 class StatusChangeInline(admin.TabularInline):

@@ -6,14 +6,16 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from nlk_portal.core import exports
 from nlk_portal.core.printing import pdf_response
 
 from ..models import FeeSchedule, IllRequest, InternalNote
-from ..selectors import queues
+from ..selectors import history, queues
 from ..selectors.reporting import request_listing
 from ..services import workflow
 from . import actions as admin_actions
@@ -243,6 +245,28 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
             return queryset.get(pk=IllRequest._meta.pk.to_python(object_id))
         except (IllRequest.DoesNotExist, ValidationError, ValueError):
             return None
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The History button: the request's whole history in time order (status changes, notes, changes
+        to figures money depends on, emails, and the admin's log of the request and its invoices)."""
+        ill_request = self.get_object(request, unquote(object_id))
+        if ill_request is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, ill_request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("History of %(reference)s") % {"reference": ill_request.reference},
+            "subtitle": None,
+            "entries": history.request_history(ill_request),
+            "module_name": capfirst(self.opts.verbose_name_plural),
+            "object": ill_request,
+            "opts": self.opts,
+            "preserved_filters": self.get_preserved_filters(request),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "ill/admin/request_history.html", context)
 
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)

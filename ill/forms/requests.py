@@ -276,6 +276,16 @@ class IllRequestForm(ItemChecks, forms.ModelForm):
         return details
 
 
+def fresh_form(form_class, data, error, **options):
+    """The details posted, on a form with a new submission key, showing `error` above them."""
+    data = data.copy()
+    data["submission_key"] = str(uuid.uuid4())
+    form = form_class(data, **options)
+    form.is_valid()
+    form.add_error(None, error)
+    return form
+
+
 def _standard_number(value, module, name):
     """The compact form of a valid ISBN or ISSN; a clear error for a wrong one."""
     if not value:

@@ -45,6 +45,8 @@ class SentEmail(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Deliberately not sent (the reason is in `error`), and never sent later.
+        SKIPPED = "skipped", _("Not sent")
 
     key = models.CharField(max_length=100, unique=True, editable=False)
     request = models.ForeignKey(IllRequest, on_delete=models.CASCADE, related_name="emails")

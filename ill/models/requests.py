@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nlk_portal.core.money import format_money
 from partners.models import Institution
 
 from ..choices import Delivery, Direction, ItemType, Service
@@ -64,13 +65,16 @@ class IllRequest(models.Model):
     title = models.CharField(_("title"), max_length=500, blank=True)
     article_title = models.CharField(_("article title"), max_length=500, blank=True)
     serial_title = models.CharField(_("serial title"), max_length=500, blank=True)
+    # Defaults in the database too, so rows written in bulk by SQL need not name them.
     part_title = models.CharField(
         _("title of the part (chapter or article)"),
         max_length=500,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("For a chapter of a book; a serial article's own title is its article title."),
     )
-    part_author = models.CharField(_("author of the part"), max_length=300, blank=True)
+    part_author = models.CharField(_("author of the part"), max_length=300, blank=True, default="", db_default="")
     volume = models.CharField(_("volume"), max_length=50, blank=True)
     issue = models.CharField(_("issue"), max_length=50, blank=True)
     author = models.CharField(_("author"), max_length=300, blank=True)
@@ -142,8 +146,11 @@ class IllRequest(models.Model):
         verbose_name=_("submitted by"),
     )
     tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token, editable=False)
-    # One key per filled-in form, so a double click or a resubmitted form makes one request.
+    # One key per filled-in form, so a double click or a resubmitted form makes one request; the digest of
+    # the details sent with it lets the key lead back to this request only for the same details.
     submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    # A default in the database too, so rows written by older code or in bulk by SQL need not name it.
+    submission_digest = models.CharField(max_length=64, blank=True, default="", db_default="", editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -270,12 +277,14 @@ class InternalNote(models.Model):
 
 
 class MoneyChange(models.Model):
-    """A change to a figure money depends on (a prepayment, a lender's fee, a refund): who, when, from what to what.
+    """A change to a figure money depends on (a prepayment, a lender's fee, a refund, an invoice, a payment):
+    who, when, from what to what.
 
     Like the status history it is only ever added to.
     """
 
     class Figure(models.TextChoices):
+        # What NLK borrows for a user in Korea (ill.services.borrowing).
         PREPAYMENT = "prepayment", _("Amount paid in advance")
         LENDER_COPYING_FEE = "lender_copying_fee", _("Lender's copying fee")
         LENDER_LOAN_FEE = "lender_loan_fee", _("Lender's loan fee")
@@ -283,6 +292,14 @@ class MoneyChange(models.Model):
         BANK_FEE = "bank_fee", _("Bank fees")
         REFUND_PAID = "refund_paid", _("Refund paid")
         BALANCE_PAID = "balance_paid", _("Balance paid")
+        # What NLK supplies: the estimate on the request, and its invoices (ill.services.invoices).
+        ESTIMATED_COPYING_FEE = "estimated_copying_fee", _("Estimated copying fee")
+        ESTIMATED_SHIPPING_FEE = "estimated_shipping_fee", _("Estimated shipping fee")
+        MAX_COST = "max_cost", _("Most the library will pay")
+        INVOICED_COPYING = "invoiced_copying", _("Invoiced: copying")
+        INVOICED_SHIPPING = "invoiced_shipping", _("Invoiced: international shipping")
+        INVOICED_TOTAL = "invoiced_total", _("Invoice total")
+        PAID_ON_INVOICE = "paid_on_invoice", _("Paid on the invoice")
 
     request = models.ForeignKey(IllRequest, on_delete=models.PROTECT, related_name="money_changes")
     figure = models.CharField(_("figure"), max_length=30, choices=Figure.choices)
@@ -311,8 +328,8 @@ class MoneyChange(models.Model):
 
     @property
     def old_value(self):
-        return "" if self.old_amount is None else f"{self.old_currency} {self.old_amount}"
+        return format_money(self.old_amount, self.old_currency)
 
     @property
     def new_value(self):
-        return "" if self.new_amount is None else f"{self.new_currency} {self.new_amount}"
+        return format_money(self.new_amount, self.new_currency)

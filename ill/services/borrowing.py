@@ -39,6 +39,7 @@ from ..rules import settlement
 from ..selectors.iso18626 import lender_peer
 from ..status import ALLOWED_TRANSITIONS, CLOSED, Status, UnfilledReason
 from . import pdf, peer_messages, workflow
+from .history import record_money_change
 from .notifications import send_request_email
 
 S = Status
@@ -129,19 +130,7 @@ def _check_step(name, borrowing):
 
 def _record_figure(borrowing, figure, *, old, new, by, detail=""):
     """Keep a change to a figure in the request's history; `old` and `new` are (amount, currency)."""
-    if old == new:
-        return None
-    (old_amount, old_currency), (new_amount, new_currency) = old, new
-    return MoneyChange.objects.create(
-        request=borrowing.request,
-        figure=figure,
-        old_amount=old_amount,
-        old_currency=old_currency if old_amount is not None else "",
-        new_amount=new_amount,
-        new_currency=new_currency if new_amount is not None else "",
-        detail=detail[:300],
-        changed_by=by,
-    )
+    return record_money_change(borrowing.request, figure, old=old, new=new, by=by, detail=detail)
 
 
 # The steps staff record. Each locks the borrowing, checks, records, and moves the status if the step does.

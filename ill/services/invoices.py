@@ -3,7 +3,8 @@
 Each step is its own task, handed over in the transaction of the step before
 (fees fixed -> PDF rendered -> emailed), so a worker killed between steps
 leaves the next step in the outbox rather than lost, and a step run twice
-finds its work done.
+finds its work done. Each line issued, each invoice voided and each payment is
+kept in the request's money history (MoneyChange), with who and when.
 """
 
 from datetime import timedelta
@@ -18,16 +19,23 @@ from nlk_portal.core.calendar import library_today
 from nlk_portal.core.printing import store_pdf as store_file
 from nlk_portal.outbox.dispatch import after_commit
 
-from ..models import IllRequest, Invoice, InvoiceLine, Payment
+from ..models import IllRequest, Invoice, InvoiceLine, MoneyChange, Payment
 from ..rules import fees
 from . import pdf
+from .history import NONE, record_money_change
 from .numbering import INVOICE_SERIES, next_reference
 
 State = Invoice.State
+Figure = MoneyChange.Figure
+LINE_FIGURES = {InvoiceLine.Kind.COPYING: Figure.INVOICED_COPYING, InvoiceLine.Kind.SHIPPING: Figure.INVOICED_SHIPPING}
 
 
-def finalise_fees(change):
-    """Fix the fees `change` (a StatusChange) makes due and issue the invoice, once per request."""
+def finalise_fees(change, *, by=None):
+    """Fix the fees `change` (a StatusChange) makes due and issue the invoice, once per request.
+
+    `by` issues it (staff replacing a void invoice); by default, whoever made the change.
+    """
+    by = by or change.changed_by
     with transaction.atomic():
         ill_request = IllRequest.objects.select_for_update().get(pk=change.request_id)
         if ill_request.is_borrowing:
@@ -38,11 +46,12 @@ def finalise_fees(change):
         quote = fees.charged_quote(ill_request, change.to_status)
         if quote is None or not quote.total:
             return None
-        return _issue(ill_request, quote)
+        return _issue(ill_request, quote, by)
 
 
-def _issue(ill_request, quote):
+def _issue(ill_request, quote, by):
     issued_on = library_today()
+    replaced = ill_request.invoices.filter(status=State.VOID).order_by("-created_at", "-pk").first()
     invoice = Invoice.objects.create(
         # Taken in this transaction: a rolled-back invoice gives its number back.
         number=next_reference(INVOICE_SERIES, issued_on.year),
@@ -61,16 +70,27 @@ def _issue(ill_request, quote):
         if amount
     ]
     InvoiceLine.objects.bulk_create(lines)
+    if replaced is None:
+        detail = _("invoice %(number)s") % {"number": invoice.number}
+    else:
+        detail = _("invoice %(number)s, in place of %(void)s") % {"number": invoice.number, "void": replaced.number}
+    for line in lines:
+        record_money_change(
+            ill_request, LINE_FIGURES[line.kind], old=NONE, new=(line.amount, invoice.currency), by=by, detail=detail
+        )
+    record_money_change(
+        ill_request, Figure.INVOICED_TOTAL, old=NONE, new=(invoice.total, invoice.currency), by=by, detail=detail
+    )
     after_commit("ill.tasks.render_invoice", invoice.pk)
     return invoice
 
 
-def reissue(void_invoice):
-    """A new invoice for the request of a void one, from the change that made the fees due."""
+def reissue(void_invoice, *, by=None):
+    """A new invoice for the request of a void one, from the change that made the fees due, issued by `by`."""
     change = void_invoice.request.history.filter(to_status__in=fees.FEES_FIXED_AT).last()
     if void_invoice.status != State.VOID or change is None:
         raise ValidationError(_("Only a void invoice of a supplied request can be replaced."))
-    after_commit("ill.tasks.finalise_fees", change.pk)
+    after_commit("ill.tasks.finalise_fees", change.pk, by.pk if by else None)
 
 
 def store_pdf(invoice_id):
@@ -127,6 +147,7 @@ def record_payment(invoice, *, amount, received_on, receipt_number, by=None):
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         check_payment(locked, amount, received_on)
+        paid_before = locked.total - locked.balance_due
         payment = Payment.objects.create(
             invoice=locked,
             amount=amount,
@@ -134,6 +155,15 @@ def record_payment(invoice, *, amount, received_on, receipt_number, by=None):
             received_on=received_on,
             receipt_number=receipt_number,
             recorded_by=by,
+        )
+        record_money_change(
+            locked.request,
+            Figure.PAID_ON_INVOICE,
+            old=(paid_before, locked.currency),
+            new=(paid_before + amount, locked.currency),
+            by=by,
+            detail=_("invoice %(number)s, receipt %(receipt)s, received on %(date)s")
+            % {"number": locked.number, "receipt": receipt_number, "date": received_on.isoformat()},
         )
         if locked.balance_due <= 0:
             locked.status = State.PAID
@@ -153,6 +183,15 @@ def void(invoice, *, by=None):
             )
         locked.status, locked.voided_at, locked.voided_by = State.VOID, timezone.now(), by
         locked.save(update_fields=["status", "voided_at", "voided_by"])
+        detail = _("invoice %(number)s voided") % {"number": locked.number}
+        for line in locked.lines.all():
+            record_money_change(
+                locked.request, LINE_FIGURES[line.kind], old=(line.amount, locked.currency), new=NONE, by=by,
+                detail=detail,
+            )
+        record_money_change(
+            locked.request, Figure.INVOICED_TOTAL, old=(locked.total, locked.currency), new=NONE, by=by, detail=detail
+        )
         # Its PDF is printed again, stamped void, so a copy found later is not paid.
         after_commit("ill.tasks.stamp_void_invoice", locked.pk)
     invoice.status = locked.status

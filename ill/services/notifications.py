@@ -1,5 +1,6 @@
 """Emails to requesters: rendered in the request's language, sent once, and recorded."""
 
+from datetime import timedelta
 from smtplib import SMTPException
 
 from django.conf import settings
@@ -7,18 +8,42 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from ..models import SentEmail
 from ..rules import terms
 from ..selectors.tracking import tracking_url
 
+ACK_WINDOW = timedelta(hours=1)
+
 
 def send_acknowledgement(ill_request):
+    """Acknowledge a new request, unless its address already had ILL_ACK_EMAILS_PER_ADDRESS_HOUR
+    acknowledgements in the last hour: then the email is recorded as not sent, with the reason.
+
+    The public form is limited per client address; this keeps anyone from using it to fill one
+    mailbox from many addresses. The request itself is made either way, for staff to see.
+    """
     # A user in Korea is told what borrowing from abroad takes: the lender's fees, paid in advance.
     template = "borrowing_acknowledgement" if ill_request.is_borrowing else None
-    return send_request_email(
-        ill_request, SentEmail.Kind.ACKNOWLEDGEMENT, key=f"acknowledgement:{ill_request.pk}", template=template
-    )
+    kind, key = SentEmail.Kind.ACKNOWLEDGEMENT, f"acknowledgement:{ill_request.pk}"
+    limit = settings.ILL_ACK_EMAILS_PER_ADDRESS_HOUR
+    if acknowledgements_to(ill_request.email, since=timezone.now() - ACK_WINDOW, besides=key) >= limit:
+        reason = ngettext(
+            "Not sent: %(limit)s acknowledgement already went to this address within an hour.",
+            "Not sent: %(limit)s acknowledgements already went to this address within an hour.",
+            limit,
+        ) % {"limit": limit}
+        return skip_request_email(ill_request, kind, key=key, reason=reason, template=template)
+    return send_request_email(ill_request, kind, key=key, template=template)
+
+
+def acknowledgements_to(address, *, since, besides=None):
+    """How many acknowledgements were sent, or are being sent, to `address` (any case) since `since`."""
+    sent = SentEmail.objects.filter(
+        kind=SentEmail.Kind.ACKNOWLEDGEMENT, recipient__iexact=address, created_at__gte=since
+    ).exclude(status=SentEmail.Outcome.SKIPPED)
+    return sent.exclude(key=besides).count() if besides else sent.count()
 
 
 def send_invoice(invoice):
@@ -54,20 +79,21 @@ def send_request_email(ill_request, kind, *, key, context=None, attachments=(), 
 
     The row is locked while sending, so a task that runs twice at once still
     sends one email; a failure is recorded and raised for the task to retry.
-    Nothing is sent, and None returned, for a request without an email address.
+    For a request without an email address the email is recorded as not sent.
     `context` adds to the templates' context; `attachments` are
     (filename, content, mimetype).
     """
     if not ill_request.email:
         # A partner system's request may give no email: its system follows it by ISO 18626 instead.
-        return None
+        reason = gettext("Not sent: the request has no email address (its library follows it by ISO 18626).")
+        return skip_request_email(ill_request, kind, key=key, reason=reason, template=template)
     message = _build(ill_request, template or kind, context or {}, attachments)
     error = None
     with transaction.atomic():
         record, _ = SentEmail.objects.select_for_update().get_or_create(
             key=key, defaults={"request": ill_request, "kind": kind, "recipient": ill_request.email}
         )
-        if record.status == SentEmail.Outcome.SENT:
+        if record.status in (SentEmail.Outcome.SENT, SentEmail.Outcome.SKIPPED):
             return record
         try:
             message.send()
@@ -76,6 +102,20 @@ def send_request_email(ill_request, kind, *, key, context=None, attachments=(), 
         _record_outcome(record, message, error)
     if error is not None:
         raise error
+    return record
+
+
+def skip_request_email(ill_request, kind, *, key, reason, template=None):
+    """Record the `kind` email about a request as not sent, for `reason`, unless it was sent already."""
+    with transaction.atomic():
+        record, _ = SentEmail.objects.select_for_update().get_or_create(
+            key=key, defaults={"request": ill_request, "kind": kind, "recipient": ill_request.email}
+        )
+        if record.status in (SentEmail.Outcome.SENT, SentEmail.Outcome.SKIPPED):
+            return record
+        record.subject = _build(ill_request, template or kind, {}, ()).subject[:300]
+        record.status, record.error = SentEmail.Outcome.SKIPPED, reason
+        record.save()
     return record
 
 

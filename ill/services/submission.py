@@ -1,6 +1,9 @@
 """Every way a request arrives (the web form, a user in Korea's borrowing form, a partner system's ISO 18626
-request) goes through one idempotent create: the same submission key twice gives back the first request."""
+request) goes through one idempotent create: the same submission key twice gives back the first request, if it
+is the same request."""
 
+import hashlib
+import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -17,7 +20,9 @@ from partners.models import Institution, InstitutionKind
 
 from ..choices import Direction
 from ..iso18626 import mapping
+from ..iso18626.errors import MessageError
 from ..iso18626.messages import Request
+from ..iso18626.vocabulary import ErrorType
 from ..models import MAX_COST_USD, Borrowing, IllRequest, Iso18626Transaction, Service
 from ..rules import copyright, fees, terms
 from ..selectors.borrowing import copying_permitted
@@ -33,13 +38,44 @@ BORROWING_FIELDS = ["lender", "lender_name", "lender_country", "max_amount"]
 ISO18626_KEYS = uuid.UUID("6f1d3c8e-2b7a-5c4e-9a61-0e8f4d2b7c15")
 
 
-def create_once(submission_key, create: Callable[[], IllRequest]) -> IllRequest:
+class SubmissionKeyUsed(ValidationError):
+    """The submission key already made a request of another kind, or from other details."""
+
+    def __init__(self):
+        super().__init__(
+            _("This form has already been sent. To send another request, check the details and send them again."),
+            code="submission_key_used",
+        )
+
+
+def details_digest(direction: Direction, details: dict, submitted_by=None) -> str:
+    """A digest of what a form sent: the same details, of the same kind, from the same person give the same one.
+
+    A library typed in rather than chosen is an unsaved Institution: its name, kind, country and city count.
+    """
+
+    def canonical(value):
+        if isinstance(value, Institution):
+            return value.pk if value.pk is not None else [value.name_en, value.kind, str(value.country), value.city]
+        return value
+
+    content = {name: canonical(value) for name, value in details.items()}
+    content["(direction)"] = str(direction)
+    content["(submitted by)"] = submitted_by.pk if submitted_by is not None else None
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def create_once(
+    submission_key, create: Callable[[], IllRequest], *, direction: Direction, digest: str
+) -> IllRequest:
     """The request `create()` makes in its own transaction, or the one already made with `submission_key`.
 
-    A double click, a resubmitted form or a message sent twice makes one request.
+    A double click, a resubmitted form or a message sent twice makes one request. The key leads back only
+    to a request of the same `direction` made from the same details (`digest`, which `create()` stores):
+    a key that made anything else raises SubmissionKeyUsed, and nothing of that request is returned.
     """
     if submission_key and (existing := IllRequest.objects.filter(submission_key=submission_key).first()):
-        return existing
+        return _same_submission(existing, direction, digest)
     try:
         with transaction.atomic():
             return create()
@@ -50,7 +86,14 @@ def create_once(submission_key, create: Callable[[], IllRequest]) -> IllRequest:
         )
         if existing is None:
             raise
-        return existing
+        return _same_submission(existing, direction, digest)
+
+
+def _same_submission(existing, direction, digest):
+    # A request stored without a digest (before digests were kept) cannot be shown to match.
+    if existing.direction != direction or not existing.submission_digest or existing.submission_digest != digest:
+        raise SubmissionKeyUsed()
+    return existing
 
 
 def submit_request(
@@ -60,11 +103,15 @@ def submit_request(
 
     `details` holds the request's fields, `requesting_library` included; an
     unsaved library is a new one, recorded unverified for staff to check.
+    Raises SubmissionKeyUsed if `submission_key` made another request.
     """
     received_at = received_at or timezone.now()
+    digest = details_digest(Direction.NLK_SUPPLIES, details, submitted_by)
     return create_once(
         submission_key,
-        lambda: _create_request(dict(details), submission_key, submitted_by, language, received_at),
+        lambda: _create_request(dict(details), submission_key, digest, submitted_by, language, received_at),
+        direction=Direction.NLK_SUPPLIES,
+        digest=digest,
     )
 
 
@@ -74,11 +121,16 @@ def submit_borrowing(
     """Create a user's request to borrow from abroad, with its Borrowing.
 
     `details` holds the request's fields and the borrowing's: lender (or
-    lender_name), lender_country and max_amount.
+    lender_name), lender_country and max_amount. Raises SubmissionKeyUsed if
+    `submission_key` made another request.
     """
     received_at = received_at or timezone.now()
+    digest = details_digest(Direction.NLK_BORROWS, details, user)
     return create_once(
-        submission_key, lambda: _create_borrowing(dict(details), user, submission_key, language, received_at)
+        submission_key,
+        lambda: _create_borrowing(dict(details), user, submission_key, digest, language, received_at),
+        direction=Direction.NLK_BORROWS,
+        digest=digest,
     )
 
 
@@ -89,7 +141,8 @@ def submit_iso18626_request(
     copyright flag, the staff's queue), and keep the message with the confirmation it is answered with.
 
     Return (the request, whether it is new): the same request id from the same peer again makes
-    nothing new. Raises ill.iso18626.errors.MessageError for a request the portal cannot take.
+    nothing new. Raises ill.iso18626.errors.MessageError for a request the portal cannot take, and for a
+    request id the peer already sent with other details.
     """
     received_at = received_at or timezone.now()
     library = peer.institution
@@ -102,16 +155,17 @@ def submit_iso18626_request(
     )
     request_id = details.transaction["requesting_agency_request_id"]
     key = uuid.uuid5(ISO18626_KEYS, f"{peer.pk}:{request_id}")
+    max_cost, currency = details.transaction["max_cost"], details.transaction["max_cost_currency"]
+    fields = {
+        **details.fields,
+        "requesting_library": library,
+        "max_cost_usd": max_cost if currency == "USD" and max_cost <= MAX_COST_USD else None,
+    }
+    digest = details_digest(Direction.NLK_SUPPLIES, {**fields, **details.transaction})
     made = []
 
     def create():
-        max_cost, currency = details.transaction["max_cost"], details.transaction["max_cost_currency"]
-        fields = {
-            **details.fields,
-            "requesting_library": library,
-            "max_cost_usd": max_cost if currency == "USD" and max_cost <= MAX_COST_USD else None,
-        }
-        ill_request = _create_request(fields, key, None, "en", received_at)
+        ill_request = _create_request(dict(fields), key, digest, None, "en", received_at)
         Iso18626Transaction.objects.create(
             request=ill_request,
             peer=peer,
@@ -122,14 +176,21 @@ def submit_iso18626_request(
         made.append(ill_request)
         return ill_request
 
-    ill_request = create_once(key, create)
+    try:
+        ill_request = create_once(key, create, direction=Direction.NLK_SUPPLIES, digest=digest)
+    except SubmissionKeyUsed:
+        raise MessageError(
+            ErrorType.UNRECOGNISED_DATA_VALUE,
+            f"requestingAgencyRequestId: {request_id} was sent before with other details; "
+            "a new request needs an id of its own.",
+        ) from None
     if not made:
         # Sent again (a peer that did not read our confirmation): kept, and nothing else is made.
         record_incoming(ill_request, peer, message, body=body, answer=answer)
     return ill_request, bool(made)
 
 
-def _create_request(details, submission_key, submitted_by, language, received_at):
+def _create_request(details, submission_key, digest, submitted_by, language, received_at):
     library = details.pop("requesting_library")
     if library.pk is None:
         library.is_verified = False
@@ -156,6 +217,7 @@ def _create_request(details, submission_key, submitted_by, language, received_at
         received_at=received_at,
         due_date=terms.due_date(received_at),
         submission_key=submission_key,
+        submission_digest=digest,
         submitted_by=submitted_by,
     )
     record_received(ill_request, by=submitted_by)
@@ -163,7 +225,7 @@ def _create_request(details, submission_key, submitted_by, language, received_at
     return ill_request
 
 
-def _create_borrowing(details, user, submission_key, language, received_at):
+def _create_borrowing(details, user, submission_key, digest, language, received_at):
     borrowing_details = {name: details.pop(name) for name in BORROWING_FIELDS if name in details}
     if details["service"] == Service.COPY and not copying_permitted(borrowing_details["lender_country"]):
         raise ValidationError(_("Copying is not permitted in the lending institution's country."))
@@ -188,6 +250,7 @@ def _create_borrowing(details, user, submission_key, language, received_at):
         received_at=received_at,
         due_date=terms.borrowing_due_date(received_at),
         submission_key=submission_key,
+        submission_digest=digest,
         submitted_by=user,
     )
     Borrowing.objects.create(

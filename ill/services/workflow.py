@@ -12,12 +12,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from nlk_portal.core.roles import staff_name
 from nlk_portal.outbox.dispatch import after_commit
 
-from ..models import IllRequest, StatusChange
+from ..models import IllRequest, MoneyChange, StatusChange
 from ..rules.fees import FEES_FIXED_AT
 from ..status import S, Status, check_transition
 from . import peer_messages
+from .history import record_money_change
+
+# The request's own figures money depends on, with their currency ("" for the request's own).
+MONEY_FIELDS = {
+    "copying_fee": (MoneyChange.Figure.ESTIMATED_COPYING_FEE, ""),
+    "shipping_fee": (MoneyChange.Figure.ESTIMATED_SHIPPING_FEE, ""),
+    "max_cost_usd": (MoneyChange.Figure.MAX_COST, "USD"),
+}
 
 
 class StaleRequest(ValidationError):
@@ -114,11 +123,22 @@ def lock(ill_request, expected_version=None):
 def save_staff_edit(ill_request, fields, *, by):
     """Save what staff changed on the request's page (`fields`), locked by the admin's form.
 
-    The one-third check is for copies NLK makes; a lending library applies its own rules.
+    The one-third check is for copies NLK makes; a lending library applies its own rules. A changed
+    figure money depends on (an estimated fee, the most the library will pay) is kept in the request's
+    money history.
     """
     ill_request.copyright_check_needed = (
         ill_request.is_copy and not ill_request.is_borrowing and ill_request.total_pages is None
     )
+    money_fields = [name for name in fields if name in MONEY_FIELDS]
+    if money_fields:
+        saved = IllRequest.objects.filter(pk=ill_request.pk).values(*money_fields, "currency").get()
+        for name in money_fields:
+            figure, currency = MONEY_FIELDS[name]
+            record_money_change(
+                ill_request, figure, old=(saved[name], currency or saved["currency"]),
+                new=(getattr(ill_request, name), currency or ill_request.currency), by=by,
+            )
     save_change(ill_request, [*fields, "copyright_check_needed"], by=by)
 
 
@@ -141,10 +161,6 @@ def after_transition(change):
     message = peer_messages.store_status_change(change)
     if message is not None:
         after_commit("ill.tasks.send_iso18626_message", message.pk)
-
-
-def staff_name(user):
-    return user.get_full_name() or user.get_username()
 
 
 def _copy_state(locked, ill_request):

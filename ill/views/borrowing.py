@@ -13,10 +13,11 @@ from nlk_portal.core.printing import pdf_response
 from partners.models import Institution
 
 from ..forms.borrowing import BorrowingRequestForm
+from ..forms.requests import fresh_form
 from ..models import RefundPayout
 from ..rules import settlement, terms
 from ..selectors import borrowing
-from ..services.submission import submit_borrowing
+from ..services.submission import SubmissionKeyUsed, submit_borrowing
 
 
 def _library_user(user):
@@ -41,6 +42,9 @@ def borrow(request):
                     submission_key=form.cleaned_data["submission_key"],
                     language=translation.get_language() or "ko",
                 )
+            except SubmissionKeyUsed as error:
+                # The key made another request: say nothing of it, and offer these details on a fresh form.
+                form = fresh_form(BorrowingRequestForm, request.POST, error)
             except ValidationError as error:
                 form.add_error("service", error)
             else:

@@ -20,12 +20,12 @@ from partners.models import Institution
 
 from ..choices import Direction
 from ..forms.openurl import initial_from_openurl
-from ..forms.requests import IllRequestForm
+from ..forms.requests import IllRequestForm, fresh_form
 from ..models import IllRequest, Invoice, Service
 from ..rules import copyright, fees
 from ..selectors.fees import preview_schedule_in_force, schedule_in_force
-from ..selectors.tracking import request_for_token, tracking_path
-from ..services.submission import submit_request
+from ..selectors.tracking import request_for_token, submission_key_used, tracking_path
+from ..services.submission import SubmissionKeyUsed, submit_request
 
 MAX_LIBRARY_RESULTS = 10
 
@@ -56,14 +56,23 @@ def new_request(request):
         return _form_page(request, form)
     if action != "submit":
         return render(request, "ill/request_review.html", {"form": form})
-    if is_ratelimited(request, group="ill-submit", key="ip", rate=submit_rate, method="POST", increment=True):
+    submission_key = form.cleaned_data["submission_key"]
+    # The limit counts new requests: the same form sent again (a double click, a reload) makes none.
+    if not submission_key_used(submission_key) and is_ratelimited(
+        request, group="ill-submit", key="ip", rate=submit_rate, method="POST", increment=True
+    ):
         return render(request, "ill/rate_limited.html", status=429)
-    ill_request = submit_request(
-        form.request_details(),
-        submission_key=form.cleaned_data["submission_key"],
-        submitted_by=request.user if request.user.is_authenticated else None,
-        language=translation.get_language() or "en",
-    )
+    try:
+        ill_request = submit_request(
+            form.request_details(),
+            submission_key=submission_key,
+            submitted_by=request.user if request.user.is_authenticated else None,
+            language=translation.get_language() or "en",
+        )
+    except SubmissionKeyUsed as error:
+        # The key made another request: say nothing of it, and offer these details on a fresh form.
+        return _form_page(request, fresh_form(IllRequestForm, request.POST, error))
+    # Sent again with the same details, the form leads to the request it made, as the first time.
     return redirect("ill:submitted", token=ill_request.tracking_token)
 
 

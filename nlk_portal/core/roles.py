@@ -8,6 +8,11 @@ EXCHANGE_STAFF = "Exchange staff"
 MANAGERS = "Managers"
 
 
+def staff_name(user):
+    """How staff pages and messages name a member of staff: their full name, else their username."""
+    return user.get_full_name() or user.get_username()
+
+
 def ill_staff_members():
     return get_user_model().objects.filter(groups__name=ILL_STAFF, is_active=True, is_staff=True)
 

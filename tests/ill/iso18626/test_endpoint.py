@@ -310,4 +310,7 @@ def test_a_request_without_any_email_is_taken_and_followed_by_iso18626_alone(
         response = post(client, request_body(requested_delivery_info=(), requesting_agency_info=None))
 
     assert answer(response).is_ok
-    assert IllRequest.objects.get().email == "" and mailoutbox == []
+    ill_request = IllRequest.objects.get()
+    assert ill_request.email == "" and mailoutbox == []
+    (skipped,) = ill_request.emails.all()
+    assert skipped.status == "skipped" and "no email address" in skipped.error

@@ -41,8 +41,8 @@ def give_groups_iso18626_permissions(groups, permissions):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ill', '0012_outbox_app_money_changes'),
-        ('partners', '0004_iso18626_peers'),
+        ('ill', '0015_sent_email_skipped'),
+        ('partners', '0005_iso18626_peers'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('contenttypes', '0002_remove_content_type_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -52,12 +52,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='illrequest',
             name='part_author',
-            field=models.CharField(blank=True, max_length=300, verbose_name='author of the part'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='author of the part'),
         ),
         migrations.AddField(
             model_name='illrequest',
             name='part_title',
-            field=models.CharField(blank=True, help_text="For a chapter of a book; a serial article's own title is its article title.", max_length=500, verbose_name='title of the part (chapter or article)'),
+            field=models.CharField(blank=True, db_default='', default='', help_text="For a chapter of a book; a serial article's own title is its article title.", max_length=500, verbose_name='title of the part (chapter or article)'),
         ),
         migrations.CreateModel(
             name='Iso18626Message',

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0003_library_user'),
+        ('partners', '0004_institution_city_ko'),
     ]
 
     operations = [

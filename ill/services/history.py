@@ -1,0 +1,28 @@
+"""Keeping a request's money history: each change to a figure money depends on, with who, when, old and new."""
+
+from decimal import Decimal
+
+from ..models import IllRequest, MoneyChange
+
+# (amount or None, currency): a figure as it stood, or None where there was none.
+Amount = tuple[Decimal | None, str]
+NONE: Amount = (None, "")
+
+
+def record_money_change(
+    ill_request: IllRequest, figure: MoneyChange.Figure, *, old: Amount, new: Amount, by=None, detail=""
+) -> MoneyChange | None:
+    """Add the change of `figure` from `old` to `new` to the request's history; nothing if it did not change."""
+    if old == new:
+        return None
+    (old_amount, old_currency), (new_amount, new_currency) = old, new
+    return MoneyChange.objects.create(
+        request=ill_request,
+        figure=figure,
+        old_amount=old_amount,
+        old_currency=old_currency if old_amount is not None else "",
+        new_amount=new_amount,
+        new_currency=new_currency if new_amount is not None else "",
+        detail=detail[:300],
+        changed_by=by,
+    )

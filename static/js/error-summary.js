@@ -1,0 +1,10 @@
+// A form sent back with errors opens on the list of them (templates/includes/error_summary.html),
+// so that a screen reader reads it first and keyboard users can follow its links to each field.
+(function () {
+  "use strict";
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
+  });
+})();
