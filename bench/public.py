@@ -1,4 +1,8 @@
-"""The public pages under load: gunicorn on core 0, wrk (or bench.load) on core 1, 16 connections."""
+"""The public pages under load: gunicorn on core 0, wrk (or bench.load) on core 1, 16 connections.
+
+Beside the HTML form's submissions, a partner system's ISO 18626 request messages to /iso18626/,
+each with its own request id, in the same run.
+"""
 
 import json
 import os
@@ -47,6 +51,39 @@ function done(summary, latency, requests)
     s = s + thread:get("sent"); r = r + thread:get("redirected"); f = f + thread:get("failed")
   end
   io.write(string.format("BENCH sent=%d redirected=%d failed=%d\\n", s, r, f))
+end
+"""
+
+# A partner system posting ISO 18626 requests: BODY holds {n} where each gets its own request id.
+MESSAGE_LUA = """
+local threads = {}
+local number = 1
+function setup(thread)
+  thread:set("tid", number)
+  table.insert(threads, thread)
+  number = number + 1
+end
+function init(args)
+  sent, confirmed, failed = 0, 0, 0
+end
+function request()
+  sent = sent + 1
+  local body = BODY:gsub("{n}", string.format("%d-%d", tid, sent))
+  return wrk.format("POST", PATH, HEADERS, body)
+end
+function response(status, headers, body)
+  if status == 200 and body:find("<messageStatus>OK</messageStatus>", 1, true) then
+    confirmed = confirmed + 1
+  else
+    failed = failed + 1
+  end
+end
+function done(summary, latency, requests)
+  local s, c, f = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    s = s + thread:get("sent"); c = c + thread:get("confirmed"); f = f + thread:get("failed")
+  end
+  io.write(string.format("BENCH sent=%d confirmed=%d failed=%d\\n", s, c, f))
 end
 """
 
@@ -106,9 +143,10 @@ def wrk(url, duration, script=None):
         result[f"p{percent}_ms"] = float(match.group(1)) * UNITS[match.group(2)]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     result["non_2xx_3xx"] = int(errors.group(1)) if errors else 0
-    counted = re.search(r"BENCH sent=(\d+) redirected=(\d+) failed=(\d+)", output)
+    counted = re.search(r"BENCH sent=(\d+) (redirected|confirmed)=(\d+) failed=(\d+)", output)
     if counted:
-        result.update(sent=int(counted.group(1)), redirected=int(counted.group(2)), failed=int(counted.group(3)))
+        result.update({"sent": int(counted.group(1)), counted.group(2): int(counted.group(3)),
+                       "failed": int(counted.group(4))})
     return result
 
 
@@ -157,8 +195,12 @@ def form_body(token, library_id, marker_prefix):
     return body + f"&submission_key={run}-0000-4000-8000-{{key}}"
 
 
-def measure(env, duration, tracking_token, library_id, count_marked, log_dir):
-    """Every figure of the public pages; `count_marked(prefix)` gives (rows, distinct markers, distinct keys)."""
+def measure(env, duration, tracking_token, library_id, count_marked, log_dir, message=None):
+    """Every figure of the public pages; `count_marked(prefix)` gives (rows, distinct markers, distinct keys).
+
+    `message` is (make_body(prefix), count_messages(prefix)): an ISO 18626 request whose request id is
+    the prefix and {n}, and what was stored of those, for the request messages' figures.
+    """
     server = Server(env, Path(log_dir) / "gunicorn.log")
     server.start()
     try:
@@ -183,6 +225,9 @@ def measure(env, duration, tracking_token, library_id, count_marked, log_dir):
         figures["form"] = wrk(server.url + "/ill/request/", duration, script.name)
         os.unlink(script.name)
         figures["form"]["stored"] = count_marked(prefix)
+        if message is not None:
+            make_body, count_messages = message
+            figures["message"] = post_messages(server.url, duration, make_body, count_messages)
 
         for name, path in (("quote", quote), ("tracking", track)):
             figures[f"{name}_at_70"] = open_loop(server.port, path, 0.7 * figures[name]["rps"], duration)
@@ -195,6 +240,23 @@ def measure(env, duration, tracking_token, library_id, count_marked, log_dir):
     finally:
         server.stop()
     return figures
+
+
+def post_messages(server_url, duration, make_body, count_messages):
+    """Partner systems' ISO 18626 requests, flat out on 16 connections, as the form's submissions are."""
+    prefix = f"bench-{secrets.token_hex(4)}-"
+    headers = {"Content-Type": "application/xml; charset=utf-8"}
+    # UTF-8 as it is: Lua reads no \u escapes, so json.dumps must leave the Hangul alone.
+    body = json.dumps(make_body(prefix), ensure_ascii=False)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as script:
+        script.write(f"BODY = {body}\nPATH = \"/iso18626/\"\nHEADERS = {lua_table(headers)}\n")
+        script.write(MESSAGE_LUA)
+    try:
+        result = wrk(server_url + "/iso18626/", duration, script.name)
+    finally:
+        os.unlink(script.name)
+    result["stored"] = count_messages(prefix)
+    return result
 
 
 def lua_table(mapping):

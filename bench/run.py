@@ -27,6 +27,7 @@ from bench import BASE_DIR
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/nlk_bench"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/15"
+NLK_AGENCY = "ISIL:KR-SeNL"
 SECTIONS = ["data", "public", "admin", "exports", "invoices", "chaos"]
 SMALL = {"1k": 1_000, "10k": 10_000}
 EXPORTS = BASE_DIR / "bench" / "report_exports.py"
@@ -75,6 +76,7 @@ def environment(db_url, broker, work_dir):
         EMAIL_URL="smtp://mail.bench.invalid:25",
         BENCH_EMAIL_URL="dummymail://",
         PORTAL_URL="https://portal.bench.invalid",
+        ILL_ISO18626_AGENCY=NLK_AGENCY,
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(BASE_DIR),
     )
@@ -214,7 +216,8 @@ def public_section(table, env, duration, work_dir):
             rows=Count("pk"), markers=Count("contact_name", distinct=True), keys=Count("submission_key", distinct=True)
         )
 
-    figures = public.measure(env, duration, sample.tracking_token, library_id, count_marked, work_dir)
+    figures = public.measure(env, duration, sample.tracking_token, library_id, count_marked, work_dir,
+                             message=request_messages(library_id))
     # The submissions' acknowledgements wait on the benchmark's queue, where no worker takes them.
     from nlk_portal.celery import app
 
@@ -243,6 +246,8 @@ def public_section(table, env, duration, work_dir):
               f"{stored['rows']} stored, {stored['markers']} distinct",
               f"{form['redirected']} answered 302 of {form['sent']} sent", None, "each once", exact,
               "duplicates or losses")
+    if "message" in figures:
+        message_rows(table, form, figures["message"])
     at70 = figures["form_at_70"]
     stored70 = at70["stored"]
     sent70 = sum(at70["statuses"].values())
@@ -252,6 +257,68 @@ def public_section(table, env, duration, work_dir):
               at70["p99_ms"] < 100 and stored70["rows"] == stored70["markers"] == at70["statuses"].get("302", 0),
               status_note(at70) or "submissions queue on the year's reference counter (numbers without gaps)")
     return figures
+
+
+def message_rows(table, form, message):
+    """The request messages against the form's submissions, measured on the same server in the same run."""
+    table.add("public: ISO 18626 request messages (16 conn.)", f"{message['rps']:.0f} req/s",
+              f"p50 {message['p50_ms']:.1f} ms, p99 {message['p99_ms']:.1f} ms")
+    # What one accepted request costs the server: the inverse of the rate either way comes in at.
+    ratio = form["rps"] / message["rps"] if message["rps"] else float("inf")
+    table.add("public: accepting a request message vs a form submission", f"{1000 / message['rps']:.1f} ms each",
+              f"{1000 / form['rps']:.1f} ms per form", ratio, "<= 1.5", ratio <= 1.5,
+              "reading and validating the XML, and keeping the message and its transaction beside the request")
+    stored = message["stored"]
+    # A message wrk sent as its time ran out may be stored without its answer being counted.
+    exact = (stored["rows"] == stored["markers"] and message.get("confirmed", -1) <= stored["rows"]
+             <= message.get("sent", 0) and not message.get("failed"))
+    table.add("public: request messages stored exactly once", f"{stored['rows']} stored, {stored['markers']} distinct",
+              f"{message.get('confirmed', 0)} confirmed OK of {message.get('sent', 0)} sent", None, "each once",
+              exact, "duplicates, losses or ERROR answers")
+
+
+def request_messages(library_id):
+    """(make_body, count_messages) for the request messages: a copy like the form's, from a registered peer."""
+    from datetime import UTC, datetime
+
+    from django.db.models import Count
+
+    from ill.iso18626 import messages as iso
+    from ill.iso18626.vocabulary import ServiceType
+    from ill.iso18626.writer import build_message
+    from ill.models import Iso18626Transaction
+    from partners.models import Iso18626Peer
+
+    peer, _ = Iso18626Peer.objects.get_or_create(
+        institution_id=library_id,
+        defaults={"agency_id_type": "ISIL", "agency_id_value": f"BENCH-{library_id}",
+                  "endpoint_url": "http://127.0.0.1:9/iso18626/", "messages_on": False},
+    )
+
+    def make_body(prefix):
+        message = iso.Request(
+            header=iso.Header(
+                supplying_agency_id=iso.AgencyId.from_symbol(NLK_AGENCY),
+                requesting_agency_id=iso.AgencyId(id_type=peer.agency_id_type, value=peer.agency_id_value),
+                timestamp=datetime.now(UTC),
+                requesting_agency_request_id=f"{prefix}{{n}}",
+            ),
+            bibliographic_info=iso.BibliographicInfo(title="조선왕조실록 연구", author="김윤식", pages_requested="12-30"),
+            service_info=iso.ServiceInfo(service_type=ServiceType.COPY),
+            requested_delivery_info=(
+                iso.RequestedDeliveryInfo(address=iso.ElectronicAddress(address_type="Email", data="ill@example.org")),
+            ),
+            requesting_agency_info=iso.RequestingAgencyInfo(contact_name="Bench"),
+        )
+        return build_message(message).decode()
+
+    def count_messages(prefix):
+        marked = Iso18626Transaction.objects.filter(requesting_agency_request_id__startswith=prefix)
+        return marked.aggregate(
+            rows=Count("pk"), markers=Count("requesting_agency_request_id", distinct=True)
+        )
+
+    return make_body, count_messages
 
 
 def bad_statuses(result):

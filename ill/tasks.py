@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import OperationalError
 
 from .models import IllRequest, Invoice, StatusChange
-from .services import borrowing, digests, invoices, notifications, status_emails
+from .services import borrowing, digests, invoices, notifications, peer_messages, status_emails
 
 # An SMTP server that is down or refuses: worth trying again a little later.
 EMAIL_RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
@@ -89,3 +89,17 @@ def email_statement(self, borrowing_id):
 @shared_task(bind=True, **EMAIL_RETRY)
 def email_prepayment_request(self, change_id):
     borrowing.email_prepayment_request(change_id)
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def send_iso18626_message(self, message_id):
+    """Post one stored ISO 18626 message to its peer. A peer that does not confirm it leaves it on its row
+    with the time of its next attempt, for send_due_iso18626_messages; a database that is briefly away
+    is retried here."""
+    peer_messages.deliver(message_id)
+
+
+@shared_task
+def send_due_iso18626_messages():
+    """Every minute (beat): hand over again the ISO 18626 messages whose pause after a failure is over."""
+    peer_messages.send_due_messages()

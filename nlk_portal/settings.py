@@ -178,6 +178,22 @@ ACCOUNTS_UNCONFIRMED_DAYS = env.int("ACCOUNTS_UNCONFIRMED_DAYS", default=3)
 ILL_FEE_SCHEDULE_RECHECK_SECONDS = env.float("ILL_FEE_SCHEDULE_RECHECK_SECONDS", default=1.0)
 ILL_FEE_SCHEDULE_MAX_AGE_SECONDS = env.float("ILL_FEE_SCHEDULE_MAX_AGE_SECONDS", default=60.0)
 
+# ISO 18626: NLK's own agency id (TYPE:VALUE), which peers' messages must name, and NLK's messages carry.
+# Development has a placeholder; production must say it.
+ILL_ISO18626_AGENCY = env.str("ILL_ISO18626_AGENCY", default="ISIL:KR-SeNL" if DEBUG else "")
+_agency_type, _colon, _agency_value = ILL_ISO18626_AGENCY.partition(":")
+if not (_colon and _agency_type.strip() and _agency_value.strip()):
+    raise ImproperlyConfigured(
+        "ILL_ISO18626_AGENCY must give NLK's own ISO 18626 agency id as TYPE:VALUE (e.g. ISIL:KR-...) "
+        "when DJANGO_DEBUG is off."
+    )
+# The largest message accepted or read back, in bytes; posts to the endpoint per client address;
+# seconds to wait for a peer's confirmation; whether a peer's Renew of a loan NLK lent is answered yes.
+ILL_ISO18626_MAX_BYTES = env.int("ILL_ISO18626_MAX_BYTES", default=1024 * 1024)
+ILL_ISO18626_RATE = env.str("ILL_ISO18626_RATE", default="120/m")
+ILL_ISO18626_TIMEOUT = env.float("ILL_ISO18626_TIMEOUT", default=30.0)
+ILL_ISO18626_RENEWALS = env.bool("ILL_ISO18626_RENEWALS", default=False)
+
 # Where the daily digest of unassigned ILL requests goes (a shared mailbox); unset, to every
 # member of the "ILL staff" group.
 ILL_TEAM_EMAIL = env.list("ILL_TEAM_EMAIL", default=[])
@@ -320,6 +336,8 @@ CELERY_BEAT_SCHEDULE = {
     # Each member of ILL staff: their overdue and due-this-week requests; the team: unassigned ones.
     "ill-daily-digests": {"task": "ill.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
     "outbox-sweep": {"task": "nlk_portal.outbox.tasks.sweep_outbox", "schedule": 60.0},
+    # ISO 18626 messages a peer has not confirmed yet, tried again with growing pauses.
+    "ill-iso18626-messages": {"task": "ill.tasks.send_due_iso18626_messages", "schedule": 60.0},
     # Registrations never confirmed in time (ACCOUNTS_UNCONFIRMED_DAYS) are deleted, freeing their addresses.
     "partners-delete-expired-registrations": {
         "task": "partners.tasks.delete_expired_registrations",

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from ill.iso18626.views import endpoint as iso18626_endpoint
+
 from .views import FaviconView, HomeView
 
 admin.site.site_header = _("NLK International Cooperation Portal")
@@ -17,6 +19,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("partners/", include("partners.urls")),
     path("ill/", include("ill.urls")),
+    # Partner ILL systems post their ISO 18626 messages here.
+    path("iso18626/", iso18626_endpoint, name="iso18626"),
     path("accounts/", include("partners.account_urls")),
     path("cooperation/", include("exchange.urls")),
     path("reports/", include("exchange.reports.urls")),

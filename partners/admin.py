@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nlk_portal.core import exports
 
-from .models import Institution, InstitutionAlias, Librarian, LibraryUser
+from .models import Institution, InstitutionAlias, Iso18626Peer, Librarian, LibraryUser
 
 INSTITUTION_HEADERS = [
     _("Name (English)"),
@@ -35,13 +35,22 @@ class InstitutionAliasInline(admin.TabularInline):
     extra = 1
 
 
+class Iso18626PeerInline(admin.StackedInline):
+    """The institution's ILL system, when it exchanges ISO 18626 messages with NLK."""
+
+    model = Iso18626Peer
+    extra = 0
+    max_num = 1
+    fields = ["agency_id_type", "agency_id_value", "endpoint_url", "messages_on"]
+
+
 @admin.register(Institution)
 class InstitutionAdmin(exports.ExportPermission, admin.ModelAdmin):
     list_display = ["name_en", "name_ko", "kind", "country", "city", "is_active", "is_verified"]
     list_filter = ["kind", "country", "is_active", "is_verified"]
     search_fields = ["name_en", "name_ko", "aliases__name", "city", "city_ko", "key"]
     prepopulated_fields = {"key": ["name_en"]}
-    inlines = [InstitutionAliasInline]
+    inlines = [InstitutionAliasInline, Iso18626PeerInline]
     actions = ["mark_verified", *exports.export_actions(institution_listing, "institutions")]
     fieldsets = [
         (None, {"fields": ["name_en", "name_ko", "key", "kind", "is_active", "is_verified"]}),
@@ -84,3 +93,19 @@ class LibraryUserAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Iso18626Peer)
+class Iso18626PeerAdmin(admin.ModelAdmin):
+    """The partner ILL systems NLK exchanges ISO 18626 messages with (`manage.py iso18626_peer` too)."""
+
+    list_display = ["agency_symbol", "institution", "endpoint_url", "messages_on", "updated_at"]
+    list_filter = ["messages_on", "agency_id_type"]
+    search_fields = ["agency_id_value", "institution__name_en", "institution__name_ko", "endpoint_url"]
+    autocomplete_fields = ["institution"]
+    fields = ["institution", "agency_id_type", "agency_id_value", "endpoint_url", "messages_on"]
+    list_select_related = ["institution"]
+
+    @admin.display(description=_("agency id"), ordering="agency_id_value")
+    def agency_symbol(self, peer):
+        return peer.agency_symbol

@@ -1,8 +1,11 @@
 from enum import IntEnum
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -246,3 +249,72 @@ class LibraryUser(models.Model):
     @property
     def is_confirmed(self):
         return self.email_confirmed_at is not None
+
+
+class Iso18626PeerQuerySet(models.QuerySet):
+    def with_agency(self, id_type, value):
+        """The peer with this agency id (e.g. ISIL, DK-710100), compared without case."""
+        return self.filter(agency_id_type__iexact=id_type.strip(), agency_id_value__iexact=value.strip())
+
+
+class Iso18626Peer(models.Model):
+    """An institution's ILL system (ReShare, Alma, Koha, a broker) that exchanges ISO 18626 messages with NLK.
+
+    Only a registered peer's messages are answered OK; NLK's own messages go to its endpoint
+    while messages to it are on.
+    """
+
+    institution = models.OneToOneField(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="iso18626_peer",
+        verbose_name=_("institution"),
+    )
+    agency_id_type = models.CharField(
+        _("agency id type"), max_length=50, default="ISIL", help_text=_("Usually ISIL.")
+    )
+    agency_id_value = models.CharField(
+        _("agency id"), max_length=100, help_text=_("As the peer's messages carry it, e.g. DK-710100.")
+    )
+    endpoint_url = models.URLField(
+        _("ISO 18626 endpoint"),
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("Where NLK posts its messages to this peer."),
+    )
+    messages_on = models.BooleanField(
+        _("messages to it are on"),
+        default=True,
+        help_text=_("Off: NLK's messages to this peer are kept and sent once this is on again."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = Iso18626PeerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency_id_type", "agency_id_value"]
+        verbose_name = _("ISO 18626 peer")
+        verbose_name_plural = _("ISO 18626 peers")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("agency_id_type"), Lower("agency_id_value"), name="one_peer_per_agency_id"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.agency_symbol} ({self.institution})"
+
+    @property
+    def agency_symbol(self):
+        """The agency id written TYPE:VALUE, as the setting ILL_ISO18626_AGENCY writes NLK's."""
+        return f"{self.agency_id_type}:{self.agency_id_value}"
+
+    def clean(self):
+        self.agency_id_type = self.agency_id_type.strip()
+        self.agency_id_value = self.agency_id_value.strip()
+        if ":" in self.agency_id_type:
+            raise ValidationError({"agency_id_type": _("The type is the part before the colon, e.g. ISIL.")})
+        others = Iso18626Peer.objects.with_agency(self.agency_id_type, self.agency_id_value).exclude(pk=self.pk)
+        if self.agency_id_value and others.exists():
+            raise ValidationError({"agency_id_value": _("Another peer has this agency id.")})

@@ -3,6 +3,8 @@
 The floors, lowest first: nlk_portal.core; nlk_portal.outbox; partners; ill; exchange; the project
 package's own modules (urls, views, settings, celery). Inside an app: vocabulary and pure rules, then
 models, selectors, services, and the entry points (tasks, admin, views, forms, urls, commands) on top.
+ill.iso18626 is the ISO 18626 message layer (values in, XML out and back, importing nothing of ours
+above the vocabulary), so it sits with the pure rules; its endpoint view is an entry point.
 A module may import its own floor or a lower one, never a higher one, and no import may close a cycle.
 """
 
@@ -25,11 +27,13 @@ PROJECT_FLOORS = [
 ]
 # Inside an app, lowest first; a module on none of these is an entry point (the top floor).
 APP_FLOORS = [
-    ("choices", "status", "rules"),
+    ("choices", "status", "rules", "iso18626"),
     ("models",),
     ("selectors",),
     ("services",),
 ]
+# Modules inside a lower package that are entry points all the same.
+ENTRY_POINTS = {"ill.iso18626.views"}
 # What the manager reports may read of ILL: its figures through one selector, and its vocabulary.
 REPORTS_READ_OF_ILL = {"ill.selectors.reporting", "ill.choices", "ill.status", "ill.rules.terms"}
 
@@ -94,6 +98,8 @@ def app_of(name):
 
 def app_floor(name):
     """The floor of a module inside its app."""
+    if name in ENTRY_POINTS:
+        return len(APP_FLOORS)
     app = app_of(name)
     inside = name[len(app) + 1 :].split(".") if name != app else []
     if inside and inside[0] == "reports":  # exchange.reports is a small app of its own inside exchange
@@ -129,6 +135,8 @@ def test_the_floors_are_read_from_the_real_tree():
         assert module in MODULES, module
     assert floor_of("ill.status") < floor_of("ill.models.requests") < floor_of("ill.selectors.queues")
     assert floor_of("ill.selectors.queues") < floor_of("ill.services.workflow") < floor_of("ill.tasks")
+    assert floor_of("ill.iso18626.writer") == floor_of("ill.status") < floor_of("ill.models.requests")
+    assert floor_of("ill.iso18626.views") == floor_of("ill.tasks")
     assert floor_of("nlk_portal.core.printing") < floor_of("nlk_portal.outbox.dispatch") < floor_of("partners.models")
     assert floor_of("partners.admin") < floor_of("ill.models") < floor_of("exchange.models") < floor_of("nlk_portal.urls")
     assert "nlk_portal.core.calendar" in {target for target, _ in EDGES["ill.rules.terms"]}

@@ -1,6 +1,7 @@
 """The ILL admin, split as Django splits its own: requests, borrowing, invoices, and their parts."""
 
 from .borrowing import BorrowingInline, CopyPolicyAdmin, PaymentInstructionAdmin, RefundPayoutAdmin
+from .iso18626 import Iso18626MessageAdmin
 from .requests import FeeScheduleAdmin, IllRequestAdmin
 
 __all__ = [
@@ -9,6 +10,7 @@ __all__ = [
     "FeeScheduleAdmin",
     "IllRequestAdmin",
     "InvoiceAdmin",
+    "Iso18626MessageAdmin",
     "PaymentInstructionAdmin",
     "RefundPayoutAdmin",
 ]

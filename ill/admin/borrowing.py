@@ -21,6 +21,7 @@ from nlk_portal.core.calendar import library_date, library_today
 from nlk_portal.core.money import format_amount, format_money
 from nlk_portal.core.posted import posted_number
 
+from ..iso18626.vocabulary import Action
 from ..models import MAX_TEXT, Borrowing, CopyPolicy, PaymentInstruction, RefundPayout
 from ..rules import settlement
 from ..services import borrowing
@@ -128,6 +129,41 @@ class SendForm(StepForm):
         )
 
 
+class SendIso18626Form(StepForm):
+    note = _note()
+
+    def perform(self, user, version):
+        return borrowing.send_to_lender_by_iso18626(
+            self.ill_request, by=user, note=self.cleaned_data["note"], expected_version=version
+        )
+
+
+class TellLenderForm(StepForm):
+    """What NLK tells the lender's ISO 18626 system; the note goes with the message, in English."""
+
+    action = None
+    note = forms.CharField(
+        label=_("Note to the lending institution"), required=False, max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Optional, in English: it travels with the ISO 18626 message."),
+    )
+
+    def perform(self, user, version):
+        return borrowing.tell_lender(self.ill_request, self.action, by=user, note=self.cleaned_data["note"])
+
+
+class TellReceivedForm(TellLenderForm):
+    action = Action.RECEIVED
+
+
+class TellShippedReturnForm(TellLenderForm):
+    action = Action.SHIPPED_RETURN
+
+
+class AskCancelForm(TellLenderForm):
+    action = Action.CANCEL
+
+
 class AnswerForm(StepForm):
     available = forms.TypedChoiceField(
         label=_("The lending institution's answer"),
@@ -164,6 +200,33 @@ class AnswerForm(StepForm):
             by=user,
             note=data["note"],
             expected_version=version,
+        )
+
+
+class CorrectFeesForm(StepForm):
+    """The lender's fees as recorded, to be corrected (converted to the currency the user paid in, say)."""
+
+    fees_currency = forms.CharField(label=_("Currency of the fees"), min_length=3, max_length=3)
+    copying_fee = _amount(_("Copying fee"))
+    loan_fee = _amount(_("Loan fee"))
+    shipping_fee = _amount(_("International shipping"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        record = self.ill_request.borrowing
+        self.fields["fees_currency"].initial = record.fees_currency or record.prepaid_currency
+        self.fields["fees_currency"].help_text = _("The user paid in %(currency)s.") % {
+            "currency": record.prepaid_currency or "—"
+        }
+        for name, field in [("copying_fee", "lender_copying_fee"), ("loan_fee", "lender_loan_fee"),
+                            ("shipping_fee", "shipping_fee")]:
+            self.fields[name].initial = getattr(record, field)
+
+    def perform(self, user, version):
+        data = self.cleaned_data
+        return borrowing.correct_lender_fees(
+            self.ill_request, fees_currency=data["fees_currency"], copying_fee=data["copying_fee"],
+            loan_fee=data["loan_fee"], shipping_fee=data["shipping_fee"], by=user,
         )
 
 
@@ -250,8 +313,13 @@ STEPS = [
     Step("ask_prepayment", _("Ask for the prepayment"), AskPrepaymentForm),
     Step("prepayment", _("Record the prepayment"), PrepaymentForm),
     Step("correct_prepayment", _("Correct the prepayment"), CorrectPrepaymentForm),
+    Step("send_iso18626", _("Send to the lender by ISO 18626"), SendIso18626Form),
     Step("send", _("Sent to the lending institution"), SendForm),
     Step("answer", _("Record the lender's answer"), AnswerForm),
+    Step("correct_fees", _("Correct the lender's fees"), CorrectFeesForm),
+    Step("tell_received", _("Tell the lender: received"), TellReceivedForm),
+    Step("tell_shipped_return", _("Tell the lender: loan shipped back"), TellShippedReturnForm),
+    Step("ask_cancel", _("Ask the lender to cancel"), AskCancelForm),
     Step("arrival", _("Material arrived"), ArrivalForm),
     Step("deliver", _("Delivered to the user"), DeliveryForm),
     Step("return", _("Loan returned"), ReturnForm),

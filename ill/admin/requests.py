@@ -22,6 +22,7 @@ from . import actions as admin_actions
 from . import borrowing as admin_borrowing
 from . import columns
 from . import invoices as admin_invoices
+from . import iso18626 as admin_iso18626
 from .filters import AssignedFilter, CountryFilter, DueFilter, StatusFilter
 from .forms import IllRequestAdminForm
 from .inlines import InternalNoteInline, SentEmailInline, StatusChangeInline
@@ -106,6 +107,7 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
         "status",
         "direction",
         "copyright_check",
+        "iso18626_exchange",
         "received_at",
         "due_date",
         "item_type",
@@ -152,10 +154,10 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
                 "fields": [
                     "item_type",
                     "title",
+                    ("part_title", "part_author"),
                     ("article_title", "serial_title"),
                     ("volume", "issue"),
                     "author",
-                    ("part_title", "part_author"),
                     ("publisher", "place", "year"),
                     ("isbn", "issn"),
                     "nlk_number",
@@ -178,10 +180,17 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
                 ]
             },
         ),
+        (_("ISO 18626"), {"fields": ["iso18626_exchange"]}),
         (_("Fee estimate"), {"fields": ["fee_schedule", ("copying_fee", "shipping_fee", "currency")]}),
         (_("Invoices"), {"fields": ["invoices"]}),
     ]
-    inlines = [admin_borrowing.BorrowingInline, StatusChangeInline, InternalNoteInline, SentEmailInline]
+    inlines = [
+        admin_borrowing.BorrowingInline,
+        StatusChangeInline,
+        InternalNoteInline,
+        SentEmailInline,
+        admin_iso18626.Iso18626MessageInline,
+    ]
 
     class Media:
         css = {"all": ["ill/admin.css"]}
@@ -200,6 +209,10 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return columns.with_lender(super().get_queryset(request))
+
+    @admin.display(description=_("exchanged by ISO 18626"))
+    def iso18626_exchange(self, ill_request):
+        return admin_iso18626.transaction_summary(ill_request)
 
     # The list's search and the request's page.
 
@@ -229,7 +242,8 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
 
     def get_object(self, request, object_id, from_field=None):
         queryset = self.get_queryset(request).select_related(
-            "requesting_library", "assigned_to", "fee_schedule", "submitted_by", "updated_by"
+            "requesting_library", "assigned_to", "fee_schedule", "submitted_by", "updated_by",
+            "iso18626__peer__institution",
         )
         try:
             return queryset.get(pk=IllRequest._meta.pk.to_python(object_id))
@@ -262,6 +276,8 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
         inlines = super().get_inline_instances(request, obj)
         if obj is None or not obj.is_borrowing:
             inlines = [i for i in inlines if not isinstance(i, admin_borrowing.BorrowingInline)]
+        if obj is None or admin_iso18626.link_of(obj) is None:
+            inlines = [i for i in inlines if not isinstance(i, admin_iso18626.Iso18626MessageInline)]
         return inlines
 
     def get_fieldsets(self, request, obj=None):
@@ -269,6 +285,8 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
         if obj is not None and obj.is_borrowing:
             # NLK's own fees and invoices are for what it supplies; a borrowing is settled instead.
             fieldsets = [f for f in fieldsets if f[0] not in (_("Fee estimate"), _("Invoices"))]
+        if obj is None or admin_iso18626.link_of(obj) is None:
+            fieldsets = [f for f in fieldsets if f[0] != _("ISO 18626")]
         return fieldsets
 
     def has_add_permission(self, request):
@@ -294,6 +312,7 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
         if obj is not None:
             context["staff_actions"] = admin_actions.available(obj, request.user)
             context["borrowing_steps"] = admin_borrowing.available_steps(obj)
+            context["iso18626_cancels"] = admin_iso18626.has_cancel_requests(obj)
             context["due_html"] = columns.due(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -309,6 +328,11 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
                 "<path:object_id>/borrowing/statement.pdf",
                 self.admin_site.admin_view(self.statement_view),
                 name=f"{self.opts.app_label}_{self.opts.model_name}_statement",
+            ),
+            path(
+                "<path:object_id>/iso18626/cancel/",
+                self.admin_site.admin_view(self.iso18626_cancel_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_iso18626_cancel",
             ),
             path(
                 "<path:object_id>/borrowing/<slug:step_name>/",
@@ -336,6 +360,15 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
             raise PermissionDenied
         change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[ill_request.pk])
         return admin_borrowing.step_view(request, self, ill_request, step, change_url)
+
+    def iso18626_cancel_view(self, request, object_id):
+        ill_request = self.get_object(request, unquote(object_id))
+        if ill_request is None:
+            raise Http404
+        if not self.has_change_permission(request, ill_request):
+            raise PermissionDenied
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[ill_request.pk])
+        return admin_iso18626.cancel_view(request, self, ill_request, change_url)
 
     def staff_action_view(self, request, object_id, action_name):
         action = admin_actions.BY_NAME.get(action_name)

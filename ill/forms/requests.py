@@ -21,12 +21,14 @@ from ..rules import copyright
 from ..selectors.fees import quote_on
 
 
-def item_fieldset(*closing_fields):
-    """The bibliographic fields of the item, laid out as both request forms show them."""
+def item_fieldset(*closing_fields, parts=()):
+    """The bibliographic fields of the item, laid out as both request forms show them; `parts` (a chapter's
+    fields) follow the book's title."""
     return Fieldset(
         _("The item"),
         "item_type",
         "title",
+        *parts,
         "article_title",
         "serial_title",
         Div(Div("volume", css_class="col-sm-6"), Div("issue", css_class="col-sm-6"), css_class="row"),
@@ -139,6 +141,8 @@ class IllRequestForm(ItemChecks, forms.ModelForm):
             "postal_address",
             "item_type",
             "title",
+            "part_title",
+            "part_author",
             "article_title",
             "serial_title",
             "volume",
@@ -168,6 +172,8 @@ class IllRequestForm(ItemChecks, forms.ModelForm):
             "postal_address": _("Postal address for delivery"),
             "item_type": _("Type of material"),
             "title": _("Title of the book"),
+            "part_title": _("Title of the chapter"),
+            "part_author": _("Author of the chapter"),
             "article_title": _("Title of the article"),
             "serial_title": _("Title of the serial"),
             "volume": _("Volume"),
@@ -189,6 +195,7 @@ class IllRequestForm(ItemChecks, forms.ModelForm):
         help_texts = {
             "postal_address": _("Needed when the material is sent by post."),
             "title": _("For a monograph."),
+            "part_title": _("For a chapter of a book, if you want one chapter."),
             "article_title": _("For a serial article."),
             "serial_title": _("For a serial article: the journal, magazine or newspaper."),
             "nlk_number": _("If you know it, from the NLK catalogue."),
@@ -333,7 +340,7 @@ def _helper():
             "email",
             "postal_address",
         ),
-        item_fieldset("nlk_number", "citation_source"),
+        item_fieldset("nlk_number", "citation_source", parts=("part_title", "part_author")),
         Fieldset(
             _("The service"),
             "service",

@@ -5,6 +5,7 @@ from .borrowing import Borrowing, CopyPolicy, PaymentInstruction, RefundPayout, 
 from .emails import SentEmail, StaffDigest
 from .fees import FeeSchedule
 from .invoices import Invoice, InvoiceLine, Payment, invoice_upload_to
+from .iso18626 import Iso18626Message, Iso18626Transaction
 from .requests import (
     MAX_COST_USD,
     MAX_TEXT,
@@ -28,6 +29,8 @@ __all__ = [
     "InternalNote",
     "Invoice",
     "InvoiceLine",
+    "Iso18626Message",
+    "Iso18626Transaction",
     "ItemType",
     "MoneyChange",
     "LenderAnswer",

@@ -66,12 +66,20 @@ class IllRequest(models.Model):
     title = models.CharField(_("title"), max_length=500, blank=True)
     article_title = models.CharField(_("article title"), max_length=500, blank=True)
     serial_title = models.CharField(_("serial title"), max_length=500, blank=True)
+    # Defaults in the database too, so rows written in bulk by SQL need not name them.
+    part_title = models.CharField(
+        _("title of the part (chapter or article)"),
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("For a chapter of a book; a serial article's own title is its article title."),
+    )
+    part_author = models.CharField(_("author of the part"), max_length=300, blank=True, default="", db_default="")
     volume = models.CharField(_("volume"), max_length=50, blank=True)
     issue = models.CharField(_("issue"), max_length=50, blank=True)
     author = models.CharField(_("author"), max_length=300, blank=True)
     # A chapter of a book (ISO 18626 titleOfComponent / authorOfComponent); an article has its own fields.
-    part_title = models.CharField(_("title of the part (chapter or article)"), max_length=500, blank=True)
-    part_author = models.CharField(_("author of the part"), max_length=300, blank=True)
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
     place = models.CharField(_("place of publication"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(

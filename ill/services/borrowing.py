@@ -8,6 +8,10 @@ the user and the settlement) is recorded here. `available_steps` says which
 steps apply to a request now: the admin offers those, and each step refuses
 itself when it does not apply. Every change to a figure is kept in the
 request's history (MoneyChange).
+
+A lender that is an ISO 18626 peer is sent the request as a message (`send_to_lender_by_iso18626`), and
+told of the material's receipt and return, or asked to cancel, the same way; its own messages are
+recorded through these same steps (ill.services.iso18626).
 """
 
 from django.core.exceptions import ValidationError
@@ -19,12 +23,23 @@ from nlk_portal.core.calendar import library_today
 from nlk_portal.core.printing import store_pdf
 from nlk_portal.outbox.dispatch import after_commit
 
-from ..choices import LenderAnswer
-from ..models import Borrowing, IllRequest, MoneyChange, RefundPayout, SentEmail
+from ..choices import Direction, LenderAnswer
+from ..iso18626.messages import Money
+from ..iso18626.vocabulary import Action
+from ..models import (
+    Borrowing,
+    IllRequest,
+    Iso18626Message,
+    Iso18626Transaction,
+    MoneyChange,
+    RefundPayout,
+    SentEmail,
+)
 from ..rules import settlement
 from ..selectors.borrowing import PrepaymentDue, payment_instructions
-from ..status import CLOSED, Status, UnfilledReason
-from . import pdf, workflow
+from ..selectors.iso18626 import lender_peer
+from ..status import ALLOWED_TRANSITIONS, CLOSED, Status, UnfilledReason
+from . import pdf, peer_messages, workflow
 from .history import record_money_change
 from .notifications import send_request_email
 
@@ -48,13 +63,48 @@ def _balance_due(ill_request, record):
     return settlement.for_borrowing(record).outcome == "balance_due"
 
 
+def _by_iso18626(ill_request):
+    return Iso18626Transaction.objects.filter(request_id=ill_request.pk).exists()
+
+
+def _sent_to_peer(ill_request, action):
+    """Whether NLK has told the lender `action` already (and it was not refused)."""
+    return Iso18626Message.objects.filter(
+        request_id=ill_request.pk, incoming=False, reason=action
+    ).exclude(state=Iso18626Message.State.REFUSED).exists()
+
+
+def _can_send_by_iso18626(ill_request, record):
+    return (
+        ill_request.status in (S.REQUEST_RECEIVED, S.RETRY_POSSIBLE)
+        and lender_peer(record) is not None
+        and not _by_iso18626(ill_request)
+    )
+
+
+def _can_tell(action, statuses):
+    def applies(ill_request, record):
+        return ill_request.status in statuses and _by_iso18626(ill_request) and not _sent_to_peer(ill_request, action)
+
+    return applies
+
+
 # Each step staff record, in the order they come, with when it applies: (request, borrowing) -> bool.
 STEPS = {
     "ask_prepayment": lambda r, b: b.settled_at is None and b.prepaid_amount is None,
     "prepayment": lambda r, b: b.settled_at is None and b.prepaid_amount is None,
     "correct_prepayment": lambda r, b: b.settled_at is None and b.prepaid_amount is not None,
+    "send_iso18626": _can_send_by_iso18626,
     "send": lambda r, b: r.status in (S.REQUEST_RECEIVED, S.RETRY_POSSIBLE),
     "answer": lambda r, b: r.status == S.EXPECT_TO_SUPPLY,
+    "correct_fees": lambda r, b: b.settled_at is None and b.lender_answer == LenderAnswer.AVAILABLE,
+    "tell_received": lambda r, b: b.arrived_on is not None and _can_tell(
+        Action.RECEIVED, (S.WILL_SUPPLY, S.LOANED, S.OVERDUE, S.RECALLED, S.COPY_COMPLETED, S.LOAN_COMPLETED)
+    )(r, b),
+    "tell_shipped_return": lambda r, b: r.is_loan and _can_tell(
+        Action.SHIPPED_RETURN, (S.LOANED, S.OVERDUE, S.RECALLED, S.LOAN_COMPLETED)
+    )(r, b),
+    "ask_cancel": _can_tell(Action.CANCEL, tuple(s for s, after in ALLOWED_TRANSITIONS.items() if S.CANCELLED in after)),
     "arrival": lambda r, b: r.status == S.WILL_SUPPLY and b.arrived_on is None,
     "deliver": lambda r, b: r.status == S.WILL_SUPPLY and b.arrived_on is not None,
     "return": lambda r, b: r.status in (S.LOANED, S.OVERDUE, S.RECALLED),
@@ -195,6 +245,81 @@ def send_to_lender(ill_request, *, by=None, note="", expected_version=None):
     return change
 
 
+def send_to_lender_by_iso18626(ill_request, *, by=None, note="", expected_version=None):
+    """The request goes to a lender that is an ISO 18626 peer, as a `request` message naming NLK as the
+    requester and the request's reference as its id; recorded as `send_to_lender` records it."""
+    with transaction.atomic():
+        borrowing = _locked(ill_request)
+        peer = lender_peer(borrowing)
+        if peer is None:
+            raise StepRefused(
+                _("The lending institution has no ISO 18626 system with messages on: send the request by hand.")
+            )
+        _check_step("send_iso18626", borrowing)
+        change = send_to_lender(ill_request, by=by, note=note, expected_version=expected_version)
+        link = Iso18626Transaction.objects.create(
+            request=borrowing.request,
+            peer=peer,
+            direction=Direction.NLK_BORROWS,
+            requesting_agency_request_id=borrowing.request.reference,
+            service_type="Copy" if borrowing.request.is_copy else "Loan",
+            max_cost=borrowing.max_amount,
+            max_cost_currency=borrowing.max_currency if borrowing.max_amount is not None else "",
+        )
+        max_cost = (
+            Money(amount=borrowing.max_amount, currency=borrowing.max_currency)
+            if borrowing.max_amount is not None
+            else None
+        )
+        peer_messages.queue_borrowing_request(borrowing.request, link, max_cost=max_cost)
+    return change
+
+
+def tell_lender(ill_request, action, *, by=None, note=""):
+    """Tell the lender by ISO 18626 that the material was received, that a loan was shipped back, or ask
+    it to cancel: once each, while it applies."""
+    step = {Action.RECEIVED: "tell_received", Action.SHIPPED_RETURN: "tell_shipped_return",
+            Action.CANCEL: "ask_cancel"}.get(action)
+    if step is None:
+        raise StepRefused(_("NLK does not send that to a lender."))
+    with transaction.atomic():
+        borrowing = _locked(ill_request)
+        _check_step(step, borrowing)
+        link = Iso18626Transaction.objects.select_related("peer").get(request_id=borrowing.request_id)
+        return peer_messages.queue_requester_action(
+            borrowing.request, link, action, note=note, key=f"{action}:{borrowing.request_id}"
+        )
+
+
+def correct_lender_fees(ill_request, *, fees_currency, copying_fee=None, loan_fee=None, shipping_fee=None, by=None):
+    """Correct the lender's fees until the request is settled (say, converted to the currency the user paid
+    in, so that the settlement can be made); the request's history keeps the old and the new figures."""
+    with transaction.atomic():
+        borrowing = _locked(ill_request)
+        _not_settled(borrowing)
+        _check_step("correct_fees", borrowing)
+        if not fees_currency or len(fees_currency.strip()) != 3:
+            raise StepRefused(_("Give the currency of the lending institution's fees."))
+        if any(fee is not None and fee < 0 for fee in (copying_fee, loan_fee, shipping_fee)):
+            raise StepRefused(_("A fee cannot be negative."))
+        currency = fees_currency.strip().upper()
+        _set_fees(borrowing, currency, copying_fee=copying_fee, loan_fee=loan_fee, shipping_fee=shipping_fee, by=by)
+        borrowing.save()
+    return borrowing
+
+
+def _set_fees(borrowing, currency, *, copying_fee, loan_fee, shipping_fee, by):
+    for figure, field, fee in [
+        (Figure.LENDER_COPYING_FEE, "lender_copying_fee", copying_fee),
+        (Figure.LENDER_LOAN_FEE, "lender_loan_fee", loan_fee),
+        (Figure.SHIPPING_FEE, "shipping_fee", shipping_fee),
+    ]:
+        old = (getattr(borrowing, field), borrowing.fees_currency)
+        _record_figure(borrowing, figure, old=old, new=(fee, currency), by=by)
+        setattr(borrowing, field, fee)
+    borrowing.fees_currency = currency
+
+
 def record_lender_answer(
     ill_request,
     *,
@@ -224,16 +349,8 @@ def record_lender_answer(
             change = workflow.do_transition(
                 ill_request, S.WILL_SUPPLY, by=by, note=note, expected_version=expected_version
             )
-            currency = fees_currency.upper()
-            for figure, field, fee in [
-                (Figure.LENDER_COPYING_FEE, "lender_copying_fee", copying_fee),
-                (Figure.LENDER_LOAN_FEE, "lender_loan_fee", loan_fee),
-                (Figure.SHIPPING_FEE, "shipping_fee", shipping_fee),
-            ]:
-                old = (getattr(borrowing, field), borrowing.fees_currency)
-                _record_figure(borrowing, figure, old=old, new=(fee, currency), by=by)
-                setattr(borrowing, field, fee)
-            borrowing.fees_currency = currency
+            _set_fees(borrowing, fees_currency.upper(), copying_fee=copying_fee, loan_fee=loan_fee,
+                      shipping_fee=shipping_fee, by=by)
         else:
             change = workflow.do_transition(
                 ill_request, S.UNFILLED, by=by, note=note, reason=UnfilledReason.NOT_AVAILABLE_FROM_LENDER,

@@ -8,7 +8,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from ..models import SentEmail
 from ..rules import terms
@@ -86,9 +86,14 @@ def send_request_email(ill_request, kind, *, key, context=None, attachments=(), 
 
     The row is locked while sending, so a task that runs twice at once still
     sends one email; a failure is recorded and raised for the task to retry.
+    For a request without an email address the email is recorded as not sent.
     `context` adds to the templates' context; `attachments` are
     (filename, content, mimetype).
     """
+    if not ill_request.email:
+        # A partner system's request may give no email: its system follows it by ISO 18626 instead.
+        reason = gettext("Not sent: the request has no email address (its library follows it by ISO 18626).")
+        return skip_request_email(ill_request, kind, key=key, reason=reason, template=template)
     message = _build(ill_request, template or kind, context or {}, attachments)
     error = None
     with transaction.atomic():

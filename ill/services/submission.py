@@ -1,8 +1,10 @@
-"""Every way a request arrives (the web form, a user in Korea's borrowing form) goes through one
-idempotent create: the same submission key twice gives back the first request, if it is the same request."""
+"""Every way a request arrives (the web form, a user in Korea's borrowing form, a partner system's ISO 18626
+request) goes through one idempotent create: the same submission key twice gives back the first request, if it
+is the same request."""
 
 import hashlib
 import json
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 
@@ -17,15 +19,23 @@ from nlk_portal.outbox.dispatch import after_commit
 from partners.models import Institution, InstitutionKind
 
 from ..choices import Direction
-from ..models import Borrowing, IllRequest, Service
+from ..iso18626 import mapping
+from ..iso18626.errors import MessageError
+from ..iso18626.messages import Request
+from ..iso18626.vocabulary import ErrorType
+from ..models import MAX_COST_USD, Borrowing, IllRequest, Iso18626Transaction, Service
 from ..rules import copyright, fees, terms
 from ..selectors.borrowing import copying_permitted
 from ..selectors.fees import quote_on, schedule_in_force
 from .numbering import ILL_REQUEST_SERIES, next_reference
+from .peer_messages import record_incoming
 from .workflow import record_received
 
 NLK_KEY = "national-library-of-korea"
 BORROWING_FIELDS = ["lender", "lender_name", "lender_country", "max_amount"]
+# The submission key of a peer's request is derived from the peer and its request id (uuid5), so the
+# same request sent again is the same submission.
+ISO18626_KEYS = uuid.UUID("6f1d3c8e-2b7a-5c4e-9a61-0e8f4d2b7c15")
 
 
 class SubmissionKeyUsed(ValidationError):
@@ -122,6 +132,62 @@ def submit_borrowing(
         direction=Direction.NLK_BORROWS,
         digest=digest,
     )
+
+
+def submit_iso18626_request(
+    message: Request, *, peer, body: bytes, answer: bytes, received_at: datetime | None = None
+) -> tuple[IllRequest, bool]:
+    """Create the request a partner system sent by ISO 18626, as the web form's are made (fees, due date,
+    copyright flag, the staff's queue), and keep the message with the confirmation it is answered with.
+
+    Return (the request, whether it is new): the same request id from the same peer again makes
+    nothing new. Raises ill.iso18626.errors.MessageError for a request the portal cannot take, and for a
+    request id the peer already sent with other details.
+    """
+    received_at = received_at or timezone.now()
+    library = peer.institution
+    details = mapping.read_request(
+        message,
+        library_name=library.name_en,
+        library_address=library.address,
+        library_email=library.ill_email,
+        today=library_date(received_at),
+    )
+    request_id = details.transaction["requesting_agency_request_id"]
+    key = uuid.uuid5(ISO18626_KEYS, f"{peer.pk}:{request_id}")
+    max_cost, currency = details.transaction["max_cost"], details.transaction["max_cost_currency"]
+    fields = {
+        **details.fields,
+        "requesting_library": library,
+        "max_cost_usd": max_cost if currency == "USD" and max_cost <= MAX_COST_USD else None,
+    }
+    digest = details_digest(Direction.NLK_SUPPLIES, {**fields, **details.transaction})
+    made = []
+
+    def create():
+        ill_request = _create_request(dict(fields), key, digest, None, "en", received_at)
+        Iso18626Transaction.objects.create(
+            request=ill_request,
+            peer=peer,
+            direction=Direction.NLK_SUPPLIES,
+            **{**details.transaction, "supplying_agency_request_id": ill_request.reference},
+        )
+        record_incoming(ill_request, peer, message, body=body, answer=answer)
+        made.append(ill_request)
+        return ill_request
+
+    try:
+        ill_request = create_once(key, create, direction=Direction.NLK_SUPPLIES, digest=digest)
+    except SubmissionKeyUsed:
+        raise MessageError(
+            ErrorType.UNRECOGNISED_DATA_VALUE,
+            f"requestingAgencyRequestId: {request_id} was sent before with other details; "
+            "a new request needs an id of its own.",
+        ) from None
+    if not made:
+        # Sent again (a peer that did not read our confirmation): kept, and nothing else is made.
+        record_incoming(ill_request, peer, message, body=body, answer=answer)
+    return ill_request, bool(made)
 
 
 def _create_request(details, submission_key, digest, submitted_by, language, received_at):

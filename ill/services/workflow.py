@@ -18,6 +18,7 @@ from nlk_portal.outbox.dispatch import after_commit
 from ..models import IllRequest, MoneyChange, StatusChange
 from ..rules.fees import FEES_FIXED_AT
 from ..status import S, Status, check_transition
+from . import peer_messages
 from .history import record_money_change
 
 # The request's own figures money depends on, with their currency ("" for the request's own).
@@ -156,6 +157,10 @@ def after_transition(change):
     if change.to_status in FEES_FIXED_AT and not change.request.is_borrowing:
         after_commit("ill.tasks.finalise_fees", change.pk)
     after_commit("ill.tasks.send_status_email", change.pk)
+    # A request a partner system sent NLK: its system hears of every change by ISO 18626.
+    message = peer_messages.store_status_change(change)
+    if message is not None:
+        after_commit("ill.tasks.send_iso18626_message", message.pk)
 
 
 def _copy_state(locked, ill_request):

@@ -19,6 +19,7 @@ from nlk_portal.core.printing import pdf_response
 from partners.models import Institution
 
 from ..choices import Direction
+from ..forms.openurl import initial_from_openurl
 from ..forms.requests import IllRequestForm, fresh_form
 from ..models import IllRequest, Invoice, Service
 from ..rules import copyright, fees
@@ -59,9 +60,14 @@ def service(request):
 
 @never_cache
 def new_request(request):
-    """The form, a review step showing the fee, then the request; works without JavaScript."""
+    """The form, a review step showing the fee, then the request; works without JavaScript.
+
+    An OpenURL 1.0 query on the form's address (rft.title, rft.au, rft.isbn, ...) fills in the item.
+    """
     if request.method != "POST":
-        return _form_page(request, IllRequestForm(initial=_initial_for(request.user)))
+        # A catalogue or discovery system links here with an OpenURL describing the item.
+        initial = {**_initial_for(request.user), **initial_from_openurl(request.GET, this_year=library_today().year)}
+        return _form_page(request, IllRequestForm(initial=initial))
     form = IllRequestForm(request.POST)
     action = request.POST.get("action")
     if not form.is_valid() or action == "edit":

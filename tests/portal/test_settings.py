@@ -14,9 +14,10 @@ PRODUCTION = {
     "PORTAL_URL": "https://portal.example.org",
     "EMAIL_URL": "smtp+tls://portal:secret@smtp.example.org:587",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "ILL_ISO18626_AGENCY": "ISIL:KR-SeNL",
 }
 # What a test's environment holds only if the test says so.
-OWN = ("DJANGO_", "CACHE_URL", "PORTAL_URL", "EMAIL_URL", "CELERY_BROKER_URL", "AWS_")
+OWN = ("DJANGO_", "CACHE_URL", "PORTAL_URL", "EMAIL_URL", "CELERY_BROKER_URL", "AWS_", "ILL_ISO18626_")
 
 
 def environment(**environ):
@@ -104,6 +105,8 @@ def test_production_refuses_to_start_without_a_shared_cache():
         ({"DJANGO_TRUSTED_PROXY": "on"}, "DJANGO_CLIENT_IP_HEADER must name the header"),
         ({"DJANGO_CLIENT_IP_HEADER": "X-Real-IP"}, "DJANGO_CLIENT_IP_HEADER is only read behind a proxy"),
         ({"RATELIMIT_IP_META_KEY": "HTTP_X_REAL_IP"}, "RATELIMIT_IP_META_KEY is replaced"),
+        ({"ILL_ISO18626_AGENCY": None}, "ILL_ISO18626_AGENCY must give NLK's own ISO 18626 agency id"),
+        ({"ILL_ISO18626_AGENCY": "KR-SeNL"}, "ILL_ISO18626_AGENCY must give NLK's own ISO 18626 agency id"),
     ],
     ids=lambda value: str(value) if isinstance(value, dict) else "",
 )

@@ -1,0 +1,198 @@
+"""ISO 18626 in the admin: every message in and out beneath a request, each message's own page with its
+XML, staff's answer to a peer's request to cancel, and what the request's page says of its peer."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from nlk_portal.core.posted import posted_number
+
+from ..models import MAX_TEXT, Iso18626Message
+from ..selectors.iso18626 import pending_cancels
+from ..services import iso18626, peer_messages
+
+
+def way(message):
+    return _("in ←") if message.incoming else _("out →")
+
+
+class Iso18626MessageInline(admin.TabularInline):
+    """The request's messages in and out, in the order they were stored; each opens on its own page."""
+
+    model = Iso18626Message
+    fk_name = "request"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("ISO 18626 messages")
+    fields = readonly_fields = [
+        "created_at", "direction", "message_type", "reason", "status", "answer", "state", "attempts",
+        "next_attempt_at", "error",
+    ]
+    ordering = ["created_at", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("request")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("way"))
+    def direction(self, message):
+        return way(message)
+
+    @admin.display(description=_("answer"))
+    def answer(self, message):
+        return "—" if message.answer_yes_no is None else (_("yes") if message.answer_yes_no else _("no"))
+
+
+@admin.register(Iso18626Message)
+class Iso18626MessageAdmin(admin.ModelAdmin):
+    """All messages exchanged with partner systems, to follow a failed delivery and send it again."""
+
+    list_display = [
+        "created_at", "request", "direction", "peer", "message_type", "reason", "status", "state", "attempts",
+        "next_attempt_at",
+    ]
+    list_filter = ["state", "incoming", "message_type"]
+    search_fields = ["request__reference", "peer__agency_id_value", "peer__institution__name_en"]
+    list_select_related = ["request", "peer"]
+    ordering = ["-created_at", "-id"]
+    actions = ["send_again"]
+    fields = readonly_fields = [
+        "request", "peer", "direction", "message_type", "reason", "status", "answer_yes_no", "timestamp",
+        "created_at", "state", "attempts", "next_attempt_at", "confirmed_at", "error", "in_reply_to",
+        "answered_at", "answered_by", "body_xml", "confirmation_xml",
+    ]
+
+    @admin.display(description=_("way"), ordering="incoming")
+    def direction(self, message):
+        return way(message)
+
+    @admin.display(description=_("message (XML)"))
+    def body_xml(self, message):
+        return format_html('<pre class="ill-xml">{}</pre>', message.body)
+
+    @admin.display(description=_("confirmation (XML)"))
+    def confirmation_xml(self, message):
+        return format_html('<pre class="ill-xml">{}</pre>', message.confirmation) if message.confirmation else "—"
+
+    def has_add_permission(self, request):
+        # Messages are kept as they come and go; none is written by hand.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(permissions=["change"], description=_("Send the selected messages again"))
+    def send_again(self, request, queryset):
+        count = peer_messages.send_again(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d message will be sent again.", "%(count)d messages will be sent again.", count)
+            % {"count": count},
+        )
+
+
+def link_of(ill_request):
+    """The request's ISO 18626 transaction, read with it (IllRequestAdmin.get_object), or None."""
+    return getattr(ill_request, "iso18626", None)
+
+
+def has_cancel_requests(ill_request):
+    """Whether the requesting library's system asked to cancel and waits for staff's answer."""
+    link = link_of(ill_request)
+    return link is not None and not ill_request.is_borrowing and pending_cancels(ill_request).exists()
+
+
+def transaction_summary(ill_request):
+    """What the request's page shows of its ISO 18626 exchange: the peer, the ids, what the peer reported."""
+    link = link_of(ill_request)
+    if link is None:
+        return "—"
+    rows = [
+        (_("peer"), f"{link.peer.agency_symbol} · {link.peer.institution}"),
+        (_("requester's request id"), link.requesting_agency_request_id),
+        (_("supplier's request id"), link.supplying_agency_request_id or "—"),
+        (_("service asked for"), link.service_type or "—"),
+        (_("patron reference"), link.patron_reference or "—"),
+        (_("maximum cost"), f"{link.max_cost_currency} {link.max_cost}" if link.max_cost is not None else "—"),
+        (_("needed before"), link.need_before.date().isoformat() if link.need_before else "—"),
+    ]
+    for label, moment in [
+        (_("received by the requester"), link.requester_received_at),
+        (_("loan shipped back by the requester"), link.return_shipped_at),
+        (_("sent by the lender"), link.supplier_shipped_at),
+        (_("due back to the lender"), link.supplier_due_at),
+    ]:
+        if moment:
+            rows.append((label, moment.date().isoformat()))
+    if not link.peer.messages_on:
+        rows.append((_("messages"), _("off: NLK's messages to this peer are held")))
+    return format_html(
+        '<table class="ill-iso18626"><tbody>{}</tbody></table>',
+        format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td></tr>", rows),
+    )
+
+
+class CancelAnswerForm(forms.Form):
+    answer = forms.TypedChoiceField(
+        label=_("Answer"),
+        choices=[("yes", _("Accept: cancel the request")), ("no", _("Refuse: go on with the request"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note to the requesting library"), required=False, max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Optional, in English: it travels with the answer (and, for a cancellation, the status email)."),
+    )
+
+
+def cancel_view(request, model_admin, ill_request, change_url):
+    """Staff accept or refuse a peer's request to cancel: the answer goes back as a CancelResponse."""
+    if request.method == "POST":
+        form = CancelAnswerForm(request.POST)
+        if form.is_valid():
+            try:
+                iso18626.answer_cancel(
+                    ill_request, accept=form.cleaned_data["answer"], by=request.user,
+                    note=form.cleaned_data["note"], expected_version=posted_number(request.POST.get("version")),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                text = _("Cancelled, and the requesting library told.") if form.cleaned_data["answer"] else _(
+                    "The requesting library is told the request goes on.")
+                messages.success(request, f"{ill_request.reference}: {text}")
+                return HttpResponseRedirect(change_url)
+    else:
+        form = CancelAnswerForm()
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("A request to cancel"),
+        "opts": model_admin.opts,
+        "ill_request": ill_request,
+        "form": form,
+        "cancels": [
+            (message, reverse("admin:ill_iso18626message_change", args=[message.pk]))
+            for message in pending_cancels(ill_request)
+        ],
+        "cancel_url": change_url,
+        "version": posted_number(request.POST.get("version")) or posted_number(request.GET.get("version"))
+        or ill_request.version,
+    }
+    return TemplateResponse(request, "ill/admin/iso18626_cancel.html", context)
+
+
+def cancel_url(ill_request):
+    return reverse("admin:ill_illrequest_iso18626_cancel", args=[ill_request.pk])

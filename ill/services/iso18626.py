@@ -1,0 +1,212 @@
+"""What partner systems' ISO 18626 messages do to requests: each is kept, acted on through the services
+staff use by hand, and answered where the standard has an answer.
+
+When NLK supplies, the peer is the requesting library: its requestingAgencyMessages ask for the
+status, to cancel (staff accept or refuse), to renew (the loan policy answers), or tell NLK it has
+received the material, shipped a loan back, or something to note. When NLK borrows, the peer is
+the lender: its supplyingAgencyMessages answer the request and report what became of it, and
+update the borrowing as staff would record the same step.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nlk_portal.core.calendar import library_date
+
+from ..choices import Service
+from ..iso18626.mapping import fit
+from ..iso18626.messages import RequestingAgencyMessage, SupplyingAgencyMessage
+from ..iso18626.vocabulary import Action, ReasonForMessage
+from ..models import MAX_TEXT, IllRequest, InternalNote, Iso18626Message, Iso18626Transaction
+from ..selectors.iso18626 import pending_cancels
+from ..status import ALLOWED_TRANSITIONS, Status, UnfilledReason
+from . import borrowing, peer_messages, workflow
+
+S = Status
+# What a requesting library may ask or tell NLK; ShippedForward (to another library) NLK does not take.
+SUPPORTED_ACTIONS = frozenset(
+    {Action.STATUS_REQUEST, Action.RECEIVED, Action.CANCEL, Action.RENEW, Action.SHIPPED_RETURN,
+     Action.NOTIFICATION}
+)
+# A loan that may be renewed when the setting ILL_ISO18626_RENEWALS allows renewals.
+RENEWABLE = {S.LOANED}
+
+
+def note_for_staff(ill_request, text):
+    """A note on the request for staff, written by the exchange rather than by a member of staff."""
+    return InternalNote.objects.create(request=ill_request, author=None, text=fit(text, MAX_TEXT))
+
+
+def can_move(ill_request, to_status) -> bool:
+    return Status(to_status) in ALLOWED_TRANSITIONS[Status(ill_request.status)]
+
+
+# NLK supplies: the requesting library's messages.
+
+
+def receive_requesting_agency_message(
+    message: RequestingAgencyMessage, *, link: Iso18626Transaction, body: bytes, answer: bytes
+) -> Iso18626Message:
+    """Keep a requesting library's message about the request it sent NLK, and act on it."""
+    with transaction.atomic():
+        ill_request = IllRequest.objects.select_for_update().get(pk=link.request_id)
+        incoming = peer_messages.record_incoming(ill_request, link.peer, message, body=body, answer=answer)
+        peer = link.peer.institution.name_en
+        note = (message.note or "").strip()
+        action = message.action
+        if action == Action.STATUS_REQUEST:
+            peer_messages.queue_status_report(ill_request, link, in_reply_to=incoming)
+        elif action == Action.CANCEL:
+            _ask_to_cancel(ill_request, link, incoming, note=note)
+        elif action == Action.RENEW:
+            allowed = settings.ILL_ISO18626_RENEWALS and ill_request.status in RENEWABLE
+            peer_messages.queue_status_report(
+                ill_request, link, in_reply_to=incoming, reason=ReasonForMessage.RENEW_RESPONSE,
+                answer_yes_no=bool(allowed),
+                note="" if allowed else "The National Library of Korea does not renew loans by ISO 18626.",
+            )
+            if allowed:
+                note_for_staff(ill_request, _("%(peer)s asked to renew the loan; it was answered yes.") % {"peer": peer})
+        elif action == Action.RECEIVED:
+            link.requester_received_at = timezone.now()
+            link.save(update_fields=["requester_received_at"])
+            if ill_request.status == S.WILL_SUPPLY:
+                note_for_staff(ill_request, _("%(peer)s says it has received the material: record what was sent.")
+                               % {"peer": peer})
+        elif action == Action.SHIPPED_RETURN:
+            link.return_shipped_at = timezone.now()
+            link.save(update_fields=["return_shipped_at"])
+            note_for_staff(ill_request, _("%(peer)s has shipped the loan back: mark it returned when it arrives.")
+                           % {"peer": peer})
+        if note and action != Action.CANCEL or action == Action.NOTIFICATION:
+            note_for_staff(ill_request, _("From %(peer)s (ISO 18626 %(action)s): %(note)s")
+                           % {"peer": peer, "action": action, "note": note or "—"})
+    return incoming
+
+
+def _ask_to_cancel(ill_request, link, incoming, *, note):
+    """A Cancel waits for staff while the request can still be cancelled; otherwise it is answered at once."""
+    if ill_request.status == S.CANCELLED or not can_move(ill_request, S.CANCELLED):
+        accepted = ill_request.status == S.CANCELLED
+        Iso18626Message.objects.filter(pk=incoming.pk).update(answer_yes_no=accepted, answered_at=timezone.now())
+        peer_messages.queue_status_report(
+            ill_request, link, in_reply_to=incoming, reason=ReasonForMessage.CANCEL_RESPONSE,
+            answer_yes_no=accepted,
+            note="" if accepted else "The request can no longer be cancelled: it has been supplied or closed.",
+        )
+        return
+    note_for_staff(
+        ill_request,
+        _("%(peer)s asks to cancel this request: accept or refuse on the request's page. %(note)s")
+        % {"peer": link.peer.institution.name_en, "note": note},
+    )
+
+
+def answer_cancel(ill_request, *, accept: bool, by=None, note: str = "", expected_version=None):
+    """Staff's answer to a peer's request to cancel: yes cancels the request (and the CancelResponse
+    says so), no leaves it as it is and says why in the note."""
+    with transaction.atomic():
+        locked = workflow.lock(ill_request, expected_version)
+        waiting = list(pending_cancels(locked).select_for_update())
+        if not waiting:
+            raise ValidationError(_("No request to cancel waits for an answer."))
+        link = Iso18626Transaction.objects.select_related("peer").get(request_id=locked.pk)
+        if accept:
+            # The cancellation answers every waiting Cancel (ill.services.peer_messages.take_cancel_request).
+            return workflow.do_transition(locked, S.CANCELLED, by=by, note=note)
+        Iso18626Message.objects.filter(pk__in=[row.pk for row in waiting]).update(
+            answer_yes_no=False, answered_at=timezone.now(), answered_by=by
+        )
+        return peer_messages.queue_status_report(
+            locked, link, in_reply_to=waiting[-1], reason=ReasonForMessage.CANCEL_RESPONSE, answer_yes_no=False,
+            note=note,
+        )
+
+
+# NLK borrows: the lender's messages.
+
+
+def receive_supplying_agency_message(
+    message: SupplyingAgencyMessage, *, link: Iso18626Transaction, body: bytes, answer: bytes
+) -> Iso18626Message:
+    """Keep a lender's message about what NLK borrows from it, and record it on the borrowing."""
+    with transaction.atomic():
+        ill_request = IllRequest.objects.select_for_update().get(pk=link.request_id)
+        incoming = peer_messages.record_incoming(ill_request, link.peer, message, body=body, answer=answer)
+        supplier_id = (message.header.supplying_agency_request_id or "").strip()
+        if supplier_id and not link.supplying_agency_request_id:
+            link.supplying_agency_request_id = fit(supplier_id, 255)
+            link.save(update_fields=["supplying_agency_request_id"])
+        _record_lender_message(ill_request, link, message)
+    return incoming
+
+
+def _record_lender_message(ill_request, link, message):
+    info, status = message.message_info, message.status_info.status
+    lender = link.peer.institution.name_en
+    words = [part for part in (info.reason_unfilled, info.reason_retry, info.note) if part and part.strip()]
+    said = "; ".join(part.strip() for part in words)
+    try:
+        if info.reason_for_message == ReasonForMessage.CANCEL_RESPONSE:
+            if info.answer_yes_no and can_move(ill_request, S.CANCELLED):
+                workflow.do_transition(ill_request, S.CANCELLED, note=said)
+            elif not info.answer_yes_no:
+                note_for_staff(ill_request, _("%(lender)s refused to cancel. %(said)s") % {"lender": lender, "said": said})
+            return
+        if info.reason_for_message in (ReasonForMessage.RENEW_RESPONSE, ReasonForMessage.NOTIFICATION):
+            note_for_staff(ill_request, _("From %(lender)s (ISO 18626 %(reason)s%(answer)s): %(said)s") % {
+                "lender": lender, "reason": info.reason_for_message,
+                "answer": "" if info.answer_yes_no is None else (", yes" if info.answer_yes_no else ", no"),
+                "said": said or "—",
+            })
+            return
+        _record_lender_status(ill_request, link, message, said=said)
+    except ValidationError as refusal:
+        note_for_staff(ill_request, _("%(lender)s reported %(status)s, which could not be recorded: %(why)s")
+                       % {"lender": lender, "status": status, "why": " ".join(refusal.messages)})
+
+
+def _record_lender_status(ill_request, link, message, *, said):
+    info, status = message.message_info, message.status_info.status
+    delivery = message.delivery_info
+    lender = link.peer.institution.name_en
+    today = library_date(timezone.now())
+    costs = info.offered_costs or (delivery.delivery_costs if delivery else None)
+    if status in (S.WILL_SUPPLY, S.LOANED, S.COPY_COMPLETED) and ill_request.status == S.EXPECT_TO_SUPPLY:
+        record = ill_request.borrowing
+        fee = costs.amount if costs else None
+        borrowing.record_lender_answer(
+            ill_request,
+            available=True,
+            answered_on=today,
+            fees_currency=costs.currency if costs else record.prepaid_currency,
+            copying_fee=fee if ill_request.service == Service.COPY else None,
+            loan_fee=fee if ill_request.service == Service.LOAN else None,
+            note=info.note or "",
+        )
+    if status in (S.LOANED, S.COPY_COMPLETED):
+        link.supplier_shipped_at = delivery.date_sent if delivery else timezone.now()
+        link.supplier_due_at = message.status_info.due_date
+        link.save(update_fields=["supplier_shipped_at", "supplier_due_at"])
+        note_for_staff(ill_request, _("%(lender)s has sent the material: record its arrival when it comes.")
+                       % {"lender": lender})
+    elif status == S.UNFILLED:
+        reason_note = " ".join(part for part in (_("The lending institution's reason:"), said) if part) if said else ""
+        if ill_request.status == S.EXPECT_TO_SUPPLY:
+            borrowing.record_lender_answer(ill_request, available=False, answered_on=today, note=reason_note)
+        elif can_move(ill_request, S.UNFILLED):
+            workflow.do_transition(
+                ill_request, S.UNFILLED, reason=UnfilledReason.NOT_AVAILABLE_FROM_LENDER, note=reason_note
+            )
+    elif status in (S.OVERDUE, S.RECALLED, S.CANCELLED) and can_move(ill_request, status):
+        workflow.do_transition(ill_request, status)
+    elif status == S.RETRY_POSSIBLE:
+        note_for_staff(ill_request, _("%(lender)s needs something before it can supply: %(said)s")
+                       % {"lender": lender, "said": said or "—"})
+        return
+    if said and status not in (S.UNFILLED, S.RETRY_POSSIBLE):
+        note_for_staff(ill_request, _("From %(lender)s (%(status)s): %(said)s")
+                       % {"lender": lender, "status": status, "said": said})

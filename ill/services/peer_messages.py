@@ -1,0 +1,382 @@
+"""The ISO 18626 messages exchanged with partner systems: each one kept, and those NLK sends delivered
+until the peer confirms them.
+
+A message NLK sends is stored first, in the transaction of the change it reports, and the task
+`ill.tasks.send_iso18626_message` is named for it after commit. The task locks the row, sends it
+once the earlier messages about the same request are confirmed, and keeps the peer's confirmation.
+A peer that cannot be reached leaves the row to be tried again after a pause that doubles each
+time (`send_due_messages`, which beat runs every minute); a row the peer confirmed is never sent
+again, and a row the peer refused (an ERROR confirmation) waits for staff to send it again.
+"""
+
+import logging
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from lxml import etree
+
+from nlk_portal.outbox.dispatch import after_commit
+
+from ..iso18626 import client, mapping
+from ..iso18626.documents import make_parser
+from ..iso18626.errors import InvalidMessage
+from ..iso18626.messages import (
+    AgencyId,
+    Confirmation,
+    Message,
+    Money,
+    PhysicalAddress,
+    RequestingAgencyMessage,
+    SupplyingAgencyMessage,
+)
+from ..iso18626.vocabulary import Action, ReasonForMessage
+from ..iso18626.writer import build_message
+from ..models import Iso18626Message, Iso18626Transaction
+from ..rules import fees
+from ..status import Status, UnfilledReason
+
+logger = logging.getLogger(__name__)
+State = Iso18626Message.State
+S = Status
+SEND_TASK = "ill.tasks.send_iso18626_message"
+# A message in one of these is still on its way; a later one about the same request waits for it.
+UNFINISHED = (State.PENDING, State.WAITING, State.RETRYING, State.HELD)
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=1)
+BATCH = 100
+# The answer a supplier gives first, after which every change is a StatusChange.
+ANSWERS = (ReasonForMessage.REQUEST_RESPONSE, ReasonForMessage.STATUS_CHANGE)
+
+
+def nlk_agency() -> AgencyId:
+    """NLK's own agency id, from the setting ILL_ISO18626_AGENCY."""
+    return AgencyId.from_symbol(settings.ILL_ISO18626_AGENCY)
+
+
+def peer_agency(peer) -> AgencyId:
+    return AgencyId(id_type=peer.agency_id_type, value=peer.agency_id_value)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The pause before trying a message again: a minute after the first failure, doubling, at most an hour."""
+    return min(FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 10), LONGEST_RETRY)
+
+
+# Keeping what comes in.
+
+
+def record_incoming(ill_request, peer, message: Message, *, body: bytes, answer: bytes) -> Iso18626Message:
+    """Keep a message a peer sent about `ill_request`, with the confirmation it was answered with."""
+    reason, status, answer_yes_no = describe(message)
+    return Iso18626Message.objects.create(
+        request=ill_request,
+        peer=peer,
+        incoming=True,
+        message_type=message.message_type,
+        reason=reason,
+        status=status,
+        answer_yes_no=answer_yes_no,
+        timestamp=message.header.timestamp,
+        body=xml_text(body),
+        confirmation=xml_text(answer),
+        state=State.RECEIVED,
+    )
+
+
+def describe(message: Message) -> tuple[str, str, bool | None]:
+    """(reason or action, status, answer) of a message, as its row shows them."""
+    if isinstance(message, SupplyingAgencyMessage):
+        info = message.message_info
+        return str(info.reason_for_message), message.status_info.status, info.answer_yes_no
+    if isinstance(message, RequestingAgencyMessage):
+        return str(message.action), "", None
+    return "", "", None
+
+
+def xml_text(body: bytes) -> str:
+    """The XML as text to keep: as sent when it is UTF-8, else re-serialised from its own encoding."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return etree.tostring(etree.fromstring(body, make_parser()), encoding="unicode")
+
+
+# Storing what goes out.
+
+
+def store(ill_request, peer, message: Message, *, key: str | None = None, in_reply_to=None) -> Iso18626Message:
+    """Keep a message to send to `peer` about `ill_request`, built and checked against the schema.
+
+    Once per `key`: a key already stored gives back its row. The caller names the task that sends it
+    (or calls `queue`, which does).
+    """
+    if key and (existing := Iso18626Message.objects.filter(key=key).first()):
+        return existing
+    reason, status, answer_yes_no = describe(message)
+    return Iso18626Message.objects.create(
+        request=ill_request,
+        peer=peer,
+        incoming=False,
+        message_type=message.message_type,
+        reason=reason,
+        status=status,
+        answer_yes_no=answer_yes_no,
+        timestamp=message.header.timestamp,
+        body=build_message(message).decode("utf-8"),
+        state=State.PENDING,
+        key=key,
+        in_reply_to=in_reply_to,
+    )
+
+
+def queue(ill_request, peer, message: Message, *, key: str | None = None, in_reply_to=None) -> Iso18626Message:
+    """Keep a message to send and have it sent once the caller's transaction commits (once per `key`)."""
+    if key and (existing := Iso18626Message.objects.filter(key=key).first()):
+        return existing
+    row = store(ill_request, peer, message, key=key, in_reply_to=in_reply_to)
+    after_commit(SEND_TASK, row.pk)
+    return row
+
+
+def supplier_header(transaction_row: Iso18626Transaction, ill_request):
+    """The header of a message NLK sends as supplier about a peer's request."""
+    return mapping.make_header(
+        supplying=nlk_agency(),
+        requesting=peer_agency(transaction_row.peer),
+        requesting_agency_request_id=transaction_row.requesting_agency_request_id,
+        supplying_agency_request_id=ill_request.reference,
+        now=timezone.now(),
+    )
+
+
+def requester_header(transaction_row: Iso18626Transaction):
+    """The header of a message NLK sends as requester, about what it borrows."""
+    return mapping.make_header(
+        supplying=peer_agency(transaction_row.peer),
+        requesting=nlk_agency(),
+        requesting_agency_request_id=transaction_row.requesting_agency_request_id,
+        supplying_agency_request_id=transaction_row.supplying_agency_request_id,
+        now=timezone.now(),
+    )
+
+
+def store_status_change(change) -> Iso18626Message | None:
+    """For a request a peer sent NLK, the supplyingAgencyMessage that tells it of `change` (a StatusChange).
+
+    RequestResponse for NLK's first answer, then StatusChange; a CancelResponse (yes) when the
+    request is cancelled while the peer asked to cancel it. Costs: the estimate with the first
+    answer, and what is charged (from the fee schedule) when the copy or the loan is sent.
+    None for a request that did not come from a peer.
+    """
+    ill_request = change.request
+    if ill_request.is_borrowing:
+        return None
+    link = Iso18626Transaction.objects.select_related("peer").filter(request_id=ill_request.pk).first()
+    if link is None:
+        return None
+    answered = Iso18626Message.objects.filter(
+        request_id=ill_request.pk, incoming=False, reason__in=ANSWERS
+    ).exists()
+    reason = ReasonForMessage.STATUS_CHANGE if answered else ReasonForMessage.REQUEST_RESPONSE
+    answer_yes_no = in_reply_to = None
+    if change.to_status == S.CANCELLED and (cancel := take_cancel_request(ill_request, by=change.changed_by)):
+        reason, answer_yes_no, in_reply_to = ReasonForMessage.CANCEL_RESPONSE, True, cancel
+    offered = None
+    if reason == ReasonForMessage.REQUEST_RESPONSE and change.to_status in (S.EXPECT_TO_SUPPLY, S.WILL_SUPPLY):
+        offered = as_money(fees.recorded_quote(ill_request))
+    charged = fees.charged_quote(ill_request, change.to_status)
+    note, reason_unfilled = change.note, ""
+    if change.to_status == S.UNFILLED:
+        reason_unfilled, note = unfilled_reason(change.reason, change.note)
+    message = mapping.supplying_agency_message(
+        header=supplier_header(link, ill_request),
+        reason=reason,
+        status=change.to_status,
+        last_change=change.changed_at,
+        note=note,
+        answer_yes_no=answer_yes_no,
+        reason_unfilled=reason_unfilled,
+        reason_retry=change.note if change.to_status == S.RETRY_POSSIBLE else "",
+        offered_costs=offered,
+        date_sent=change.changed_at if charged is not None else None,
+        delivery_costs=as_money(charged) if charged is not None else None,
+    )
+    return store(ill_request, link.peer, message, key=f"change:{change.pk}", in_reply_to=in_reply_to)
+
+
+def unfilled_reason(reason: str, note: str) -> tuple[str, str]:
+    """(reasonUnfilled, note) for an unfilled request: the reason as a code, and in words before the note."""
+    if reason not in UnfilledReason.values:
+        return reason, note
+    with translation.override("en"):
+        label = str(UnfilledReason(reason).label)
+    return mapping.reason_code(reason), f"{label}. {note}".strip()
+
+
+def take_cancel_request(ill_request, *, by) -> Iso18626Message | None:
+    """The peer's Cancel that a cancellation now answers yes: any still waiting is answered by it."""
+    now = timezone.now()
+    Iso18626Message.objects.filter(
+        request_id=ill_request.pk, incoming=True, reason=Action.CANCEL, answered_at__isnull=True
+    ).update(answer_yes_no=True, answered_at=now, answered_by=by)
+    return (
+        Iso18626Message.objects.filter(
+            request_id=ill_request.pk, incoming=True, reason=Action.CANCEL, answer_yes_no=True,
+            replies__isnull=True,
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
+def as_money(quote) -> Money | None:
+    if quote is None or not quote.total:
+        return None
+    return Money(amount=Decimal(quote.total).quantize(Decimal("0.01")), currency=quote.currency)
+
+
+def queue_status_report(ill_request, link: Iso18626Transaction, *, in_reply_to, reason=None,
+                        answer_yes_no: bool | None = None, note: str = "") -> Iso18626Message:
+    """Answer a peer's message with the request's status now: a StatusRequestResponse, or `reason`
+    (a CancelResponse or RenewResponse) with its answer."""
+    last = ill_request.history.order_by("-changed_at", "-id").first()
+    message = mapping.supplying_agency_message(
+        header=supplier_header(link, ill_request),
+        reason=reason or ReasonForMessage.STATUS_REQUEST_RESPONSE,
+        status=ill_request.status,
+        last_change=last.changed_at if last else ill_request.received_at,
+        answer_yes_no=answer_yes_no,
+        note=note,
+    )
+    return queue(ill_request, link.peer, message, key=f"reply:{in_reply_to.pk}", in_reply_to=in_reply_to)
+
+
+def queue_borrowing_request(ill_request, link: Iso18626Transaction, *, max_cost: Money | None) -> Iso18626Message:
+    """The `request` NLK sends a lender for a user in Korea, asking for the material to be sent to NLK."""
+    library = ill_request.requesting_library
+    message = mapping.borrowing_request(
+        ill_request,
+        header=requester_header(link),
+        requester_name=library.name_en,
+        requester_email=library.ill_email,
+        delivery_address=PhysicalAddress(line1=library.address or library.name_en, country="KR"),
+        max_cost=max_cost,
+    )
+    return queue(ill_request, link.peer, message, key=f"request:{ill_request.pk}")
+
+
+def queue_requester_action(ill_request, link: Iso18626Transaction, action: Action, *, note: str = "",
+                           key: str | None = None) -> Iso18626Message:
+    """What NLK as requester tells the lender: Received, ShippedReturn, Cancel."""
+    message = mapping.requesting_agency_message(header=requester_header(link), action=action, note=note)
+    return queue(ill_request, link.peer, message, key=key)
+
+
+# Delivering.
+
+
+def deliver(message_id) -> str:
+    """Send one stored message to its peer, unless it is no longer waiting to be sent; return its state.
+
+    The row stays locked while it is posted, so two workers handed the same task send it once.
+    """
+    with transaction.atomic():
+        # Only the message is locked: other messages to the same peer go on meanwhile.
+        row = Iso18626Message.objects.select_for_update(of=("self",)).select_related("peer").get(pk=message_id)
+        if row.incoming or row.state != State.PENDING:
+            return row.state
+        now = timezone.now()
+        if not row.peer.messages_on:
+            return _save(row, state=State.HELD, next_attempt_at=None)
+        if _earlier_unfinished(row).exists():
+            return _save(row, state=State.WAITING, next_attempt_at=None)
+        row.attempts += 1
+        try:
+            confirmation = client.send(
+                row.peer.endpoint_url, row.body.encode("utf-8"), timeout=settings.ILL_ISO18626_TIMEOUT
+            )
+        except client.ConfirmationError as refusal:
+            _save(row, state=State.REFUSED, error=str(refusal)[:2000],
+                  confirmation=confirmation_text(refusal.confirmation), next_attempt_at=None)
+        except client.DeliveryError as error:  # unreachable, timed out, or no valid confirmation
+            logger.warning("ISO 18626 message %s not delivered: %s", row.pk, error)
+            return _save(row, state=State.RETRYING, error=str(error)[:2000],
+                         next_attempt_at=now + retry_delay(row.attempts))
+        else:
+            _save(row, state=State.CONFIRMED, error="", confirmation=confirmation_text(confirmation),
+                  confirmed_at=now, next_attempt_at=None)
+        _hand_over_next(row)
+    return row.state
+
+
+def confirmation_text(confirmation: Confirmation) -> str:
+    try:
+        return build_message(confirmation).decode("utf-8")
+    except InvalidMessage as error:  # it validated when read, so this is our bug: keep what is known
+        return f"{confirmation!r} ({error})"
+
+
+def _save(row, **fields) -> str:
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save(update_fields=[*fields, "attempts"])
+    return row.state
+
+
+def _earlier_unfinished(row):
+    return Iso18626Message.objects.filter(
+        request_id=row.request_id, incoming=False, id__lt=row.id, state__in=UNFINISHED
+    )
+
+
+def _hand_over_next(row):
+    """The next message about the same request that waited for this one is sent now."""
+    following = (
+        Iso18626Message.objects.filter(request_id=row.request_id, incoming=False, state=State.WAITING)
+        .order_by("id")
+        .first()
+    )
+    if following is not None and not _earlier_unfinished(following).exists():
+        following.state = State.PENDING
+        following.save(update_fields=["state"])
+        after_commit(SEND_TASK, following.pk)
+
+
+def send_due_messages(now=None) -> int:
+    """Hand over again the messages whose pause is over, those held while messages to their peer
+    were off, and those left waiting for a message now confirmed; return how many."""
+    now = now or timezone.now()
+    handed = 0
+    with transaction.atomic():
+        due = Iso18626Message.objects.filter(
+            Q(state=State.RETRYING, next_attempt_at__lte=now)
+            | Q(state=State.HELD, peer__messages_on=True)
+            | Q(state=State.WAITING),
+            incoming=False,
+        ).order_by("id")
+        for row in due.select_for_update(skip_locked=True, of=("self",))[:BATCH]:
+            if row.state == State.WAITING and _earlier_unfinished(row).exists():
+                continue
+            row.state, row.next_attempt_at = State.PENDING, None
+            row.save(update_fields=["state", "next_attempt_at"])
+            after_commit(SEND_TASK, row.pk)
+            handed += 1
+    return handed
+
+
+def send_again(rows) -> int:
+    """Staff's retry of messages not confirmed (refused, held, or waiting for their next attempt)."""
+    handed = 0
+    with transaction.atomic():
+        for row in Iso18626Message.objects.select_for_update().filter(
+            pk__in=[row.pk for row in rows], incoming=False, state__in=[State.REFUSED, State.RETRYING, State.HELD]
+        ):
+            row.state, row.next_attempt_at = State.PENDING, None
+            row.save(update_fields=["state", "next_attempt_at"])
+            after_commit(SEND_TASK, row.pk)
+            handed += 1
+    return handed

@@ -1,0 +1,36 @@
+"""The partner systems of the ISO 18626 tests: a real HTTP peer, and the libraries registered as peers."""
+
+import pytest
+
+from partners.models import Iso18626Peer
+from tests.factories import InstitutionFactory
+from tests.ill.borrowing.conftest import borrowing_groups, jiwoo  # noqa: F401  (fixtures)
+from tests.ill.triage.conftest import kim, kim_client, staff_groups  # noqa: F401  (fixtures)
+
+from .peer import Peer
+
+
+@pytest.fixture
+def iso18626_peer():
+    """A partner ILL system listening on 127.0.0.1 (tests/ill/iso18626/peer.py), stopped after the test."""
+    with Peer() as peer:
+        yield peer
+
+
+@pytest.fixture
+def nlk_agency(settings):
+    """NLK's own agency id, as the setting gives it."""
+    settings.ILL_ISO18626_AGENCY = "ISIL:KR-SeNL"
+    return settings.ILL_ISO18626_AGENCY
+
+
+@pytest.fixture
+def royal_library(db, iso18626_peer, nlk_agency, source_fee_schedule):
+    """The Royal Danish Library's ILL system, registered as a peer at the test peer's address."""
+    institution = InstitutionFactory(
+        name_en="Royal Danish Library", country="DK", address="Søren Kierkegaards Plads 1\n1221 København K",
+        ill_email="ill@kb.dk",
+    )
+    return Iso18626Peer.objects.create(
+        institution=institution, agency_id_type="ISIL", agency_id_value="DK-710100", endpoint_url=iso18626_peer.url
+    )

@@ -1,0 +1,148 @@
+"""From a peer's request to the fields of an ILL request: what each element becomes, and what is refused."""
+
+import dataclasses
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from ill.iso18626.errors import MessageError
+from ill.iso18626.mapping import read_pages, read_request, reason_code, same_agency
+from ill.iso18626.messages import (
+    AgencyId,
+    BibliographicInfo,
+    BillingInfo,
+    ElectronicAddress,
+    Money,
+    PublicationInfo,
+    RequestedDeliveryInfo,
+    ServiceInfo,
+)
+from ill.iso18626.reader import parse_message
+from ill.iso18626.vocabulary import ErrorType, ServiceType
+
+from .examples import RESHARE_REQUEST, make_request
+
+LIBRARY = {"library_name": "Royal Danish Library", "library_address": "Søren Kierkegaards Plads 1",
+           "library_email": "ill@kb.dk", "today": date(2026, 3, 2)}
+
+
+def fields_of(**changes):
+    return read_request(make_request(**changes), **LIBRARY).fields
+
+
+def test_a_reshare_request_becomes_a_chapter_of_a_book():
+    details = read_request(parse_message(RESHARE_REQUEST), **LIBRARY)
+
+    fields = details.fields
+    assert (fields["item_type"], fields["title"], fields["author"]) == ("monograph", "Han'guk munhak sa", "Cho, Dong-il")
+    assert fields["part_title"] == "The novel in the eighteenth century"
+    assert (fields["service"], fields["delivery"], fields["pages_wanted"]) == ("copy", "post", "45-60")
+    assert fields["postal_address"] == "Van Pelt Library ILL"
+    assert (fields["publisher"], fields["place"], fields["year"]) == ("Chisik Sanopsa", "Seoul", 2005)
+    assert fields["notes"] == "For a dissertation chapter #seq:1#"
+    # ReShare's ISBN 8971808478 has a wrong check digit: left out, the message keeps it.
+    assert fields["isbn"] == ""
+    assert details.transaction == {
+        "requesting_agency_request_id": "PPIU-1742",
+        "supplying_agency_request_id": "",
+        "service_type": "Copy",
+        "patron_reference": "pp-4711",
+        "max_cost": Decimal("20.00"),
+        "max_cost_currency": "USD",
+        "need_before": details.transaction["need_before"],
+    }
+
+
+@pytest.mark.parametrize(
+    "written, read",
+    [("12-30", "12-30"), ("pp. 12-30", "12-30"), ("p.45", "45"), ("S. 12–30, 45", "12-30, 45"),
+     ("pages 3 to 9", "3-9"), ("30-12", None), ("chapter 3", None), ("", None), (None, None)],
+)
+def test_pages_as_librarians_write_them(written, read):
+    assert read_pages(written) == read
+
+
+@pytest.mark.parametrize(
+    "service_type, pages, service",
+    [(ServiceType.LOAN, "12-30", "loan"), (ServiceType.COPY_OR_LOAN, "12-30", "copy"),
+     (ServiceType.COPY_OR_LOAN, None, "loan"), (None, "5", "copy"), (None, None, "loan")],
+)
+def test_the_service_follows_the_service_type_and_the_pages(service_type, pages, service):
+    bib = dataclasses.replace(make_request().bibliographic_info, pages_requested=pages)
+    info = ServiceInfo(service_type=service_type) if service_type else None
+
+    fields = fields_of(bibliographic_info=bib, service_info=info)
+
+    assert fields["service"] == service
+    assert fields["pages_wanted"] == ("" if service == "loan" else read_pages(pages))
+    assert fields["delivery"] == ("electronic" if service == "copy" else "post")
+
+
+@pytest.mark.parametrize("pages", [None, "", "the good bits"])
+def test_a_copy_without_readable_pages_is_refused(pages):
+    bib = dataclasses.replace(make_request().bibliographic_info, pages_requested=pages)
+
+    with pytest.raises(MessageError) as refused:
+        fields_of(bibliographic_info=bib, service_info=ServiceInfo(service_type=ServiceType.COPY))
+
+    assert refused.value.error_type == ErrorType.UNRECOGNISED_DATA_VALUE
+
+
+def test_an_issn_without_an_isbn_is_read_as_an_article_when_no_type_is_given():
+    fields = fields_of(publication_info=PublicationInfo())
+
+    assert fields["item_type"] == "article" and fields["serial_title"].startswith("Korea Journal")
+
+
+@pytest.mark.parametrize(
+    "amount, currency, fits",
+    [(Decimal("25"), "usd", True), (Decimal("0"), "USD", True), (Decimal("-1"), "USD", False),
+     (Decimal("1E+20"), "USD", False), (Decimal("12.345"), "EUR", True)],
+)
+def test_the_maximum_cost_is_kept_with_its_currency(amount, currency, fits):
+    billing = BillingInfo(maximum_costs=Money(amount=amount, currency=currency))
+    if not fits:
+        with pytest.raises(MessageError):
+            read_request(make_request(billing_info=billing), **LIBRARY)
+        return
+
+    details = read_request(make_request(billing_info=billing), **LIBRARY)
+
+    assert details.transaction["max_cost"] == amount.quantize(Decimal("0.01"))
+    assert details.transaction["max_cost_currency"] == currency.upper()
+
+
+def test_where_the_request_gives_no_address_the_librarys_own_are_used():
+    fields = fields_of(requested_delivery_info=(), requesting_agency_info=None)
+
+    assert (fields["email"], fields["postal_address"], fields["contact_name"]) == (
+        "ill@kb.dk", "Søren Kierkegaards Plads 1", "Royal Danish Library"
+    )
+
+
+def test_an_email_that_is_no_email_address_is_not_taken():
+    delivery = (RequestedDeliveryInfo(sort_order=1, address=ElectronicAddress(address_type="Email", data="nope")),)
+
+    assert fields_of(requested_delivery_info=delivery, requesting_agency_info=None)["email"] == "ill@kb.dk"
+
+
+@pytest.mark.parametrize("written, year", [("2019", 2019), ("c1994", 1994), ("2019-05-01", 2019),
+                                           ("3019", None), ("n.d.", None), ("12345", None)])
+def test_the_year_is_read_from_a_free_text_date(written, year):
+    assert fields_of(publication_info=PublicationInfo(publication_date=written))["year"] == year
+
+
+def test_over_long_text_is_cut_to_its_field_and_an_over_long_request_id_refused():
+    bib = BibliographicInfo(title="T" * 600, pages_requested="1-2")
+    assert len(fields_of(bibliographic_info=bib, publication_info=PublicationInfo())["title"]) == 500
+
+    header = dataclasses.replace(make_request().header, requesting_agency_request_id="X" * 256)
+    with pytest.raises(MessageError, match="at most 255"):
+        read_request(make_request(header=header), **LIBRARY)
+
+
+def test_agency_ids_and_reason_codes():
+    assert same_agency(AgencyId(id_type="isil", value=" kr-senl"), AgencyId(id_type="ISIL", value="KR-SeNL"))
+    assert not same_agency(AgencyId(id_type="ISIL", value="KR-1"), AgencyId(id_type="OCLC", value="KR-1"))
+    assert reason_code("not_held") == "NotHeld"
