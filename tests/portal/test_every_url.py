@@ -36,8 +36,10 @@ from ill.services import borrowing, invoices, pdf, submission
 from ill.services.workflow import do_transition
 from ill.status import Status
 from nlk_portal.core import calendar
+from partners.models import Iso18626Peer
 from tests.factories import InstitutionFactory, LibrarianFactory, UserFactory, ill_request_details
 from tests.ill.borrowing.conftest import borrowing_details, library_user
+from tests.ill.iso18626.partner import request_body
 
 pytestmark = pytest.mark.django_db
 
@@ -55,12 +57,12 @@ PATH_JUNK = [
     "한국어😀".encode(),
     b" ",
 ]
-# Junk for a query parameter's value, as raw bytes: first what no page can read (refused before any
-# view), then what reaches the views: the filters, searches and forms must each answer it.
-UNREADABLE_JUNK = [b"\x00", b"\xff"]
+# Junk for a query parameter's value, as raw bytes: a NUL (which PostgreSQL refuses in any text) and a
+# number too big for any column, then the rest, which the filters, searches and forms must answer too.
+NUL = b"\x00"
 HUGE_NUMBER = b"99999999999999999999999"
-READABLE_JUNK = [HUGE_NUMBER, b"x" * 3000, b"-1", "'\"<>😀".encode(), b""]
-VALUE_JUNK = UNREADABLE_JUNK + READABLE_JUNK
+OTHER_JUNK = [b"\xff", b"x" * 3000, b"-1", "'\"<>😀".encode(), b""]
+VALUE_JUNK = [NUL, HUGE_NUMBER, *OTHER_JUNK]
 # Parameters some page of the project reads from the query string.
 KNOWN_PARAMETERS = [
     "q", "p", "o", "e", "page", "next", "all", "term", "app_label", "model_name", "field_name",
@@ -139,6 +141,7 @@ class World:
         self.librarian = LibrarianFactory(institution=library).user
         self.user_in_korea = library_user()
         self._login_records()
+        self._iso18626_request(capture)
         with capture(execute=True):
             self.supplied = submission.submit_request(ill_request_details(requesting_library=library))
         with capture(execute=True):
@@ -164,6 +167,17 @@ class World:
             if not model.objects.exists():
                 extra = {"get_data": "", "post_data": "", "failures_since_start": 1} if model is AccessAttempt else {}
                 model.objects.create(**seen, **extra)
+
+    def _iso18626_request(self, capture):
+        """A partner library's ILL system, registered as a peer, sends NLK a request (tests/ill/iso18626)."""
+        peer_library = InstitutionFactory(name_en="Royal Danish Library", country="DK")
+        Iso18626Peer.objects.create(
+            institution=peer_library, agency_id_type="ISIL", agency_id_value="DK-710100",
+            endpoint_url="http://127.0.0.1:9/iso18626/", messages_on=False,
+        )
+        with capture(execute=True):
+            response = Client().post(reverse("iso18626"), request_body(), content_type="application/xml")
+        assert response.status_code == 200, response.content[:300]
 
     def _borrowing(self, capture):
         lender = InstitutionFactory(name_en="Staatsbibliothek zu Berlin", country="DE")
@@ -211,6 +225,15 @@ class World:
         return values.get(param, ["1"])
 
 
+def path_junk(seed, template):
+    """Every kind of junk for the public pages and the ILL admin's own; for the other admin pages,
+    which are Django's views of one model after another, a few kinds in turn, so that each kind
+    still reaches every one of those views across the models."""
+    if not template.startswith("admin/") or template.startswith("admin/ill/"):
+        return PATH_JUNK
+    return [PATH_JUNK[(seed + step) % len(PATH_JUNK)] for step in range(0, len(PATH_JUNK), 3)]
+
+
 def paths(template, params, world, junk_values=PATH_JUNK):
     """The pattern's paths: with real values, then with junk in each parameter in turn."""
     real = [world.real_values(param, template) for param in params]
@@ -246,8 +269,8 @@ def junk_queries(seed, count=3):
 
 def changelist_queries(client, path, model_admin):
     """Junk in each parameter the list's own links use (filters, sorting, date drill-down), search
-    and pagination, one parameter at a time: what no page can read, a number too big for any
-    column, and one more of READABLE_JUNK in turn (each list runs a few hundred milliseconds' worth)."""
+    and pagination, one parameter at a time: a NUL, a number too big for any column, and one more of
+    OTHER_JUNK in turn (each list is drawn some fifty times)."""
     response = client.get(path)
     names = {"q", "p", "o", "e", "_to_field", "_popup"}
     for href in re.findall(r'href="(\?[^"]*)"', response.content.decode()):
@@ -262,7 +285,7 @@ def changelist_queries(client, path, model_admin):
         yield f"{field}__year={'9' * 30}"
         yield f"{field}__year=2026&{field}__month=13"
     for index, name in enumerate(sorted(names)):
-        for junk in [*UNREADABLE_JUNK, HUGE_NUMBER, READABLE_JUNK[1 + index % (len(READABLE_JUNK) - 1)]]:
+        for junk in [NUL, HUGE_NUMBER, OTHER_JUNK[index % len(OTHER_JUNK)]]:
             yield f"{name}={encoded(junk)}"
 
 
@@ -281,6 +304,7 @@ def autocomplete_queries():
 @pytest.fixture
 def world(django_capture_on_commit_callbacks, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ILL_ISO18626_AGENCY = "ISIL:KR-SeNL"
     # The invoice and the statement are stored as PDFs; what they say is tested elsewhere, and
     # WeasyPrint would spend a second on each.
     monkeypatch.setattr(pdf, "render_invoice", lambda invoice: FAKE_PDF)
@@ -334,7 +358,7 @@ def test_no_url_answers_junk_with_a_server_error(person, world, settings, monkey
         # Signed out or without staff rights, every admin page sends the reader to the admin's login
         # alike: a few kinds of junk show that it does so whatever the path and query hold.
         thorough = person == "staff" or not template.startswith("admin/")
-        for path in paths(template, params, world, PATH_JUNK if thorough else PATH_JUNK[::4]):
+        for path in paths(template, params, world, path_junk(seed, template) if thorough else PATH_JUNK[::4]):
             walk.get(path)
         first_path = next(paths(template, params, world))
         for query in junk_queries(seed, 3 if thorough else 1):
