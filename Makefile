@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -24,7 +25,13 @@ run: $(VENV)/.runtime messages
 test: $(VENV)/.dev messages
 	./scripts/install-system-packages test
 	$(VENV)/bin/ruff check .
+	$(MAKE) --no-print-directory $(AXE)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# axe-core, which the browser tests run in each page; tests/e2e/package-lock.json pins it.
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund
+	touch $@
 
 # Figures at a million requests (docs/performance.md). DATABASE_URL must name a scratch database
 # whose name contains "bench" (default nlk_bench, created if missing); BENCH_ARGS e.g. --reuse-data.
@@ -60,4 +67,4 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 media
+	rm -rf $(VENV) staticfiles db.sqlite3 media tests/e2e/node_modules

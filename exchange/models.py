@@ -3,7 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -163,6 +163,29 @@ class Shipment(models.Model):
 
 # Deposits from international organizations
 
+# The depositing organizations' names as the directory gives them in English, marked for translation: the
+# cooperation page expands each acronym in the reader's language.
+DEPOSITOR_NAMES = (
+    gettext_noop("Asian Development Bank"),
+    gettext_noop("Asia-Pacific Economic Cooperation"),
+    gettext_noop("Asian Productivity Organization"),
+    gettext_noop("Food and Agriculture Organization of the United Nations"),
+    gettext_noop("International Civil Aviation Organization"),
+    gettext_noop("International Council on Monuments and Sites"),
+    gettext_noop("International Fund for Agricultural Development"),
+    gettext_noop("International Labour Organization"),
+    gettext_noop("International Monetary Fund"),
+    gettext_noop("International Maritime Organization"),
+    gettext_noop("International Tropical Timber Organization"),
+    gettext_noop("Organisation for Economic Co-operation and Development"),
+    gettext_noop("United Nations"),
+    gettext_noop("United Nations Environment Programme"),
+    gettext_noop("World Tourism Organization"),
+    gettext_noop("World Food Programme"),
+    gettext_noop("World Intellectual Property Organization"),
+    gettext_noop("World Meteorological Organization"),
+)
+
 
 class Depositor(models.Model):
     """An international organization that deposits its publications with the library."""
@@ -181,6 +204,14 @@ class Depositor(models.Model):
 
     def __str__(self):
         return self.acronym
+
+    @property
+    def full_name(self):
+        """The organization's name in the reader's language, which the acronym stands for: the directory's
+        Korean name where staff have given one, else the English name as translated (DEPOSITOR_NAMES)."""
+        if self.institution.name_ko and (get_language() or "").startswith("ko"):
+            return self.institution.name_ko
+        return gettext(self.institution.name_en)
 
 
 class DepositReceipt(models.Model):

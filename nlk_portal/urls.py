@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from .views import FaviconView, HomeView
 
-admin.site.site_header = "NLK International Cooperation Portal"
-admin.site.site_title = "NLK portal admin"
+admin.site.site_header = _("NLK International Cooperation Portal")
+admin.site.site_title = _("NLK portal admin")
 
 # MEDIA_ROOT is deliberately not served: invoices and statements stored there
 # are only handed out by views that check who is asking.

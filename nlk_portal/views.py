@@ -2,7 +2,6 @@
 
 import logging
 
-from django.db.models import Count
 from django.http import HttpResponseServerError
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -21,9 +20,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["directory"] = Institution.objects.active().aggregate(
-            institutions=Count("id"), countries=Count("country", distinct=True)
-        )
+        context["directory"] = Institution.objects.active().counts()
         return context
 
 

@@ -39,13 +39,13 @@ class InstitutionAliasInline(admin.TabularInline):
 class InstitutionAdmin(exports.ExportPermission, admin.ModelAdmin):
     list_display = ["name_en", "name_ko", "kind", "country", "city", "is_active", "is_verified"]
     list_filter = ["kind", "country", "is_active", "is_verified"]
-    search_fields = ["name_en", "name_ko", "aliases__name", "city", "key"]
+    search_fields = ["name_en", "name_ko", "aliases__name", "city", "city_ko", "key"]
     prepopulated_fields = {"key": ["name_en"]}
     inlines = [InstitutionAliasInline]
     actions = ["mark_verified", *exports.export_actions(institution_listing, "institutions")]
     fieldsets = [
         (None, {"fields": ["name_en", "name_ko", "key", "kind", "is_active", "is_verified"]}),
-        (_("Where"), {"fields": ["country", "city", "address", "website", "ill_email"]}),
+        (_("Where"), {"fields": ["country", "city", "city_ko", "address", "website", "ill_email"]}),
     ]
 
     @admin.action(permissions=["change"], description=_("Mark selected institutions as verified and list them"))

@@ -1,6 +1,8 @@
+from enum import IntEnum
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -19,7 +21,10 @@ class InstitutionKind(models.TextChoices):
 
 
 def countries_matching(text):
-    """Country codes whose name in English, Korean or the reader's language contains text."""
+    """Country codes whose name in English, Korean or the reader's language contains text.
+
+    The Korean names are django-countries' own translations ("일본" is Japan, "독일" Germany).
+    """
     text = text.casefold()
     codes = set()
     for language in {"en", "ko", get_language() or "en"}:
@@ -28,25 +33,73 @@ def countries_matching(text):
     return codes
 
 
+def kinds_matching(text):
+    """Kinds of institution whose name in English, Korean or the reader's language contains text
+    ("대학도서관" and "academic library" both give academic libraries)."""
+    text = text.casefold()
+    kinds = set()
+    for language in {"en", "ko", get_language() or "en"}:
+        with translation.override(language):
+            kinds.update(kind for kind, label in InstitutionKind.choices if text in str(label).casefold())
+    return kinds
+
+
+class SearchRank(IntEnum):
+    """How well an institution matches a search; lower is better."""
+
+    EXACT = 0  # a name or other spelling is the text
+    PREFIX = 1  # a name or other spelling starts with it
+    CONTAINS = 2  # a name or other spelling contains it
+    OTHER = 3  # only the city, the country or the kind of institution matches
+
+
 class InstitutionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def counts(self):
+        """{"institutions": n, "countries": m}: international organizations have no country and count in none."""
+        return self.aggregate(
+            institutions=Count("id"), countries=Count("country", distinct=True, filter=~Q(country=""))
+        )
+
     def search(self, text):
-        """Institutions whose name, alias, city or country matches text."""
+        """Institutions matching text, each with its `search_rank` (SearchRank), best first.
+
+        Text is matched, ignoring case, against the English and Korean names, the other spellings
+        (aliases), the city in English and in Korean, the country's name and the kind of institution in
+        English, Korean or the reader's language; so a Korean search finds what its English equivalent
+        finds. The rank is the best of: a name or alias equal to the text (0), starting with it (1),
+        containing it (2); an institution found only through its city, country or kind ranks 3. Equal
+        ranks go by English name.
+        """
         # No name holds a NUL character, and PostgreSQL refuses one in a query.
         text = text.replace("\x00", "").strip()
         if not text:
-            return self
-        alias_matches = InstitutionAlias.objects.filter(
-            institution=OuterRef("pk"), name__icontains=text
-        )
-        return self.filter(
-            Q(name_en__icontains=text)
-            | Q(name_ko__icontains=text)
-            | Q(city__icontains=text)
+            return self.annotate(search_rank=Value(SearchRank.OTHER))
+
+        def named(lookup):
+            aliases = InstitutionAlias.objects.filter(institution=OuterRef("pk"), **{f"name__{lookup}": text})
+            return (
+                Q(**{f"name_en__{lookup}": text}) | Q(**{f"name_ko__{lookup}": text}) | Q(Exists(aliases))
+            )
+
+        elsewhere = (
+            Q(city__icontains=text)
+            | Q(city_ko__icontains=text)
             | Q(country__in=countries_matching(text))
-            | Exists(alias_matches)
+            | Q(kind__in=kinds_matching(text))
+        )
+        rank = Case(
+            When(named("iexact"), then=Value(SearchRank.EXACT)),
+            When(named("istartswith"), then=Value(SearchRank.PREFIX)),
+            When(named("icontains"), then=Value(SearchRank.CONTAINS)),
+            default=Value(SearchRank.OTHER),
+        )
+        return (
+            self.filter(named("icontains") | elsewhere)
+            .annotate(search_rank=rank)
+            .order_by("search_rank", "name_en")
         )
 
 
@@ -62,6 +115,15 @@ class Institution(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
     country = CountryField(_("country"), blank=True, db_index=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
+    city_ko = models.CharField(
+        _("city (Korean)"),
+        max_length=120,
+        blank=True,
+        default="",
+        # Rows written outside the ORM (the benchmark's COPY) leave it empty too.
+        db_default="",
+        help_text=_("The city's name in Korean, shown and searched on the Korean pages."),
+    )
     address = models.TextField(_("postal address"), blank=True)
     website = models.URLField(_("website"), blank=True)
     ill_email = models.EmailField(_("ILL contact email"), blank=True)
@@ -90,6 +152,13 @@ class Institution(models.Model):
         if self.name_ko and (get_language() or "").startswith("ko"):
             return self.name_ko
         return self.name_en
+
+    @property
+    def display_city(self):
+        """The city in the reader's language where the directory has it."""
+        if self.city_ko and (get_language() or "").startswith("ko"):
+            return self.city_ko
+        return self.city
 
     def save(self, *args, **kwargs):
         if not self.key:

@@ -1,5 +1,3 @@
-from itertools import groupby
-
 from django.views.generic import ListView
 
 from .models import Institution
@@ -8,7 +6,14 @@ MAX_QUERY_LENGTH = 200
 
 
 class DirectoryView(ListView):
-    """The public directory: active institutions grouped by country."""
+    """The public directory: active institutions grouped by country.
+
+    Without a search the countries run in alphabetical order. With one, the
+    best matches come first (Institution.objects.search ranks them): each
+    country's group takes the place of its best-ranked institution, groups
+    whose best match ranks the same run in alphabetical order, and within a
+    group institutions keep their rank order.
+    """
 
     template_name = "partners/directory.html"
     context_object_name = "institutions"
@@ -23,16 +28,20 @@ class DirectoryView(ListView):
         context = super().get_context_data(**kwargs)
         institutions = sorted(
             context["institutions"],
-            key=lambda i: (not i.country, str(i.country.name) if i.country else "", i.display_name),
+            key=lambda i: (
+                i.search_rank if self.get_query() else 0,
+                not i.country,
+                str(i.country.name) if i.country else "",
+                i.display_name,
+            ),
         )
-        groups = [
-            {"country": country, "institutions": list(members)}
-            for country, members in groupby(institutions, key=lambda i: i.country)
-        ]
+        groups = {}
+        for institution in institutions:
+            groups.setdefault(institution.country.code or "", []).append(institution)
         context.update(
             query=self.get_query(),
-            groups=groups,
+            groups=[{"country": members[0].country, "institutions": members} for members in groups.values()],
             institution_count=len(institutions),
-            country_count=sum(1 for group in groups if group["country"]),
+            country_count=sum(1 for code in groups if code),
         )
         return context

@@ -32,15 +32,26 @@ def business_exchanges(today):
 
 
 def cultural_partnership():
+    """The program's rows by year, and the years the figure covers.
+
+    Rows without a year (the library's page gives two) are listed last and counted apart:
+    `undated_rows` of them with `undated_persons` librarians.
+    """
     participants = PartnershipParticipant.objects.select_related("institution")
     cohorts = list(
         PartnershipCohort.objects.prefetch_related(Prefetch("participants", queryset=participants))
     )
     dated = [c for c in cohorts if c.year]
+    with_librarians = [c.year for c in dated if c.participants.all()]
+    undated = [c for c in cohorts if not c.year]
     return {
         "cohorts": cohorts,
         "since": min((c.year for c in dated), default=None),
+        "first_year": min(with_librarians, default=None),
+        "last_year": max(with_librarians, default=None),
         "training_weeks": dated[-1].training_weeks if dated else None,
+        "undated_rows": len(undated),
+        "undated_persons": sum(len(c.participants.all()) for c in undated),
     }
 
 

@@ -62,8 +62,10 @@ class Headline:
 def counted_from_records(key):
     """(libraries or persons, countries) that the records themselves give."""
     if key == FigureKey.CULTURAL_PARTNERSHIP:
-        # Each participant row is one visiting librarian.
-        return PartnershipParticipant.objects.aggregate(
+        # Each participant row is one visiting librarian. The library's figure (51 persons from 23
+        # countries, 2006-2018) counts the years its table gives; the rows it gives no year for are
+        # shown and counted apart (cooperation.cultural_partnership).
+        return PartnershipParticipant.objects.filter(cohort__year__isnull=False).aggregate(
             n=Count("id"), countries=Count("country", distinct=True)
         )
     if key == FigureKey.EXCHANGE_PARTNERS:

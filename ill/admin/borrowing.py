@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from nlk_portal.core.calendar import library_date, library_today
+from nlk_portal.core.money import format_amount, format_money
 from nlk_portal.core.posted import posted_number
 
 from ..models import MAX_TEXT, Borrowing, CopyPolicy, PaymentInstruction, RefundPayout
@@ -354,14 +355,15 @@ class BorrowingInline(admin.StackedInline):
 
     @admin.display(description=_("the most the user will pay"))
     def max_amount_display(self, record):
-        return f"{record.max_currency} {record.max_amount}" if record.max_amount is not None else "—"
+        return format_money(record.max_amount, record.max_currency) or "—"
 
     @admin.display(description=_("prepayment asked for"))
     def prepayment_asked(self, record):
         if record.prepayment_requested is None:
             return "—"
         return _("%(currency)s %(amount)s, asked on %(date)s") % {
-            "currency": record.prepayment_requested_currency, "amount": record.prepayment_requested,
+            "currency": record.prepayment_requested_currency,
+            "amount": format_amount(record.prepayment_requested, record.prepayment_requested_currency),
             "date": library_date(record.prepayment_requested_at).isoformat(),
         }
 
@@ -370,7 +372,8 @@ class BorrowingInline(admin.StackedInline):
         if record.prepaid_amount is None:
             return "—"
         return _("%(currency)s %(amount)s on %(date)s, receipt %(receipt)s") % {
-            "currency": record.prepaid_currency, "amount": record.prepaid_amount,
+            "currency": record.prepaid_currency,
+            "amount": format_amount(record.prepaid_amount, record.prepaid_currency),
             "date": record.prepaid_on.isoformat(), "receipt": record.prepayment_receipt,
         }
 
@@ -391,7 +394,8 @@ class BorrowingInline(admin.StackedInline):
         if payout is None:
             return "—"
         return _("%(currency)s %(amount)s on %(date)s by %(who)s") % {
-            "currency": payout.currency, "amount": payout.amount, "date": payout.paid_on.isoformat(),
+            "currency": payout.currency, "amount": format_amount(payout.amount, payout.currency),
+            "date": payout.paid_on.isoformat(),
             "who": payout.paid_by.get_username() if payout.paid_by_id else "—",
         }
 
@@ -413,7 +417,7 @@ class CopyPolicyAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("deposit paid in advance"))
     def deposit(self, policy):
-        return "—" if policy.deposit_amount is None else f"{policy.deposit_currency} {policy.deposit_amount}"
+        return format_money(policy.deposit_amount, policy.deposit_currency) or "—"
 
 
 @admin.register(PaymentInstruction)
@@ -430,7 +434,7 @@ class PaymentInstructionAdmin(admin.ModelAdmin):
 class RefundPayoutAdmin(admin.ModelAdmin):
     """Refunds paid out, for the reports; recorded from the request's page, never edited."""
 
-    list_display = ["borrowing", "amount", "currency", "paid_on", "paid_by"]
+    list_display = ["borrowing", "amount_paid", "paid_on", "paid_by"]
     list_filter = ["currency", "paid_on"]
     date_hierarchy = "paid_on"
     list_select_related = ["borrowing__request", "paid_by"]
@@ -438,6 +442,10 @@ class RefundPayoutAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_paid(self, payout):
+        return format_money(payout.amount, payout.currency)
 
     def has_change_permission(self, request, obj=None):
         return False

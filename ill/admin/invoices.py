@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from nlk_portal.core.money import format_money
 from nlk_portal.core.printing import pdf_response
 
 from ..models import Invoice, InvoiceLine, Payment
@@ -145,11 +146,11 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("total"), ordering="total")
     def amount(self, obj):
-        return f"{obj.currency} {obj.total:.2f}"
+        return format_money(obj.total, obj.currency)
 
     @admin.display(description=_("balance due"))
     def balance(self, obj):
-        return f"{obj.currency} {obj.balance_due:.2f}"
+        return format_money(obj.balance_due, obj.currency)
 
     @admin.display(description=_("PDF"))
     def download(self, obj):

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-CENT = Decimal("0.01")
+from nlk_portal.core.money import format_money
 
 
 class MixedCurrencies(ValidationError):
@@ -37,7 +37,7 @@ class Money:
             raise ValueError(f"{self.currency!r} is not a three-letter currency code")
 
     def __str__(self):
-        return f"{self.currency} {self.amount.quantize(CENT):,}"
+        return format_money(self.amount, self.currency)
 
 
 @dataclass(frozen=True)

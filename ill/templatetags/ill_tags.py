@@ -2,6 +2,8 @@
 
 from django import template
 
+from nlk_portal.core.money import format_amount, format_money
+
 from ..rules import terms
 from ..status import requester_label
 
@@ -16,7 +18,22 @@ def ill_terms():
 
 @register.filter
 def money(amount, currency="USD"):
-    return f"{currency} {amount:.2f}" if amount is not None else ""
+    """The amount as the portal writes money (nlk_portal.core.money): "KRW 50,000", "USD 5.00".
+
+    Takes an amount and its currency (`amount|money:currency`), or a settlement's Money, which carries
+    its own.
+    """
+    if hasattr(amount, "currency"):
+        amount, currency = amount.amount, amount.currency
+    return format_money(amount, currency)
+
+
+@register.filter
+def amount_in(amount, currency):
+    """The amount alone, grouped and with its currency's decimals, where the currency is written beside it."""
+    if amount is None or amount == "":
+        return ""
+    return format_amount(amount, currency)
 
 
 @register.filter

@@ -16,6 +16,13 @@
     });
   }
 
+  // Thousands grouped as the portal writes money and counts (nlk_portal/core/money.py): "1204.00" -> "1,204.00".
+  function grouped(number) {
+    const parts = String(number).split(".");
+    parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    return parts.join(".");
+  }
+
   function checkedValue(form, name) {
     const input = form.querySelector('input[name="' + name + '"]:checked');
     return input ? input.value : "";
@@ -62,9 +69,9 @@
             return;
           }
           const values = {
-            pages: body.pages, currency: body.currency, copying: body.copying_fee,
-            shipping: body.shipping_fee, total: body.total,
-            total_pages: body.total_pages, allowed: body.most_pages_allowed,
+            pages: grouped(body.pages), currency: body.currency, copying: grouped(body.copying_fee),
+            shipping: grouped(body.shipping_fee), total: grouped(body.total),
+            total_pages: grouped(body.total_pages), allowed: grouped(body.most_pages_allowed),
           };
           // Over the one-third limit no fee is quoted: the copy cannot be made as asked.
           if (body.within_copyright_limit === false) {
@@ -167,8 +174,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    const summary = document.getElementById("error-summary") || document.getElementById("submission-limit");
-    if (summary) summary.focus();
     const form = document.querySelector(".ill-request-form");
     if (!form) return;
     feePreview(form);

@@ -116,7 +116,7 @@ def test_a_user_in_korea_requests_prepays_and_receives_the_refund_statement(chro
     step("Material arrived", [("Arrived on:", today)])
     step("Delivered to the user", [("Handed to the user on:", today)])
     step("Settle and send the statement", [("Bank fees:", "3000")])
-    expect(desk.locator(".ill-settlement")).to_contain_text("KRW 22,000.00")
+    expect(desk.locator(".ill-settlement")).to_contain_text("KRW 22,000")
     desk.screenshot(path=str(tmp_path / "admin-borrowing.png"), full_page=True)
     step("Record the refund as paid", [("Refund paid on:", today)])
     assert RefundPayout.objects.get().amount == 22000
@@ -124,14 +124,14 @@ def test_a_user_in_korea_requests_prepays_and_receives_the_refund_statement(chro
     # The user sees the settlement and downloads the statement.
     page.reload()
     expect(page.locator(".current-status")).to_have_text("복사본 전달 완료")
-    expect(page.locator(".settlement .refund")).to_have_text("KRW 22,000.00")
+    expect(page.locator(".settlement .refund")).to_have_text("KRW 22,000")
     page.screenshot(path=str(tmp_path / "user-request.png"), full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="정산서(PDF)").click()
     path = Path(tmp_path) / download.value.suggested_filename
     download.value.save_as(path)
     text = pdf_text(path.read_bytes())
-    for figure in ["KRW 60,000.00", "KRW 20,000.00", "KRW 15,000.00", "KRW 3,000.00", "KRW 22,000.00"]:
+    for figure in ["KRW 60,000", "KRW 20,000", "KRW 15,000", "KRW 3,000", "KRW 22,000"]:
         assert figure in text
     assert "정산서" in text
     assert [m for m in mail.outbox if m.attachments and ill_request.reference in m.subject]

@@ -17,7 +17,8 @@ def test_a_visitor_reads_the_cooperation_page_in_english_and_korean(page, refere
     page.get_by_role("link", name="Cultural Partnership Program").click()
     expect(page).to_have_url(re.compile(r"#cultural-partnership$"))
     partnership = page.locator("table.cultural-partnership")
-    expect(partnership.locator("caption")).to_contain_text("59 persons from 23 countries")
+    expect(partnership.locator("caption")).to_contain_text("51 persons from 23 countries, 2006–2018")
+    expect(page.locator(".partnership-undated")).to_contain_text("2 more rows without a year (8 persons)")
     expect(partnership.locator("tbody tr")).to_have_count(15)
     expect(partnership.locator("tbody tr").last.locator("th")).to_have_text("Year not stated")
 
@@ -33,7 +34,7 @@ def test_a_visitor_reads_the_cooperation_page_in_english_and_korean(page, refere
     page.get_by_role("button", name="한국어").click()
     expect(page.locator("html")).to_have_attribute("lang", "ko")
     expect(page.get_by_role("heading", name="국제협력", level=1)).to_be_visible()
-    expect(page.locator("table.cultural-partnership caption")).to_contain_text("23개국 59명")
+    expect(page.locator("table.cultural-partnership caption")).to_contain_text("23개국 51명")
     expect(page.locator("table.cultural-partnership tbody tr").last.locator("th")).to_have_text("연도 미기재")
     expect(page.locator("#international-ill")).to_contain_text("수표는 받지 않습니다")
 

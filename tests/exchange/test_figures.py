@@ -5,8 +5,16 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from exchange.models import ExchangeAgreement, FigureKey, KoreanStudiesSupply, PublishedFigure
+from exchange.models import (
+    ExchangeAgreement,
+    FigureKey,
+    KoreanStudiesSupply,
+    PartnershipCohort,
+    PartnershipParticipant,
+    PublishedFigure,
+)
 from exchange.selectors.headlines import headline
+from partners.models import Institution
 from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,11 +51,24 @@ def test_a_library_supplied_in_several_years_counts_once():
     assert (shown.count, shown.countries) == (1, 1)
 
 
-def test_the_cultural_partnership_is_counted_from_every_row_including_those_without_a_year(reference_data):
+def test_the_cultural_partnership_counts_the_rows_with_a_year_as_the_library_does(reference_data):
     shown = headline(FigureKey.CULTURAL_PARTNERSHIP)
 
-    assert (shown.count, shown.countries, shown.from_records) == (59, 23, True)
-    assert shown.text == "59 persons from 23 countries"
+    # The library: 51 persons from 23 countries for 2006-2018; its two rows without a year are apart.
+    assert (shown.count, shown.countries, shown.from_records) == (51, 23, True)
+    assert shown.text == "51 persons from 23 countries"
+
+
+def test_a_year_staff_add_to_the_cultural_partnership_counts_and_a_row_without_one_does_not(reference_data):
+    nepal = Institution.objects.get(key="national-library-of-nepal")
+    PartnershipParticipant.objects.create(
+        cohort=PartnershipCohort.objects.create(position=16, year=2019), institution=nepal, country="NP"
+    )
+    PartnershipParticipant.objects.create(
+        cohort=PartnershipCohort.objects.create(position=17), institution=nepal, country="NP"
+    )
+
+    assert headline(FigureKey.CULTURAL_PARTNERSHIP).text == "52 persons from 23 countries"
 
 
 def test_a_figure_staff_brought_up_to_date_keeps_its_date(reference_data):

@@ -91,3 +91,123 @@ def test_a_nul_character_in_a_search_is_ignored(client):
 
     assert response.status_code == 200
     assert [i.name_en for i in response.context["institutions"]] == ["National Library of Mongolia"]
+
+
+def names(response):
+    return [i.name_en for i in response.context["institutions"]]
+
+
+def search(client, text, language="en"):
+    client.post(reverse("set_language"), {"language": language})
+    return names(client.get(reverse("partners:directory"), {"q": text}))
+
+
+@pytest.mark.parametrize(
+    ("korean", "english"),
+    [("국립도서관", "National library"), ("대학도서관", "Academic library"), ("일본", "Japan"), ("독일", "Germany")],
+)
+def test_a_search_in_korean_finds_what_its_english_equivalent_finds(client, korean, english):
+    InstitutionFactory(name_en="National Diet Library", kind="national", country="JP", city="Tokyo")
+    InstitutionFactory(name_en="Waseda University Library", kind="academic", country="JP", city="Tokyo")
+    InstitutionFactory(name_en="Free University of Berlin", kind="academic", country="DE", city="Berlin")
+    InstitutionFactory(name_en="Deutsche Nationalbibliothek", kind="national", country="DE", city="Leipzig")
+    InstitutionFactory(name_en="Queens Library at Flushing", kind="public", country="US", city="New York")
+
+    found = search(client, korean, "ko")
+
+    assert found
+    assert found == search(client, english, "ko") == search(client, english, "en")
+
+
+def test_the_korean_country_names_are_those_of_django_countries(client):
+    InstitutionFactory(name_en="National Diet Library", country="JP")
+    InstitutionFactory(name_en="Free University of Berlin", country="DE")
+
+    assert search(client, "일본") == ["National Diet Library"]
+    assert search(client, "독일") == ["Free University of Berlin"]
+
+
+def test_korean_names_cities_and_other_spellings_that_staff_add_are_searched(client):
+    berlin = InstitutionFactory(name_en="Free University of Berlin", country="DE", city="Berlin")
+    InstitutionFactory(name_en="Staatsbibliothek zu Berlin", country="DE", city="Berlin", city_ko="베를린")
+    InstitutionAliasFactory(institution=berlin, name="베를린 자유대학교")
+    InstitutionFactory(name_en="National Library of Mongolia", name_ko="몽골 국립도서관", country="MN")
+
+    assert search(client, "자유대학교", "ko") == ["Free University of Berlin"]
+    assert search(client, "베를린", "ko") == ["Free University of Berlin", "Staatsbibliothek zu Berlin"]
+    assert search(client, "몽골 국립", "ko") == ["National Library of Mongolia"]
+
+
+def test_a_city_given_in_korean_is_shown_on_the_korean_page(client):
+    InstitutionFactory(name_en="Staatsbibliothek zu Berlin", country="DE", city="Berlin", city_ko="베를린")
+
+    english = client.get(reverse("partners:directory")).content.decode()
+    client.post(reverse("set_language"), {"language": "ko"})
+    korean = client.get(reverse("partners:directory")).content.decode()
+
+    assert "· Berlin" in english
+    assert "· 베를린" in korean
+
+
+def test_search_results_are_ranked_exact_then_prefix_then_contains_then_the_rest(client):
+    InstitutionFactory(name_en="Library of Mongolia Studies", country="FR")
+    InstitutionFactory(name_en="Ulaanbaatar City Public Library", country="MN", city="Ulaanbaatar")
+    InstitutionFactory(name_en="Central Mongolia Archive", country="FR")
+    exact = InstitutionFactory(name_en="Bibliothèque nationale de Mongolie", country="MN")
+    InstitutionAliasFactory(institution=exact, name="Mongolia")
+    InstitutionFactory(name_en="Mongolian Academy of Sciences Library", country="MN")
+
+    response = search(client, "mongolia")
+
+    assert response == [
+        "Bibliothèque nationale de Mongolie",  # an other spelling is the text
+        "Mongolian Academy of Sciences Library",  # the name starts with it
+        "Central Mongolia Archive",  # the name contains it
+        "Library of Mongolia Studies",
+        "Ulaanbaatar City Public Library",  # only its country matches
+    ]
+
+
+def test_a_ranked_search_keeps_each_country_together_where_its_best_match_ranks(client):
+    InstitutionFactory(name_en="Central Mongolia Archive", country="FR")
+    InstitutionFactory(name_en="Mongolian Academy of Sciences Library", country="MN")
+    InstitutionFactory(name_en="Ulaanbaatar City Public Library", country="MN")
+
+    response = client.get(reverse("partners:directory"), {"q": "mongolia"})
+
+    groups = [(str(g["country"].name), [i.name_en for i in g["institutions"]]) for g in response.context["groups"]]
+    assert groups == [
+        ("Mongolia", ["Mongolian Academy of Sciences Library", "Ulaanbaatar City Public Library"]),
+        ("France", ["Central Mongolia Archive"]),
+    ]
+
+
+def test_the_reference_data_is_found_alike_in_korean_and_english(client, reference_data):
+    for korean, english in [("국립도서관", "National library"), ("일본", "Japan"), ("독일", "Germany")]:
+        assert sorted(search(client, korean, "ko")) == sorted(search(client, english, "en")), korean
+    academic = search(client, "대학도서관", "ko")
+    assert "Free University of Berlin" in academic and "Peking University Library" in academic
+
+
+def test_the_home_page_and_the_directory_count_the_same_countries(client):
+    InstitutionFactory(name_en="National Library of Mongolia", country="MN")
+    InstitutionFactory(name_en="Bibliothèque nationale de France", country="FR")
+    InstitutionFactory(name_en="United Nations", country="", kind="international_org")
+
+    home = client.get(reverse("home"))
+    directory = client.get(reverse("partners:directory"))
+
+    assert home.context["directory"] == {"institutions": 3, "countries": 2}
+    assert directory.context["country_count"] == 2
+    assert "3 partner institutions in 2 countries." in home.content.decode()
+    assert "3 institutions in 2 countries." in directory.content.decode()
+
+
+def test_countries_whose_best_matches_rank_alike_run_in_alphabetical_order(client):
+    InstitutionFactory(name_en="Biblioteca universitaria de Málaga", kind="academic", country="ES")
+    InstitutionFactory(name_en="Bodleian Libraries", kind="academic", country="GB")
+    InstitutionFactory(name_en="Free University of Berlin", kind="academic", country="DE")
+
+    response = client.get(reverse("partners:directory"), {"q": "academic library"})
+
+    assert [str(g["country"].name) for g in response.context["groups"]] == ["Germany", "Spain", "United Kingdom"]

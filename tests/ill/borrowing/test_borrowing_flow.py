@@ -69,8 +69,8 @@ def test_a_copy_is_delivered_settled_and_refunded_with_a_statement_emailed_once(
     record.refresh_from_db()
     assert record.settled_at is not None and record.settled_by == kim
     text = pdf_text(record.statement_pdf.read())
-    for figure in ["KRW 60,000.00", "KRW 20,000.00", "KRW 15,000.00", "KRW 3,000.00", "KRW 38,000.00",
-                   "KRW 22,000.00"]:
+    for figure in ["KRW 60,000", "KRW 20,000", "KRW 15,000", "KRW 3,000", "KRW 38,000",
+                   "KRW 22,000"]:
         assert figure in text
     assert ill_request.reference in text and "Staatsbibliothek zu Berlin" in text
     [statement_email] = SentEmail.objects.filter(request=ill_request, kind=SentEmail.Kind.STATEMENT)
@@ -96,7 +96,7 @@ def test_a_settlement_that_leaves_a_balance_due_has_no_refund_to_record(request_
 
     ill_request.borrowing.refresh_from_db()
     text = pdf_text(ill_request.borrowing.statement_pdf.read())
-    assert "KRW 5,000.00" in text
+    assert "KRW 5,000" in text
     with pytest.raises(ValidationError, match="no refund"):
         borrowing.record_refund_paid(ill_request, paid_on=calendar.library_today(), by=kim)
     assert not RefundPayout.objects.exists()
@@ -148,7 +148,7 @@ def test_a_loan_is_delivered_with_its_due_date_returned_then_settled(source_fee_
 
     ill_request.refresh_from_db()
     assert ill_request.status == Status.LOAN_COMPLETED
-    assert "KRW 10,000.00" in pdf_text(ill_request.borrowing.statement_pdf.read())
+    assert "KRW 10,000" in pdf_text(ill_request.borrowing.statement_pdf.read())
 
 
 def test_the_lender_cannot_supply_so_the_request_is_unfilled_and_all_but_bank_fees_refunded(request_in_korea, kim):
@@ -162,7 +162,7 @@ def test_the_lender_cannot_supply_so_the_request_is_unfilled_and_all_but_bank_fe
     assert change.reason == UnfilledReason.NOT_AVAILABLE_FROM_LENDER
     borrowing.settle(request_in_korea, bank_fee=Decimal("2000"), by=kim)
     request_in_korea.borrowing.refresh_from_db()
-    assert "KRW 38,000.00" in pdf_text(request_in_korea.borrowing.statement_pdf.read())
+    assert "KRW 38,000" in pdf_text(request_in_korea.borrowing.statement_pdf.read())
 
 
 def test_status_emails_speak_of_the_lending_institution_not_of_nlk_supplying(request_in_korea, kim):
@@ -223,4 +223,4 @@ def test_staff_download_the_statement_from_the_request_page(request_in_korea, ki
     response = client.get(link)
 
     assert response["Content-Disposition"].endswith(f'"{ill_request.reference}-statement.pdf"')
-    assert "KRW 25,000.00" in pdf_text(b"".join(response.streaming_content))
+    assert "KRW 25,000" in pdf_text(b"".join(response.streaming_content))

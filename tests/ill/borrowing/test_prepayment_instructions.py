@@ -68,7 +68,7 @@ def test_the_acknowledgement_and_the_page_give_the_countrys_deposit_and_the_acco
     html = page_of(client, jiwoo, ill_request)
     [email] = mail.outbox
     for text in (html, email.body):
-        assert "KRW 30000.00" in text
+        assert "KRW 30,000" in text
         assert ACCOUNT in text
     assert "계좌 이체" in html and "독일" in html
 
@@ -93,7 +93,7 @@ def test_staff_ask_for_the_prepayment_the_user_is_emailed_once_and_the_history_k
     asked = SentEmail.objects.filter(kind=SentEmail.Kind.PREPAYMENT_REQUEST)
     assert asked.count() == 1
     [email] = [m for m in mail.outbox if "미리" in m.subject or "in advance" in m.subject]
-    assert "KRW 45000.00" in email.body and ACCOUNT in email.body
+    assert "KRW 45,000" in email.body and ACCOUNT in email.body
 
 
 def test_the_amount_asked_for_replaces_the_deposit_and_can_be_asked_again_until_paid(
@@ -106,7 +106,7 @@ def test_the_amount_asked_for_replaces_the_deposit_and_can_be_asked_again_until_
 
     html = page_of(client, jiwoo, ill_request, "en")
 
-    assert "KRW 52000.00" in html and "KRW 30000.00" not in html
+    assert "KRW 52,000" in html and "KRW 30,000" not in html
     assert list(MoneyChange.objects.values_list("old_amount", "new_amount")) == [
         (None, Decimal("45000.00")), (Decimal("45000.00"), Decimal("52000.00"))
     ]
@@ -124,7 +124,7 @@ def test_once_paid_the_user_sees_when_it_was_received_and_staff_can_no_longer_as
 
     html = page_of(client, jiwoo, ill_request, "en")
 
-    assert f"We received your payment of KRW 45000.00 on {paid_on.isoformat()} (receipt 2026-0042)." in html
+    assert f"We received your payment of KRW 45,000 on {paid_on.isoformat()} (receipt 2026-0042)." in html
     assert "How to pay" not in html
     assert "ask_prepayment" not in borrowing.available_steps(IllRequest.objects.get(pk=ill_request.pk))
     with pytest.raises(borrowing.StepRefused):
@@ -162,7 +162,7 @@ def test_ill_staff_keep_how_to_pay_and_ask_for_the_prepayment_in_the_admin(
     assert "Ask for the prepayment" in page
     assert asked.status_code == 302
     assert "본관 2층 자료관리과" in mail.outbox[-1].body
-    assert "KRW 38000.00" in staff.get(reverse("admin:ill_illrequest_change", args=[ill_request.pk])).content.decode()
+    assert "KRW 38,000" in staff.get(reverse("admin:ill_illrequest_change", args=[ill_request.pk])).content.decode()
     assert managers.get(reverse("admin:ill_paymentinstruction_changelist")).status_code == 200
     assert managers.get(reverse("admin:ill_paymentinstruction_add")).status_code == 403
     assert {"add_paymentinstruction", "change_paymentinstruction"} <= set(
