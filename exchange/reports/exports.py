@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nlk_portal.core.exports import defused, file_response, listing_rows, streaming_csv, xlsx_response
+from nlk_portal.core.exports import csv_value, file_response, listing_rows, streaming_csv, xlsx_response
 from nlk_portal.core.printing import write_pdf
 
 from . import figures, rows
@@ -36,7 +36,7 @@ def table_rows(table):
     yield [str(table.title)]
     yield [str(column) for column in table.columns]
     for row in table.rows:
-        yield [defused(value) for value in row]
+        yield [csv_value(value) for value in row]
     if table.note:
         yield [str(table.note)]
     yield []

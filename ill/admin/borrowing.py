@@ -484,7 +484,7 @@ class CopyPolicyAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("deposit paid in advance"))
     def deposit(self, policy):
-        return "—" if policy.deposit_amount is None else f"{policy.deposit_currency} {policy.deposit_amount}"
+        return format_money(policy.deposit_amount, policy.deposit_currency) or "—"
 
 
 @admin.register(PaymentInstruction)

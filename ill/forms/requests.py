@@ -21,20 +21,19 @@ from ..rules import copyright
 from ..selectors.fees import quote_on
 
 
-def item_fieldset(*closing_fields, parts=()):
-    """The bibliographic fields of the item, laid out as both request forms show them; `parts` (a chapter's
-    fields) follow the book's title."""
+def item_fieldset(*closing_fields):
+    """The bibliographic fields of the item, laid out as both request forms show them; a chapter's own
+    title and author follow the book's title."""
     return Fieldset(
         _("The item"),
         "item_type",
         "title",
-        *parts,
+        "part_title",
+        "part_author",
         "article_title",
         "serial_title",
         Div(Div("volume", css_class="col-sm-6"), Div("issue", css_class="col-sm-6"), css_class="row"),
         "author",
-        "part_title",
-        "part_author",
         "publisher",
         Div(Div("place", css_class="col-sm-8"), Div("year", css_class="col-sm-4"), css_class="row"),
         Div(Div("isbn", css_class="col-sm-6"), Div("issn", css_class="col-sm-6"), css_class="row"),
@@ -148,8 +147,6 @@ class IllRequestForm(ItemChecks, forms.ModelForm):
             "volume",
             "issue",
             "author",
-            "part_title",
-            "part_author",
             "publisher",
             "place",
             "year",
@@ -172,8 +169,6 @@ class IllRequestForm(ItemChecks, forms.ModelForm):
             "postal_address": _("Postal address for delivery"),
             "item_type": _("Type of material"),
             "title": _("Title of the book"),
-            "part_title": _("Title of the chapter"),
-            "part_author": _("Author of the chapter"),
             "article_title": _("Title of the article"),
             "serial_title": _("Title of the serial"),
             "volume": _("Volume"),
@@ -195,7 +190,6 @@ class IllRequestForm(ItemChecks, forms.ModelForm):
         help_texts = {
             "postal_address": _("Needed when the material is sent by post."),
             "title": _("For a monograph."),
-            "part_title": _("For a chapter of a book, if you want one chapter."),
             "article_title": _("For a serial article."),
             "serial_title": _("For a serial article: the journal, magazine or newspaper."),
             "nlk_number": _("If you know it, from the NLK catalogue."),
@@ -340,7 +334,7 @@ def _helper():
             "email",
             "postal_address",
         ),
-        item_fieldset("nlk_number", "citation_source", parts=("part_title", "part_author")),
+        item_fieldset("nlk_number", "citation_source"),
         Fieldset(
             _("The service"),
             "service",

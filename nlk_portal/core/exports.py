@@ -25,6 +25,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from .calendar import library_today
+from .money import decimal_places, format_amount
 
 # Rows fetched from the database at a time, and written out per chunk of the response.
 FETCH_ROWS = 5000
@@ -45,23 +46,21 @@ EXPORT_PERMISSION = "exchange.export_reports"
 FORMATS = {"csv": _("Download the selected rows as CSV"), "xlsx": _("Download the selected rows as XLSX")}
 
 
-# Currencies whose amounts have no minor unit (ISO 4217): written without decimals.
-ZERO_DECIMAL_CURRENCIES = frozenset({"KRW", "JPY", "VND", "CLP", "ISK", "PYG", "UGX", "XAF", "XOF"})
-
-
 @dataclass(frozen=True)
 class Money:
-    """An amount in its currency: a number in the currency's format in a spreadsheet, the amount in text."""
+    """An amount in its currency: written as the portal writes amounts ("37,000" for KRW, "26.00" for USD),
+    a number in the currency's format in a spreadsheet, the plain amount in a CSV."""
 
     amount: Decimal
     currency: str
 
     def __str__(self):
-        return str(self.amount)
+        return format_amount(self.amount, self.currency)
 
     @property
     def number_format(self):
-        digits = "#,##0" if self.currency in ZERO_DECIMAL_CURRENCIES else "#,##0.00"
+        places = decimal_places(self.currency)
+        digits = "#,##0" + ("." + "0" * places if places else "")
         return f'"{self.currency}" {digits}' if self.currency else digits
 
 
@@ -143,6 +142,15 @@ def defused(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def csv_value(value):
+    """A value as a CSV cell: money as its plain amount, a Figure as it is shown, text defused."""
+    if isinstance(value, Money):
+        return value.amount
+    if isinstance(value, Figure):
+        return str(value)
+    return defused(value)
 
 
 def csv_chunks(rows, chunk_rows=CHUNK_ROWS):

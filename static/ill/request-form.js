@@ -175,8 +175,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    const limit = document.getElementById("submission-limit");
-    if (limit && !document.getElementById("error-summary")) limit.focus();
     const form = document.querySelector(".ill-request-form");
     if (!form) return;
     feePreview(form);

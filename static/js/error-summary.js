@@ -4,7 +4,8 @@
   "use strict";
 
   document.addEventListener("DOMContentLoaded", function () {
-    const summary = document.getElementById("error-summary");
+    // A request kept back by the submission limit opens on why, and on how to reach the service.
+    const summary = document.getElementById("error-summary") || document.getElementById("submission-limit");
     if (summary) summary.focus();
   });
 })();

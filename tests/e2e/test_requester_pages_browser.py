@@ -81,7 +81,7 @@ def test_a_user_in_korea_sees_how_much_to_prepay_and_how(chromium, live_server, 
     page.goto(f"/ill/borrow/requests/{ill_request.reference}/")
 
     section = page.locator("section.prepayment")
-    expect(section).to_contain_text("KRW 45000.00")
+    expect(section).to_contain_text("KRW 45,000")
     if locale == "en-US":
         expect(section).to_contain_text("Bank transfer")
         expect(section).to_contain_text("Woori Bank 1005-123-456789")

@@ -31,7 +31,7 @@ from django.utils.regex_helper import normalize
 from exchange.models import Depositor, DepositReceipt, KoreanStudiesSupply, Shipment
 from ill.admin.actions import ACTIONS
 from ill.admin.borrowing import STEPS
-from ill.models import CopyPolicy, Invoice, PaymentInstruction
+from ill.models import CopyPolicy, Invoice, Iso18626Message, PaymentInstruction
 from ill.services import borrowing, invoices, pdf, submission
 from ill.services.workflow import do_transition
 from ill.status import Status
@@ -154,6 +154,19 @@ class World:
                 receipt_number="R-1", by=self.staff,
             )
         self.borrowed = self._borrowing(capture)
+        self._iso18626_records(library)
+
+    def _iso18626_records(self, library):
+        """A partner ILL system and one message it sent about the supplied request."""
+        peer = Iso18626Peer.objects.create(
+            institution=library, agency_id_type="ISIL", agency_id_value="FR-751131015",
+            endpoint_url="https://ill.example.org/iso18626/",
+        )
+        Iso18626Message.objects.create(
+            request=self.supplied, peer=peer, incoming=True, message_type="requestingAgencyMessage",
+            reason="Notification", timestamp=timezone.now(), body="<ISO18626Message/>",
+            state=Iso18626Message.State.RECEIVED,
+        )
 
     def _login_records(self):
         """A wrong password at the login page, as django-axes records it, and the logs it may keep."""

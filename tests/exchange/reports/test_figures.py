@@ -118,7 +118,7 @@ def test_refunds_paid_out_after_settlement_are_summed_per_currency(ill_money):
 
     year = Filters(year=paid_on.year, start=date(paid_on.year, 1, 1), end=date(paid_on.year, 12, 31))
     report = figures.build("ill", year, TODAY)
-    assert rows(report, "refunds") == [["KRW", "37000.00"]]
+    assert rows(report, "refunds") == [["KRW", "37,000"]]
     assert report.table("refunds").rows[0][1] == Money(Decimal("37000.00"), "KRW")
     assert str(report.table("refunds").note).startswith("2 refunds paid out")
     assert rows(figures.build("ill", Filters(country="JP"), TODAY), "refunds") == []

@@ -102,6 +102,16 @@ def test_the_same_request_sent_again_is_answered_ok_and_makes_nothing_new(client
     assert IllRequest.objects.get().history.count() == 1
 
 
+def test_a_request_id_sent_again_for_another_item_is_refused(client, royal_library):
+    answer(post(client, request_body()))
+    other = dataclasses.replace(make_request().bibliographic_info, title_of_component="Another article")
+
+    error_type, value = error_of(post(client, request_body(bibliographic_info=other)))
+
+    assert error_type == ErrorType.UNRECOGNISED_DATA_VALUE and "sent before with other details" in value
+    assert IllRequest.objects.count() == 1 and Iso18626Message.objects.count() == 1
+
+
 def test_another_request_id_from_the_same_peer_is_another_request(client, royal_library):
     answer(post(client, request_body("DK-1")))
     answer(post(client, request_body("DK-2")))
