@@ -39,7 +39,6 @@ from nlk_portal.core import calendar
 from partners.models import Iso18626Peer
 from tests.factories import InstitutionFactory, LibrarianFactory, UserFactory, ill_request_details
 from tests.ill.borrowing.conftest import borrowing_details, library_user
-from tests.ill.iso18626.partner import request_body
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +140,6 @@ class World:
         self.librarian = LibrarianFactory(institution=library).user
         self.user_in_korea = library_user()
         self._login_records()
-        self._iso18626_request(capture)
         with capture(execute=True):
             self.supplied = submission.submit_request(ill_request_details(requesting_library=library))
         with capture(execute=True):
@@ -180,17 +178,6 @@ class World:
             if not model.objects.exists():
                 extra = {"get_data": "", "post_data": "", "failures_since_start": 1} if model is AccessAttempt else {}
                 model.objects.create(**seen, **extra)
-
-    def _iso18626_request(self, capture):
-        """A partner library's ILL system, registered as a peer, sends NLK a request (tests/ill/iso18626)."""
-        peer_library = InstitutionFactory(name_en="Royal Danish Library", country="DK")
-        Iso18626Peer.objects.create(
-            institution=peer_library, agency_id_type="ISIL", agency_id_value="DK-710100",
-            endpoint_url="http://127.0.0.1:9/iso18626/", messages_on=False,
-        )
-        with capture(execute=True):
-            response = Client().post(reverse("iso18626"), request_body(), content_type="application/xml")
-        assert response.status_code == 200, response.content[:300]
 
     def _borrowing(self, capture):
         lender = InstitutionFactory(name_en="Staatsbibliothek zu Berlin", country="DE")
@@ -317,7 +304,6 @@ def autocomplete_queries():
 @pytest.fixture
 def world(django_capture_on_commit_callbacks, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.ILL_ISO18626_AGENCY = "ISIL:KR-SeNL"
     # The invoice and the statement are stored as PDFs; what they say is tested elsewhere, and
     # WeasyPrint would spend a second on each.
     monkeypatch.setattr(pdf, "render_invoice", lambda invoice: FAKE_PDF)
