@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from nlk_portal.core import exports
@@ -30,6 +31,10 @@ def institution_listing(queryset):
     return exports.Listing(str(_("Institutions")), INSTITUTION_HEADERS, rows)
 
 
+# A website or endpoint typed without a scheme ("www.example.org") is taken as https, not http.
+HTTPS_BY_DEFAULT = {models.URLField: {"assume_scheme": "https"}}
+
+
 class InstitutionAliasInline(admin.TabularInline):
     model = InstitutionAlias
     extra = 1
@@ -42,6 +47,7 @@ class Iso18626PeerInline(admin.StackedInline):
     extra = 0
     max_num = 1
     fields = ["agency_id_type", "agency_id_value", "endpoint_url", "messages_on"]
+    formfield_overrides = HTTPS_BY_DEFAULT
 
 
 @admin.register(Institution)
@@ -51,6 +57,7 @@ class InstitutionAdmin(exports.ExportPermission, admin.ModelAdmin):
     search_fields = ["name_en", "name_ko", "aliases__name", "city", "city_ko", "key"]
     prepopulated_fields = {"key": ["name_en"]}
     inlines = [InstitutionAliasInline, Iso18626PeerInline]
+    formfield_overrides = HTTPS_BY_DEFAULT
     actions = ["mark_verified", *exports.export_actions(institution_listing, "institutions")]
     fieldsets = [
         (None, {"fields": ["name_en", "name_ko", "key", "kind", "is_active", "is_verified"]}),
@@ -105,6 +112,7 @@ class Iso18626PeerAdmin(admin.ModelAdmin):
     autocomplete_fields = ["institution"]
     fields = ["institution", "agency_id_type", "agency_id_value", "endpoint_url", "messages_on"]
     list_select_related = ["institution"]
+    formfield_overrides = HTTPS_BY_DEFAULT
 
     @admin.display(description=_("agency id"), ordering="agency_id_value")
     def agency_symbol(self, peer):

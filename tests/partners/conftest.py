@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.ill.triage.conftest import kim, kim_client, staff_groups  # noqa: F401  (fixtures)
+
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():

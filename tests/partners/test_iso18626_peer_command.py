@@ -29,6 +29,15 @@ def test_a_peer_is_added_for_an_institution_of_the_directory():
     assert "Added ISIL:DK-710100" in out
 
 
+def test_an_endpoint_given_without_a_scheme_is_https():
+    InstitutionFactory(key="kb", country="DK")
+
+    out = run("--agency", "ISIL:DK-710100", "--endpoint", " ill.kb.dk/iso18626 ", "--institution", "kb")
+
+    assert Iso18626Peer.objects.get().endpoint_url == "https://ill.kb.dk/iso18626"
+    assert "at https://ill.kb.dk/iso18626," in out
+
+
 def test_running_it_again_updates_the_peer_found_by_its_agency_id_without_case():
     library = InstitutionFactory(key="kb", country="DK")
     run("--agency", "ISIL:DK-710100", "--endpoint", "https://old.example.org/", "--institution", "kb")

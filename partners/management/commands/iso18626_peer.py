@@ -1,5 +1,6 @@
 """`manage.py iso18626_peer`: register a partner ILL system, or change one, from the command line."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--agency", required=True, help="The peer's agency id, TYPE:VALUE, e.g. ISIL:DK-710100.")
-        parser.add_argument("--endpoint", required=True, help="The peer's ISO 18626 endpoint (http or https URL).")
+        parser.add_argument("--endpoint", required=True, help="The peer's ISO 18626 endpoint: an http or https URL; without a scheme, https.")
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--institution", metavar="KEY", help="The key of an institution of the directory.")
         which.add_argument("--name", help="The institution's English name: found, or added to the directory.")
@@ -35,6 +36,8 @@ class Command(BaseCommand):
         id_type, id_value = id_type.strip(), id_value.strip()
         if not separator or not id_type or not id_value:
             raise CommandError(f"--agency is written TYPE:VALUE, e.g. ISIL:DK-710100, not {agency!r}.")
+        # As the admin takes it: an address typed without its scheme is https.
+        endpoint = forms.URLField(assume_scheme="https").to_python(endpoint)
         with transaction.atomic():
             found = self.find_institution(institution, name, country, kind)
             peer = Iso18626Peer.objects.with_agency(id_type, id_value).first()
