@@ -47,3 +47,30 @@ def test_a_date_drill_down_out_of_range_is_a_bad_request(staff_client, query):
 def test_a_date_drill_down_in_range_lists(staff_client):
     assert staff_client.get("/admin/ill/invoice/?issued_on__year=2026&issued_on__month=2").status_code == 200
     assert staff_client.get("/admin/outbox/outboxentry/?created_at__year=2026&created_at__month=12&created_at__day=31").status_code == 200
+
+
+@pytest.mark.parametrize("selected", ["abc", "1.5", "", "99999999999999999999999"])
+def test_a_list_action_on_rows_that_are_no_ids_is_a_bad_request(staff_client, selected):
+    institution = InstitutionFactory(is_verified=False)
+
+    response = staff_client.post(
+        "/admin/partners/institution/",
+        {"action": "mark_verified", "index": "0", "_selected_action": [str(institution.pk), selected]},
+    )
+
+    assert response.status_code == 400
+    institution.refresh_from_db()
+    assert not institution.is_verified
+
+
+def test_a_list_action_on_ids_is_taken(staff_client):
+    institution = InstitutionFactory(is_verified=False)
+
+    response = staff_client.post(
+        "/admin/partners/institution/",
+        {"action": "mark_verified", "index": "0", "_selected_action": [str(institution.pk)]},
+    )
+
+    assert response.status_code == 302
+    institution.refresh_from_db()
+    assert institution.is_verified

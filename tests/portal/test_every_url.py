@@ -289,6 +289,18 @@ def changelist_queries(client, path, model_admin):
             yield f"{name}={encoded(junk)}"
 
 
+def action_posts(client, path):
+    """Each action of the list's menu sent for rows whose ids are junk (no real row: the walk's objects
+    stay as they are for the pages walked after)."""
+    page = client.get(path).content.decode()
+    menu = re.search(r'<select name="action"[^>]*>(.*?)</select>', page, re.DOTALL)
+    actions = [name for name in re.findall(r'<option value="([^"]+)"', menu[1]) if name] if menu else []
+    for index, action in enumerate(actions):
+        for junk in [NUL, HUGE_NUMBER, OTHER_JUNK[index % len(OTHER_JUNK)]]:
+            text = junk.decode("utf-8", "replace")
+            yield {"action": action, "index": "0", "_selected_action": [text]}
+
+
 def autocomplete_queries():
     for model, model_admin in admin.site._registry.items():
         for field_name in model_admin.get_autocomplete_fields(None):
@@ -326,19 +338,26 @@ class Walk:
         self.client, self.person, self.failures, self.count = client, person, [], 0
 
     def get(self, url):
+        return self.send("GET", url)
+
+    def post(self, url, data):
+        return self.send("POST", url, data)
+
+    def send(self, method, url, data=None):
         self.count += 1
+        said = f"{self.person} {method} {url[:300]!r}" + (f" {str(data)[:200]}" if data else "")
         try:
             # A savepoint per request: one failing query on PostgreSQL must not end the walk.
             with transaction.atomic():
-                response = self.client.get(url)
+                response = self.client.post(url, data) if method == "POST" else self.client.get(url)
                 status = response.status_code
                 if hasattr(response, "streaming_content"):
                     b"".join(response.streaming_content)
         except Exception as error:  # noqa: BLE001  (every exception is a finding)
-            self.failures.append(f"{self.person} GET {url[:300]!r}: {type(error).__name__}: {str(error)[:200]}")
+            self.failures.append(f"{said}: {type(error).__name__}: {str(error)[:200]}")
             return None
         if status >= 500:
-            self.failures.append(f"{self.person} GET {url[:300]!r}: {status}")
+            self.failures.append(f"{said}: {status}")
         return response
 
 
@@ -366,6 +385,8 @@ def test_no_url_answers_junk_with_a_server_error(person, world, settings, monkey
         if person == "staff" and model_admin is not None and pattern.name and pattern.name.endswith("_changelist"):
             for query in changelist_queries(walk.client, first_path, model_admin):
                 walk.get(f"{first_path}?{query}")
+            for data in action_posts(walk.client, first_path):
+                walk.post(first_path, data)
     if person == "staff":
         for query in autocomplete_queries():
             walk.get(f"/admin/autocomplete/?{query}")
