@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from nlk_portal.core import db
+
 from ..models import SentEmail
 from ..rules import terms
 from ..selectors.borrowing import payment_instructions, prepayment_due
@@ -35,14 +37,23 @@ def send_acknowledgement(ill_request):
         }
     kind, key = SentEmail.Kind.ACKNOWLEDGEMENT, f"acknowledgement:{ill_request.pk}"
     limit = settings.ILL_ACK_EMAILS_PER_ADDRESS_HOUR
-    if acknowledgements_to(ill_request.email, since=timezone.now() - ACK_WINDOW, besides=key) >= limit:
-        reason = ngettext(
-            "Not sent: %(limit)s acknowledgement already went to this address within an hour.",
-            "Not sent: %(limit)s acknowledgements already went to this address within an hour.",
-            limit,
-        ) % {"limit": limit}
-        return skip_request_email(ill_request, kind, key=key, reason=reason, context=context, template=template)
-    return send_request_email(ill_request, kind, key=key, context=context, template=template)
+    with transaction.atomic():
+        # One address's acknowledgements are counted and sent one at a time, so that requests made at
+        # the same moment cannot each find the address under the limit.
+        db.hold_lock(f"acknowledgements:{ill_request.email.lower()}")
+        if acknowledgements_to(ill_request.email, since=timezone.now() - ACK_WINDOW, besides=key) >= limit:
+            reason = ngettext(
+                "Not sent: %(limit)s acknowledgement already went to this address within an hour.",
+                "Not sent: %(limit)s acknowledgements already went to this address within an hour.",
+                limit,
+            ) % {"limit": limit}
+            return skip_request_email(ill_request, kind, key=key, reason=reason, context=context, template=template)
+        try:
+            return send_request_email(ill_request, kind, key=key, context=context, template=template)
+        except (SMTPException, OSError) as exc:
+            # The failure is recorded: raised once that is committed, for the task to try again.
+            error = exc
+    raise error
 
 
 def acknowledgements_to(address, *, since, besides=None):

@@ -1,6 +1,7 @@
-"""SQL that Django does not spell the same way on PostgreSQL and SQLite."""
+"""SQL that Django does not spell the same way on PostgreSQL and SQLite, and a lock by name."""
 
 from django.contrib.postgres.fields import ArrayField
+from django.db import transaction
 from django.db.models import Aggregate, FloatField, Func, TextField
 
 
@@ -70,3 +71,17 @@ class SpaceSeparated(Func):
     arity = 1
     template = "string_to_array(%(expressions)s, ' ')"
     output_field = ArrayField(TextField())
+
+
+def hold_lock(name):
+    """Wait for, then hold until the transaction ends, the lock called `name`: whoever asks for the same
+    name next waits for this transaction to commit or roll back, and then reads what it wrote.
+
+    On PostgreSQL a transaction-level advisory lock; SQLite lets one writer at a time in, so it takes none.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("hold_lock() is held until the transaction ends: open one.")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [name])

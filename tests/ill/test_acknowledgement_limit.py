@@ -1,10 +1,12 @@
 """Acknowledgements to one email address are limited to a few an hour, whatever client sends the requests:
 beyond the limit the request is still made and staff see it, but no acknowledgement goes out."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -87,3 +89,36 @@ def test_staff_see_the_request_and_why_it_was_not_acknowledged(client, library, 
 
     assert held.reference in listing
     assert "Not sent" in page and "1 acknowledgement already went to this address" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_acknowledgements_sent_at_the_same_moment_to_one_address_keep_to_the_limit(library, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself and takes no lock per address; CI runs this on PostgreSQL")
+    settings.ILL_ACK_EMAILS_PER_ADDRESS_HOUR = 3
+    requests = [submit_ill_request(requesting_library=library, email=f"reader{n}@example.org") for n in range(8)]
+    IllRequest.objects.update(email="victim@example.org")
+    SentEmail.objects.all().delete()
+    mail.outbox.clear()
+    start, errors = threading.Barrier(len(requests)), []
+
+    def acknowledge(ill_request):
+        try:
+            ill_request.refresh_from_db()
+            start.wait()
+            notifications.send_acknowledgement(ill_request)
+        except Exception as error:  # surfaced by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=acknowledge, args=[r]) for r in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(mail.outbox) == 3
+    assert SentEmail.objects.filter(status=SentEmail.Outcome.SENT).count() == 3
+    assert SentEmail.objects.filter(status=SKIPPED).count() == 5
