@@ -25,7 +25,9 @@ GUNICORN = ["-k", "gthread", "--workers", "2", "--threads", "4", "--keep-alive",
 SERVER_CORE, CLIENT_CORE = "0", "1"
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
-FORM_LUA = """
+# wrk's Lua for POSTing BODY to PATH flat out: each post's {n} becomes its own marker (and {key} its own
+# submission key); an answer for which ACCEPTED holds is counted under COUNTED, any other as failed.
+POST_LUA = """
 local threads = {}
 local number = 1
 function setup(thread)
@@ -34,7 +36,7 @@ function setup(thread)
   number = number + 1
 end
 function init(args)
-  sent, redirected, failed = 0, 0, 0
+  sent, counted, failed = 0, 0, 0
 end
 function request()
   sent = sent + 1
@@ -43,49 +45,26 @@ function request()
   return wrk.format("POST", PATH, HEADERS, body)
 end
 function response(status, headers, body)
-  if status == 302 then redirected = redirected + 1 else failed = failed + 1 end
-end
-function done(summary, latency, requests)
-  local s, r, f = 0, 0, 0
-  for _, thread in ipairs(threads) do
-    s = s + thread:get("sent"); r = r + thread:get("redirected"); f = f + thread:get("failed")
-  end
-  io.write(string.format("BENCH sent=%d redirected=%d failed=%d\\n", s, r, f))
-end
-"""
-
-# A partner system posting ISO 18626 requests: BODY holds {n} where each gets its own request id.
-MESSAGE_LUA = """
-local threads = {}
-local number = 1
-function setup(thread)
-  thread:set("tid", number)
-  table.insert(threads, thread)
-  number = number + 1
-end
-function init(args)
-  sent, confirmed, failed = 0, 0, 0
-end
-function request()
-  sent = sent + 1
-  local body = BODY:gsub("{n}", string.format("%d-%d", tid, sent))
-  return wrk.format("POST", PATH, HEADERS, body)
-end
-function response(status, headers, body)
-  if status == 200 and body:find("<messageStatus>OK</messageStatus>", 1, true) then
-    confirmed = confirmed + 1
-  else
-    failed = failed + 1
-  end
+  if ACCEPTED(status, body) then counted = counted + 1 else failed = failed + 1 end
 end
 function done(summary, latency, requests)
   local s, c, f = 0, 0, 0
   for _, thread in ipairs(threads) do
-    s = s + thread:get("sent"); c = c + thread:get("confirmed"); f = f + thread:get("failed")
+    s = s + thread:get("sent"); c = c + thread:get("counted"); f = f + thread:get("failed")
   end
-  io.write(string.format("BENCH sent=%d confirmed=%d failed=%d\\n", s, c, f))
+  io.write(string.format("BENCH sent=%d %s=%d failed=%d\\n", s, COUNTED, c, f))
 end
 """
+# The form answers a stored submission with its redirect.
+FORM_LUA = """
+COUNTED = "redirected"
+function ACCEPTED(status, body) return status == 302 end
+""" + POST_LUA
+# A partner system posting ISO 18626 requests: BODY holds {n} where each gets its own request id.
+MESSAGE_LUA = """
+COUNTED = "confirmed"
+function ACCEPTED(status, body) return status == 200 and body:find("<messageStatus>OK</messageStatus>", 1, true) ~= nil end
+""" + POST_LUA
 
 
 def free_port():
@@ -217,13 +196,10 @@ def measure(env, duration, tracking_token, library_id, count_marked, log_dir, me
         cookie, token = csrf_pair(server.url)
         run = secrets.token_hex(4)
         prefix = f"bench-{run}-"
-        body = form_body(token, library_id, prefix)
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
-            script.write(f"BODY = {json.dumps(body)}\nPATH = \"/ill/request/\"\nHEADERS = {lua_table(headers)}\n")
-            script.write(FORM_LUA)
-        figures["form"] = wrk(server.url + "/ill/request/", duration, script.name)
-        os.unlink(script.name)
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+        figures["form"] = post_flat_out(
+            server.url, "/ill/request/", form_body(token, library_id, prefix), headers, FORM_LUA, duration
+        )
         figures["form"]["stored"] = count_marked(prefix)
         if message is not None:
             make_body, count_messages = message
@@ -246,17 +222,22 @@ def post_messages(server_url, duration, make_body, count_messages):
     """Partner systems' ISO 18626 requests, flat out on 16 connections, as the form's submissions are."""
     prefix = f"bench-{secrets.token_hex(4)}-"
     headers = {"Content-Type": "application/xml; charset=utf-8"}
-    # UTF-8 as it is: Lua reads no \u escapes, so json.dumps must leave the Hangul alone.
-    body = json.dumps(make_body(prefix), ensure_ascii=False)
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as script:
-        script.write(f"BODY = {body}\nPATH = \"/iso18626/\"\nHEADERS = {lua_table(headers)}\n")
-        script.write(MESSAGE_LUA)
-    try:
-        result = wrk(server_url + "/iso18626/", duration, script.name)
-    finally:
-        os.unlink(script.name)
+    result = post_flat_out(server_url, "/iso18626/", make_body(prefix), headers, MESSAGE_LUA, duration)
     result["stored"] = count_messages(prefix)
     return result
+
+
+def post_flat_out(server_url, path, body, headers, lua, duration):
+    """wrk POSTing `body` to `path` on 16 connections for `duration` seconds, by `lua` (FORM_LUA, MESSAGE_LUA)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as script:
+        # UTF-8 as it is: Lua reads no \u escapes, so json.dumps must leave the Hangul alone.
+        body = json.dumps(body, ensure_ascii=False)
+        script.write(f"BODY = {body}\nPATH = {json.dumps(path)}\nHEADERS = {lua_table(headers)}\n")
+        script.write(lua)
+    try:
+        return wrk(server_url + path, duration, script.name)
+    finally:
+        os.unlink(script.name)
 
 
 def lua_table(mapping):
