@@ -287,13 +287,18 @@ def request_messages(library_id):
     from ill.iso18626.vocabulary import ServiceType
     from ill.iso18626.writer import build_message
     from ill.models import Iso18626Transaction
-    from partners.models import Iso18626Peer
+    from partners.models import Iso18626Peer, new_security_code
 
     peer, _ = Iso18626Peer.objects.get_or_create(
         institution_id=library_id,
         defaults={"agency_id_type": "ISIL", "agency_id_value": f"BENCH-{library_id}",
                   "endpoint_url": "http://127.0.0.1:9/iso18626/", "messages_on": False},
     )
+    # Every message carries the peer's account id and security code, as a real peer's must.
+    security_code = new_security_code()
+    peer.account_id = f"bench-{library_id}"
+    peer.set_security_code(security_code)
+    peer.save()
 
     def make_body(prefix):
         message = iso.Request(
@@ -302,6 +307,9 @@ def request_messages(library_id):
                 requesting_agency_id=iso.AgencyId(id_type=peer.agency_id_type, value=peer.agency_id_value),
                 timestamp=datetime.now(UTC),
                 requesting_agency_request_id=f"{prefix}{{n}}",
+                requesting_agency_authentication=iso.Authentication(
+                    account_id=peer.account_id, security_code=security_code
+                ),
             ),
             bibliographic_info=iso.BibliographicInfo(title="조선왕조실록 연구", author="김윤식", pages_requested="12-30"),
             service_info=iso.ServiceInfo(service_type=ServiceType.COPY),

@@ -1,3 +1,7 @@
+import hashlib
+import hmac
+import ipaddress
+import secrets
 from enum import IntEnum
 
 from django.conf import settings
@@ -6,7 +10,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Lower
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -251,10 +255,85 @@ class LibraryUser(models.Model):
         return self.email_confirmed_at is not None
 
 
+# A peer's security code: what it sends in header/requestingAgencyAuthentication/securityCode.
+MIN_CODE_LENGTH = 24
+CODE_SCHEME = "hmac-sha256"
+# Hashed in place of a peer's code when the agency is no peer, so that answer takes as long as any other.
+_NO_PEER_HASH = ""
+
+
+def new_security_code() -> str:
+    """A fresh security code for a peer to send: 43 random URL-safe characters."""
+    return secrets.token_urlsafe(32)
+
+
+def _digest(salt: bytes, code: str) -> bytes:
+    return hmac.new(salt, code.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
+
+
+def hash_security_code(code: str) -> str:
+    """The code as kept: `hmac-sha256$<salt>$<digest>`, a salted HMAC-SHA256 (cheap to check, unlike a
+    password hasher, since every message is checked; a code of 24 random characters needs no stretching)."""
+    if len(code) < MIN_CODE_LENGTH:
+        raise ValidationError(
+            _("A security code has at least %(count)d characters."), params={"count": MIN_CODE_LENGTH}
+        )
+    salt = secrets.token_bytes(16)
+    return f"{CODE_SCHEME}${salt.hex()}${_digest(salt, code).hex()}"
+
+
+def security_code_matches(code: str | None, kept: str) -> bool:
+    """Whether `code` is the code `kept` is the hash of, compared in constant time. A missing code or
+    hash still costs one hash, so a refusal takes as long whatever was missing."""
+    scheme, _dollar, rest = (kept or "").partition("$")
+    salt_hex, _dollar, digest_hex = rest.partition("$")
+    try:
+        salt, digest = bytes.fromhex(salt_hex), bytes.fromhex(digest_hex)
+    except ValueError:
+        salt, digest = b"", b""
+    known = scheme == CODE_SCHEME and len(salt) == 16 and len(digest) == 32
+    if not known:
+        salt, digest = b"\0" * 16, b"\0" * 32
+    matches = hmac.compare_digest(_digest(salt, code or ""), digest)
+    return matches and known and code is not None
+
+
+def read_networks(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The client networks written one a line or separated by commas or spaces (CIDR, e.g. 192.0.2.0/24;
+    a bare address is a network of one). Raises ValueError naming the first that is no network."""
+    networks = []
+    for item in (text or "").replace(",", " ").split():
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(item) from None
+    return networks
+
+
+def address_in_networks(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return any(ip in network or (mapped is not None and mapped in network) for network in networks)
+
+
 class Iso18626PeerQuerySet(models.QuerySet):
     def with_agency(self, id_type, value):
-        """The peer with this agency id (e.g. ISIL, DK-710100), compared without case."""
+        """The peer with this agency id (e.g. ISIL, DK-710100): type and value, each compared without case."""
         return self.filter(agency_id_type__iexact=id_type.strip(), agency_id_value__iexact=value.strip())
+
+    def authenticated(self, id_type, value, *, account_id, security_code, address, now=None):
+        """The peer with this agency id, when the account id and security code are its own and the
+        address is in its client networks; else None. Every refusal does the same work (an unknown
+        agency's code is hashed all the same), so how long it takes tells nothing of which peers exist."""
+        peer = self.with_agency(id_type, value).select_related("institution").first()
+        if peer is None:
+            security_code_matches(security_code, _NO_PEER_HASH)
+            security_code_matches(security_code, _NO_PEER_HASH)
+            return None
+        return peer if peer.authenticates(account_id, security_code, address, now=now) else None
 
 
 class Iso18626Peer(models.Model):
@@ -287,6 +366,43 @@ class Iso18626Peer(models.Model):
         default=True,
         help_text=_("Off: NLK's messages to this peer are kept and sent once this is on again."),
     )
+    account_id = models.CharField(
+        _("account id"),
+        max_length=100,
+        blank=True,
+        help_text=_("What the peer sends as its accountId in every message's requestingAgencyAuthentication."),
+    )
+    code_hash = models.CharField(_("security code (hashed)"), max_length=200, blank=True, editable=False)
+    previous_code_hash = models.CharField(
+        _("previous security code (hashed)"), max_length=200, blank=True, editable=False
+    )
+    previous_code_valid_until = models.DateTimeField(
+        _("previous code valid until"),
+        null=True,
+        blank=True,
+        help_text=_("The code replaced last is still taken until then, so the peer can switch without a gap."),
+    )
+    client_networks = models.TextField(
+        _("client networks"),
+        blank=True,
+        help_text=_(
+            "The networks the peer posts from, in CIDR (e.g. 192.0.2.0/24), one a line; "
+            "empty: any address."
+        ),
+    )
+    send_account_id = models.CharField(
+        _("account id NLK sends"),
+        max_length=100,
+        blank=True,
+        help_text=_("The accountId the peer gave NLK, carried by every message NLK sends it."),
+    )
+    send_security_code = models.CharField(
+        _("security code NLK sends"),
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text=_("The securityCode the peer gave NLK, carried by every message NLK sends it."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -296,6 +412,9 @@ class Iso18626Peer(models.Model):
         ordering = ["agency_id_type", "agency_id_value"]
         verbose_name = _("ISO 18626 peer")
         verbose_name_plural = _("ISO 18626 peers")
+        permissions = [
+            ("change_iso18626_peer_credentials", _("Can change ISO 18626 peers' endpoints, codes and networks")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("agency_id_type"), Lower("agency_id_value"), name="one_peer_per_agency_id"
@@ -310,7 +429,51 @@ class Iso18626Peer(models.Model):
         """The agency id written TYPE:VALUE, as the setting ILL_ISO18626_AGENCY writes NLK's."""
         return f"{self.agency_id_type}:{self.agency_id_value}"
 
+    @property
+    def has_code(self):
+        return bool(self.code_hash)
+
+    def set_security_code(self, code: str, *, previous_valid_until=None) -> None:
+        """Keep `code` (hashed) as the code the peer must send. The code it replaces stays valid until
+        `previous_valid_until` (none: it is refused at once)."""
+        new_hash = hash_security_code(code)
+        if previous_valid_until is not None and self.code_hash:
+            self.previous_code_hash = self.code_hash
+            self.previous_code_valid_until = previous_valid_until
+        else:
+            self.previous_code_hash, self.previous_code_valid_until = "", None
+        self.code_hash = new_hash
+
+    def generate_security_code(self, *, previous_valid_until=None) -> str:
+        """A new code for the peer, kept hashed; returned in clear to be told to the peer once."""
+        code = new_security_code()
+        self.set_security_code(code, previous_valid_until=previous_valid_until)
+        return code
+
+    def authenticates(self, account_id, security_code, address, *, now=None) -> bool:
+        """Whether a message with this account id and code, posted from `address`, is this peer's."""
+        now = now or timezone.now()
+        current = security_code_matches(security_code, self.code_hash)
+        previous_valid = bool(self.previous_code_hash) and (
+            self.previous_code_valid_until is not None and now < self.previous_code_valid_until
+        )
+        previous = security_code_matches(security_code, self.previous_code_hash) and previous_valid
+        account = hmac.compare_digest(
+            (account_id or "").encode("utf-8", "surrogatepass"), self.account_id.encode("utf-8")
+        )
+        account = account and bool(self.account_id)
+        networks = read_networks(self.client_networks) if self.client_networks.strip() else None
+        place = networks is None or address_in_networks(address, networks)
+        return (current or previous) and account and place
+
     def clean(self):
+        try:
+            networks = read_networks(self.client_networks)
+        except ValueError as error:
+            raise ValidationError(
+                {"client_networks": _("%(value)s is not a network (e.g. 192.0.2.0/24).") % {"value": error}}
+            ) from None
+        self.client_networks = "\n".join(str(network) for network in networks)
         self.agency_id_type = self.agency_id_type.strip()
         self.agency_id_value = self.agency_id_value.strip()
         if ":" in self.agency_id_type:

@@ -8,11 +8,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from nlk_portal.core import ratelimits
+from nlk_portal.core.client_ip import client_ip
 from partners.models import Iso18626Peer
 
 from ..choices import Direction
 from ..selectors.iso18626 import find_transaction
 from ..services import iso18626, peer_messages, submission
+from .documents import withhold_security_code
 from .errors import MessageError
 from .mapping import same_agency
 from .messages import ErrorData, Message, Rejection, Request, SupplyingAgencyMessage, make_confirmation
@@ -48,7 +50,7 @@ def endpoint(request):
     if isinstance(result, Rejection):
         return xml_response(build_message(result.confirmation))
     try:
-        return xml_response(accept(result, body))
+        return xml_response(accept(result, body, client_address=client_ip(request)))
     except MessageError as refusal:
         error = ErrorData(error_type=refusal.error_type, error_value=refusal.error_value)
         return xml_response(build_message(make_confirmation(result, error=error)))
@@ -65,13 +67,15 @@ def xml_response(answer: bytes) -> HttpResponse:
     return HttpResponse(answer, content_type=XML)
 
 
-def accept(message: Message, body: bytes) -> bytes:
+def accept(message: Message, body: bytes, *, client_address: str) -> bytes:
     """Act on a valid message from a registered peer and return the OK confirmation it was answered with.
 
     Raises MessageError for a message that names another library as NLK, an agency that is not a
-    registered peer, or a request NLK does not know.
+    registered peer or not authenticated as one, or a request NLK does not know. The message is kept
+    without its security code.
     """
-    peer = find_peer(message)
+    peer = find_peer(message, client_address)
+    body = withhold_security_code(body)
     answer = build_message(make_confirmation(message))
     request_id = message.header.requesting_agency_request_id
     if isinstance(message, Request):
@@ -93,8 +97,13 @@ def accept(message: Message, body: bytes) -> bytes:
     return answer
 
 
-def find_peer(message: Message) -> Iso18626Peer:
-    """The registered peer that sent the message; the other agency of its header must be NLK."""
+def find_peer(message: Message, client_address: str) -> Iso18626Peer:
+    """The registered peer that sent the message; the other agency of its header must be NLK.
+
+    The header's requestingAgencyAuthentication must carry the peer's account id and security code,
+    and the post come from its client networks. An unknown agency, a missing or wrong account id or
+    code, and an address outside the networks are all answered with the same error.
+    """
     header = message.header
     if isinstance(message, SupplyingAgencyMessage):
         # The peer supplies (NLK borrows from it).
@@ -104,11 +113,18 @@ def find_peer(message: Message) -> Iso18626Peer:
     nlk = peer_messages.nlk_agency()
     if not same_agency(ours[1], nlk):
         raise MessageError(ErrorType.UNRECOGNISED_DATA_VALUE, f"{ours[0]}: {ours[1]} is not this library ({nlk}).")
-    peer = (
-        Iso18626Peer.objects.with_agency(theirs[1].id_type, theirs[1].value).select_related("institution").first()
+    credentials = header.requesting_agency_authentication
+    peer = Iso18626Peer.objects.authenticated(
+        theirs[1].id_type,
+        theirs[1].value,
+        account_id=credentials.account_id if credentials else None,
+        security_code=credentials.security_code if credentials else None,
+        address=client_address,
     )
     if peer is None:
         raise MessageError(
-            ErrorType.UNRECOGNISED_DATA_VALUE, f"{theirs[0]}: {theirs[1]} is not a registered partner of {nlk}."
+            ErrorType.UNRECOGNISED_DATA_VALUE,
+            f"{theirs[0]}: {theirs[1]} with this requestingAgencyAuthentication is not a registered "
+            f"partner of {nlk}.",
         )
     return peer

@@ -4,10 +4,12 @@ from datetime import datetime
 
 from lxml import etree
 
+from .documents import make_parser
 from .errors import InvalidMessage
 from .messages import (
     Address,
     AgencyId,
+    Authentication,
     BibliographicInfo,
     BibliographicRecordId,
     Confirmation,
@@ -54,6 +56,29 @@ def build_message(message: Message | Confirmation) -> bytes:
         raise InvalidMessage(
             f"The {type(message).__name__} built does not validate against the schema: {details}"
         )
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def with_authentication(body: bytes, authentication: Authentication | None) -> bytes:
+    """A message as built by `build_message`, with `authentication` as its header's
+    requestingAgencyAuthentication (the header's last element), in place of any it had.
+
+    NLK keeps the messages it sends without the code a peer gave it, and adds it only as it posts them.
+    """
+    if authentication is None:
+        return body
+    root = etree.fromstring(body, make_parser())
+    header = root.find(f"*/{qualify('header')}")
+    if header is None:
+        raise InvalidMessage("The message has no header to carry requestingAgencyAuthentication.")
+    for old in header.findall(qualify("requestingAgencyAuthentication")):
+        header.remove(old)
+    authenticating = add_parent(header, "requestingAgencyAuthentication")
+    add(authenticating, "accountId", authentication.account_id)
+    add(authenticating, "securityCode", authentication.security_code)
+    errors = find_schema_errors(root)
+    if errors:
+        raise InvalidMessage("; ".join(entry.message for entry in errors).replace(f"{{{NAMESPACE}}}", ""))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

@@ -26,6 +26,7 @@ from ..iso18626.documents import make_parser
 from ..iso18626.errors import InvalidMessage
 from ..iso18626.messages import (
     AgencyId,
+    Authentication,
     Confirmation,
     Message,
     Money,
@@ -34,7 +35,7 @@ from ..iso18626.messages import (
     SupplyingAgencyMessage,
 )
 from ..iso18626.vocabulary import Action, ReasonForMessage
-from ..iso18626.writer import build_message
+from ..iso18626.writer import build_message, with_authentication
 from ..models import Iso18626Message, Iso18626Transaction
 from ..rules import fees
 from ..status import Status, UnfilledReason
@@ -59,6 +60,14 @@ def nlk_agency() -> AgencyId:
 
 def peer_agency(peer) -> AgencyId:
     return AgencyId(id_type=peer.agency_id_type, value=peer.agency_id_value)
+
+
+def peer_authentication(peer) -> Authentication | None:
+    """The requestingAgencyAuthentication NLK's messages carry to `peer`: the account id and code it gave
+    NLK (none when it gave neither). Added as a message is posted, never kept in its row."""
+    if not (peer.send_account_id or peer.send_security_code):
+        return None
+    return Authentication(account_id=peer.send_account_id or None, security_code=peer.send_security_code or None)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -296,9 +305,8 @@ def deliver(message_id) -> str:
             return _save(row, state=State.WAITING, next_attempt_at=None)
         row.attempts += 1
         try:
-            confirmation = client.send(
-                row.peer.endpoint_url, row.body.encode("utf-8"), timeout=settings.ILL_ISO18626_TIMEOUT
-            )
+            body = with_authentication(row.body.encode("utf-8"), peer_authentication(row.peer))
+            confirmation = client.send(row.peer.endpoint_url, body, timeout=settings.ILL_ISO18626_TIMEOUT)
         except client.ConfirmationError as refusal:
             _save(row, state=State.REFUSED, error=str(refusal)[:2000],
                   confirmation=confirmation_text(refusal.confirmation), next_attempt_at=None)

@@ -2,12 +2,18 @@
 
 import pytest
 
-from partners.models import Iso18626Peer
+from partners.models import Iso18626Peer, hash_security_code
 from tests.factories import InstitutionFactory
 from tests.ill.borrowing.conftest import borrowing_groups, jiwoo  # noqa: F401  (fixtures)
 from tests.ill.triage.conftest import kim, kim_client, staff_groups  # noqa: F401  (fixtures)
 
+from .examples import PEER_ACCOUNT_ID, PEER_SECURITY_CODE
 from .peer import Peer
+
+
+def peer_credentials():
+    """The account id and code (hashed, as kept) of the test peers' messages (examples.PEER_AUTHENTICATION)."""
+    return {"account_id": PEER_ACCOUNT_ID, "code_hash": hash_security_code(PEER_SECURITY_CODE)}
 
 
 @pytest.fixture
@@ -26,11 +32,13 @@ def nlk_agency(settings):
 
 @pytest.fixture
 def royal_library(db, iso18626_peer, nlk_agency, source_fee_schedule):
-    """The Royal Danish Library's ILL system, registered as a peer at the test peer's address."""
+    """The Royal Danish Library's ILL system, registered as a peer at the test peer's address, with the
+    account id and code its messages carry (tests/ill/iso18626/examples.py)."""
     institution = InstitutionFactory(
         name_en="Royal Danish Library", country="DK", address="Søren Kierkegaards Plads 1\n1221 København K",
         ill_email="ill@kb.dk",
     )
     return Iso18626Peer.objects.create(
-        institution=institution, agency_id_type="ISIL", agency_id_value="DK-710100", endpoint_url=iso18626_peer.url
+        institution=institution, agency_id_type="ISIL", agency_id_value="DK-710100", endpoint_url=iso18626_peer.url,
+        **peer_credentials(),
     )

@@ -33,6 +33,10 @@ from ill.iso18626.vocabulary import Action, ReasonForMessage, RequestType, Servi
 NLK = AgencyId(id_type="ISIL", value="KR-SeNL")
 ROYAL_LIBRARY = AgencyId(id_type="ISIL", value="DK-710100")
 SENT_AT = datetime(2026, 3, 2, 1, 30, 15, 250000, tzinfo=UTC)
+# What the test peers send to prove who they are (tests/ill/iso18626/conftest.py registers them).
+PEER_ACCOUNT_ID = "nlk-peer-account"
+PEER_SECURITY_CODE = "peer-9f3KqTz0-Lw8vYb2Nc7Hs4Xe-tests"
+PEER_AUTHENTICATION = Authentication(account_id=PEER_ACCOUNT_ID, security_code=PEER_SECURITY_CODE)
 
 
 def make_header(**fields) -> Header:
@@ -41,6 +45,7 @@ def make_header(**fields) -> Header:
         "requesting_agency_id": ROYAL_LIBRARY,
         "timestamp": SENT_AT,
         "requesting_agency_request_id": "DK-2026-0042",
+        "requesting_agency_authentication": PEER_AUTHENTICATION,
     }
     return Header(**(values | fields))
 
@@ -51,7 +56,7 @@ def make_request(**fields) -> Request:
         "header": make_header(
             multiple_item_request_id="",
             supplying_agency_request_id="NLK-2026-000117",
-            requesting_agency_authentication=Authentication(account_id="dk-royal", security_code="s3cret"),
+            requesting_agency_authentication=PEER_AUTHENTICATION,
         ),
         "bibliographic_info": BibliographicInfo(
             supplier_unique_record_id="KMO201900123",

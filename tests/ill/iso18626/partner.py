@@ -10,7 +10,12 @@ from ill.iso18626.reader import parse_message
 from ill.iso18626.vocabulary import Action
 from ill.iso18626.writer import build_message
 
-from .examples import make_request, make_requesting_agency_message, make_supplying_agency_message
+from .examples import (
+    PEER_AUTHENTICATION,
+    make_request,
+    make_requesting_agency_message,
+    make_supplying_agency_message,
+)
 
 NLK = AgencyId(id_type="ISIL", value="KR-SeNL")
 ROYAL_LIBRARY = AgencyId(id_type="ISIL", value="DK-710100")
@@ -41,12 +46,15 @@ def error_of(response) -> tuple[str, str]:
     return confirmation.error_data.error_type, confirmation.error_data.error_value or ""
 
 
-def header(request_id="DK-2026-0042", *, supplying=NLK, requesting=ROYAL_LIBRARY, **fields) -> Header:
+def header(request_id="DK-2026-0042", *, supplying=NLK, requesting=ROYAL_LIBRARY,
+           authentication=PEER_AUTHENTICATION, **fields) -> Header:
+    """A message's header, carrying the Royal Danish Library's account id and code unless told otherwise."""
     return Header(
         supplying_agency_id=supplying,
         requesting_agency_id=requesting,
         timestamp=now(),
         requesting_agency_request_id=request_id,
+        requesting_agency_authentication=authentication,
         **fields,
     )
 

@@ -19,7 +19,8 @@ from partners.models import Iso18626Peer
 from tests.factories import InstitutionFactory
 from tests.ill.borrowing.conftest import borrow
 
-from .examples import BROKER_SUPPLYING_AGENCY_MESSAGE
+from .conftest import peer_credentials
+from .examples import BROKER_SUPPLYING_AGENCY_MESSAGE, PEER_ACCOUNT_ID, PEER_SECURITY_CODE
 from .partner import NLK, answer, change_url, error_of, lender_body, post
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,8 @@ def berlin(db, iso18626_peer, nlk_agency):
     """The Staatsbibliothek zu Berlin, whose ILL system is a registered peer with messages on."""
     institution = InstitutionFactory(name_en="Staatsbibliothek zu Berlin", country="DE")
     return Iso18626Peer.objects.create(
-        institution=institution, agency_id_type="ISIL", agency_id_value="DE-1", endpoint_url=iso18626_peer.url
+        institution=institution, agency_id_type="ISIL", agency_id_value="DE-1", endpoint_url=iso18626_peer.url,
+        **peer_credentials(),
     )
 
 
@@ -247,7 +249,8 @@ def test_a_lenders_fees_in_its_own_currency_are_converted_by_staff_before_settli
 
 def test_a_message_from_a_lender_the_request_did_not_go_to_is_refused(client, sent_by_iso18626):
     other = InstitutionFactory(name_en="Bodleian", country="GB")
-    Iso18626Peer.objects.create(institution=other, agency_id_value="GB-OXF", endpoint_url="http://127.0.0.1:9/")
+    Iso18626Peer.objects.create(institution=other, agency_id_value="GB-OXF", endpoint_url="http://127.0.0.1:9/",
+                                **peer_credentials())
 
     body = lender_body(sent_by_iso18626.reference, "WillSupply", lender=AgencyId(id_type="ISIL", value="GB-OXF"))
     error_type, value = error_of(post(client, body))
@@ -267,7 +270,11 @@ def test_a_message_the_borrowing_cannot_take_is_confirmed_and_left_for_staff(cli
 def test_a_loan_as_the_index_data_broker_reports_it_answers_and_ships_the_borrowing(client, sent_by_iso18626):
     body = BROKER_SUPPLYING_AGENCY_MESSAGE.replace(b"DK-710100", b"DE-1").replace(
         b"6ad1ff2e-bab2-4978-b064-656c0e67ebd6", sent_by_iso18626.reference.encode()
-    )
+    ).replace(b"</supplyingAgencyRequestId>", (
+        "</supplyingAgencyRequestId><requestingAgencyAuthentication>"
+        f"<accountId>{PEER_ACCOUNT_ID}</accountId><securityCode>{PEER_SECURITY_CODE}</securityCode>"
+        "</requestingAgencyAuthentication>"
+    ).encode())
 
     assert answer(post(client, body)).is_ok
 
