@@ -6,6 +6,8 @@ from django.db.models import Q
 ILL_STAFF = "ILL staff"
 EXCHANGE_STAFF = "Exchange staff"
 MANAGERS = "Managers"
+# May change ISO 18626 peers' endpoints, security codes and client networks (partners/migrations/0008).
+ISO18626_ADMINISTRATORS = "ISO 18626 administrators"
 
 
 def staff_name(user):

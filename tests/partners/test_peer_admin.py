@@ -10,13 +10,17 @@ from partners.models import Iso18626Peer
 from tests.factories import InstitutionFactory
 
 ISO18626_MIGRATION = importlib.import_module("ill.migrations.0020_iso18626_messages")
+ADMINISTRATORS_MIGRATION = importlib.import_module("partners.migrations.0008_iso18626_administrators")
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def iso18626_permissions(staff_groups):
+def iso18626_permissions(staff_groups, kim):
+    """Kim of ILL staff is also one of the ISO 18626 administrators, who register peers."""
     ISO18626_MIGRATION.give_groups_iso18626_permissions(Group.objects, Permission.objects)
+    ADMINISTRATORS_MIGRATION.give_iso18626_administrators_their_permissions(Group.objects, Permission.objects)
+    kim.groups.add(Group.objects.get(name="ISO 18626 administrators"))
 
 
 def add_peer(client, institution, endpoint):
