@@ -86,3 +86,45 @@ def test_one_agency_id_names_one_peer():
 
     with pytest.raises(IntegrityError):
         Iso18626Peer.objects.create(institution=second, agency_id_value="dk-1", endpoint_url="https://b.example/")
+
+
+def test_the_credentials_are_set_the_code_kept_hashed_and_the_send_code_usable(monkeypatch):
+    InstitutionFactory(key="kb", country="DK")
+    code, send_code = "peer-sends-" + "p" * 30, "nlk-sends-" + "n" * 30
+    monkeypatch.setenv("KB_SEND_CODE", send_code)
+
+    out = run("--agency", "ISIL:DK-710100", "--endpoint", "https://ill.kb.dk/iso18626", "--institution", "kb",
+              "--account-id", "dk-royal", "--security-code", code,
+              "--send-account-id", "nlk-at-kb", "--send-security-code-env", "KB_SEND_CODE",
+              "--networks", "192.0.2.0/24, 2001:db8::/32")
+
+    peer = Iso18626Peer.objects.get()
+    assert code not in peer.code_hash and code not in out and send_code not in out
+    assert peer.authenticates("dk-royal", code, "192.0.2.9")
+    assert not peer.authenticates("dk-royal", code, "198.51.100.9")
+    assert not peer.authenticates("dk-royal", "peer-sends-" + "q" * 30, "192.0.2.9")
+    assert (peer.send_account_id, peer.send_security_code) == ("nlk-at-kb", send_code)
+    assert peer.client_networks == "192.0.2.0/24\n2001:db8::/32"
+
+
+def test_a_generated_code_is_printed_once_and_a_short_code_is_refused():
+    InstitutionFactory(key="kb", country="DK")
+    args = ["--agency", "ISIL:DK-710100", "--endpoint", "https://ill.kb.dk/iso18626", "--institution", "kb"]
+
+    with pytest.raises(CommandError, match="at least 24 characters"):
+        run(*args, "--account-id", "dk-royal", "--security-code", "too-short")
+    out = run(*args, "--account-id", "dk-royal", "--generate-code")
+
+    code = out.rsplit("shown only this once: ", 1)[1].split()[0]
+    assert len(code) >= 24 and Iso18626Peer.objects.get().authenticates("dk-royal", code, "192.0.2.1")
+    again = run(*args)
+    assert "shown only this once" not in again
+    assert Iso18626Peer.objects.get().authenticates("dk-royal", code, "192.0.2.1")
+
+
+def test_a_peer_without_credentials_is_told_its_messages_are_refused():
+    InstitutionFactory(key="kb", country="DK")
+
+    out = run("--agency", "ISIL:DK-710100", "--endpoint", "https://ill.kb.dk/iso18626", "--institution", "kb")
+
+    assert "its messages are refused" in out
