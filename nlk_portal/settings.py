@@ -5,6 +5,7 @@ environment (see README, "Deploying"). With nothing set, the portal runs on
 a SQLite file, runs Celery tasks eagerly and prints email to the console.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -188,10 +189,28 @@ if not (_colon and _agency_type.strip() and _agency_value.strip()):
         "when DJANGO_DEBUG is off."
     )
 # The largest message accepted or read back, in bytes; posts to the endpoint per client address;
-# seconds to wait for a peer's confirmation; whether a peer's Renew of a loan NLK lent is answered yes.
+# seconds a whole post to a peer may take, and seconds to wait for its connection; messages in flight
+# to one peer at once; whether a peer's Renew of a loan NLK lent is answered yes.
 ILL_ISO18626_MAX_BYTES = env.int("ILL_ISO18626_MAX_BYTES", default=1024 * 1024)
 ILL_ISO18626_RATE = env.str("ILL_ISO18626_RATE", default="120/m")
-ILL_ISO18626_TIMEOUT = env.float("ILL_ISO18626_TIMEOUT", default=30.0)
+ILL_ISO18626_TIMEOUT = env.float("ILL_ISO18626_TIMEOUT", default=15.0)
+ILL_ISO18626_CONNECT_TIMEOUT = env.float("ILL_ISO18626_CONNECT_TIMEOUT", default=5.0)
+ILL_ISO18626_PEER_SENDS = env.int("ILL_ISO18626_PEER_SENDS", default=2)
+# A peer's endpoint must be https on a public address (checked when it is saved and when connecting;
+# nlk_portal/core/endpoints.py), except in the networks listed (CIDRs: a peer on the library's own network).
+ILL_ISO18626_REQUIRE_PUBLIC_ENDPOINTS = env.bool("ILL_ISO18626_REQUIRE_PUBLIC_ENDPOINTS", default=not DEBUG)
+if not DEBUG and not ILL_ISO18626_REQUIRE_PUBLIC_ENDPOINTS:
+    raise ImproperlyConfigured(
+        "ILL_ISO18626_REQUIRE_PUBLIC_ENDPOINTS cannot be off when DJANGO_DEBUG is off: list a private "
+        "network peers are on in ILL_ISO18626_ALLOWED_NETWORKS instead."
+    )
+ILL_ISO18626_ALLOWED_NETWORKS = env.list("ILL_ISO18626_ALLOWED_NETWORKS", default=[])
+try:
+    _allowed_networks = [ipaddress.ip_network(each, strict=False) for each in ILL_ISO18626_ALLOWED_NETWORKS]
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"ILL_ISO18626_ALLOWED_NETWORKS must list networks as CIDRs (10.20.0.0/16, fd00::/8): {error}"
+    ) from None
 ILL_ISO18626_RENEWALS = env.bool("ILL_ISO18626_RENEWALS", default=False)
 
 # Where the daily digest of unassigned ILL requests goes (a shared mailbox); unset, to every

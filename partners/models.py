@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
 
+from nlk_portal.core import endpoints
+
 
 class InstitutionKind(models.TextChoices):
     NATIONAL = "national", _("National library")
@@ -481,3 +483,26 @@ class Iso18626Peer(models.Model):
         others = Iso18626Peer.objects.with_agency(self.agency_id_type, self.agency_id_value).exclude(pk=self.pk)
         if self.agency_id_value and others.exists():
             raise ValidationError({"agency_id_value": _("Another peer has this agency id.")})
+        if self.endpoint_url and (problem := endpoint_problem(self.endpoint_url)):
+            raise ValidationError({"endpoint_url": problem})
+
+
+def endpoint_problem(url):
+    """Why NLK may not post to `url` (the setting ILL_ISO18626_REQUIRE_PUBLIC_ENDPOINTS), or None."""
+    policy = endpoints.Policy.from_settings()
+    if not policy.require_public:
+        return None
+    try:
+        policy.resolve(url)
+    except endpoints.EndpointRefused as refused:
+        if refused.reason == refused.NOT_HTTPS:
+            return _("The endpoint must be an https address.")
+        if refused.reason == refused.NOT_ALLOWED:
+            return _(
+                "The endpoint's host is on an address NLK may not send to (a local, private or reserved "
+                "network). A partner on the library's own network can be allowed by the portal's administrators."
+            )
+        return _("Enter a valid http or https address.")
+    except OSError:
+        return _("The endpoint's host name could not be found.")
+    return None

@@ -29,6 +29,16 @@ REFUSALS = [
     ("no ILL_ISO18626_AGENCY", {"ILL_ISO18626_AGENCY": None}, "ILL_ISO18626_AGENCY must give NLK's own"),
     ("ILL_ISO18626_AGENCY without its type", {"ILL_ISO18626_AGENCY": "KR-SeNL"}, "ILL_ISO18626_AGENCY must give"),
     (
+        "peers' endpoints allowed on any address",
+        {"ILL_ISO18626_REQUIRE_PUBLIC_ENDPOINTS": "off"},
+        "ILL_ISO18626_REQUIRE_PUBLIC_ENDPOINTS cannot be off",
+    ),
+    (
+        "ILL_ISO18626_ALLOWED_NETWORKS not networks",
+        {"ILL_ISO18626_ALLOWED_NETWORKS": "intranet"},
+        "ILL_ISO18626_ALLOWED_NETWORKS must list networks",
+    ),
+    (
         "DJANGO_TRUSTED_PROXY without DJANGO_CLIENT_IP_HEADER",
         {"DJANGO_TRUSTED_PROXY": "on", "DJANGO_CLIENT_IP_HEADER": None},
         "DJANGO_CLIENT_IP_HEADER must name the header",

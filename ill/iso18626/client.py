@@ -1,11 +1,16 @@
 """Posting an ISO 18626 message to a peer over HTTP and reading the confirmation it answers with."""
 
+import contextlib
 import http.client
-import urllib.error
+import socket
+import ssl
+import threading
+import time
 import urllib.parse
-import urllib.request
 
 from lxml import etree
+
+from nlk_portal.core import endpoints
 
 from .documents import make_parser, read_max_bytes
 from .errors import InvalidMessage, MessageError
@@ -13,7 +18,8 @@ from .messages import Confirmation
 from .reader import parse_message
 from .vocabulary import ErrorType, MessageType
 
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 15.0
+DEFAULT_CONNECT_TIMEOUT = 5.0
 HEADERS = {"Content-Type": "application/xml; charset=utf-8", "Accept": "application/xml, text/xml"}
 
 
@@ -47,38 +53,140 @@ class ConfirmationError(DeliveryError):
         super().__init__(f"The peer answered ERROR: {self.error_type or 'no errorData'}: {self.error_value}")
 
 
-class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
-    # Following a redirect would turn the POST into a GET and lose the message.
-    def redirect_request(self, *args, **kwargs) -> None:
-        return None
+class _Deadline:
+    """The time left of one exchange with a peer: each socket operation may take only what is left, and a
+    watchdog closes the connection when it is over, so a peer trickling its answer is cut off too."""
+
+    def __init__(self, seconds: float) -> None:
+        self.ends = time.monotonic() + seconds
+        self.expired = False
+        self._sock: socket.socket | None = None
+        self._timer = threading.Timer(max(seconds, 0.0), self._expire)
+        self._timer.daemon = True
+
+    def left(self) -> float:
+        return max(self.ends - time.monotonic(), 0.001)
+
+    def watch(self, sock: socket.socket) -> None:
+        self._sock = sock
+        if not self._timer.is_alive():
+            self._timer.start()
+
+    def _expire(self) -> None:
+        self.expired = True
+        if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.shutdown(socket.SHUT_RDWR)
+
+    def stop(self) -> None:
+        self._timer.cancel()
 
 
-_opener = urllib.request.build_opener(_RefuseRedirects)
+def _open_socket(target: endpoints.Target, *, connect_timeout: float, deadline: _Deadline) -> socket.socket:
+    sock = socket.socket(target.family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        deadline.watch(sock)
+        sock.settimeout(min(connect_timeout, deadline.left()))
+        sock.connect(target.sockaddr)
+        sock.settimeout(deadline.left())
+        return sock
+    except BaseException:
+        sock.close()
+        raise
+
+
+class _Connection(http.client.HTTPConnection):
+    """Plain HTTP to the address checked, never to what the host name resolves to by then."""
+
+    def __init__(self, host, port, *, targets, connect_timeout, deadline):
+        super().__init__(host, port, timeout=deadline.left())
+        self._targets, self._connect_timeout, self._deadline = targets, connect_timeout, deadline
+
+    def connect(self) -> None:
+        self.sock = _connect_any(self._targets, connect_timeout=self._connect_timeout, deadline=self._deadline)
+
+
+class _TlsConnection(http.client.HTTPSConnection):
+    """HTTPS to the address checked; the certificate is verified for the host name, which SNI and Host carry."""
+
+    def __init__(self, host, port, *, targets, connect_timeout, deadline):
+        super().__init__(host, port, timeout=deadline.left(), context=ssl.create_default_context())
+        self._targets, self._connect_timeout, self._deadline = targets, connect_timeout, deadline
+
+    def connect(self) -> None:
+        sock = _connect_any(self._targets, connect_timeout=self._connect_timeout, deadline=self._deadline)
+        try:
+            self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        except BaseException:
+            sock.close()
+            raise
+        self._deadline.watch(self.sock)
+
+
+def _connect_any(targets, *, connect_timeout: float, deadline: _Deadline) -> socket.socket:
+    """A connection to the first of the checked addresses that answers."""
+    error: OSError | None = None
+    for target in targets:
+        try:
+            return _open_socket(target, connect_timeout=connect_timeout, deadline=deadline)
+        except OSError as failed:
+            error = failed
+            if deadline.expired:
+                break
+    raise error or OSError("no address to connect to")
 
 
 def send(
-    url: str, body: bytes, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int | None = None
+    url: str,
+    body: bytes,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    max_bytes: int | None = None,
+    policy: endpoints.Policy | None = None,
 ) -> Confirmation:
     """POST a built message to a peer's endpoint and return its OK confirmation.
 
-    Raises TransportError when the peer is unreachable, times out or answers no
+    `timeout` is the deadline of the whole exchange (connecting, posting and reading the answer),
+    `connect_timeout` the longest wait for the connection. The host name is resolved and each of its
+    addresses checked against `policy` (default: the settings, see nlk_portal.core.endpoints) before
+    anything is connected to, and the connection goes to an address checked. Redirects are not followed.
+    Raises TransportError when the peer is unreachable, not allowed, times out or answers no
     confirmation (with its HTTP status), BadAnswer when its answer is not a valid
     confirmation of this message, ConfirmationError when it confirms with ERROR.
     The answer is read up to `max_bytes` (default: the setting ILL_ISO18626_MAX_BYTES).
     """
     sent_type = find_message_type(body)
-    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        raise TransportError(f"{url!r} is not an http or https URL.")
-    limit = read_max_bytes() if max_bytes is None else max_bytes
-    request = urllib.request.Request(url, data=body, headers=HEADERS, method="POST")
+    policy = policy or endpoints.Policy.from_settings()
     try:
-        with _opener.open(request, timeout=timeout) as response:
+        parts = policy.check_url(url)
+    except endpoints.EndpointRefused as refused:
+        raise TransportError(str(refused)) from None
+    limit = read_max_bytes() if max_bytes is None else max_bytes
+    deadline = _Deadline(timeout)
+    try:
+        targets = policy.resolve(url)
+        kind = _TlsConnection if parts.scheme == "https" else _Connection
+        connection = kind(parts.hostname, parts.port, targets=targets, connect_timeout=connect_timeout,
+                          deadline=deadline)
+        try:
+            path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+            connection.request("POST", path, body=body, headers=HEADERS)
+            response = connection.getresponse()
             status, answer = response.status, response.read(limit + 1)
-    except urllib.error.HTTPError as error:
-        status, answer = error.code, read_error_body(error, limit=limit)
-    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
-        reason = getattr(error, "reason", None) or error
+        finally:
+            connection.close()
+    except endpoints.EndpointRefused as refused:
+        raise TransportError(str(refused)) from None
+    except (http.client.HTTPException, OSError, ValueError) as error:
+        reason = "timed out" if deadline.expired else (
+            getattr(error, "verify_message", None) or getattr(error, "reason", None) or error
+        )
         raise TransportError(f"{url}: {reason}") from error
+    finally:
+        deadline.stop()
+    if deadline.expired:
+        raise TransportError(f"{url}: timed out")
     return read_answer(answer, status=status, sent_type=sent_type, max_bytes=limit)
 
 
@@ -91,16 +199,6 @@ def find_message_type(body: bytes) -> MessageType:
         raise InvalidMessage(
             f"Not a request, supplyingAgencyMessage or requestingAgencyMessage: {error}"
         ) from None
-
-
-def read_error_body(error: urllib.error.HTTPError, *, limit: int) -> bytes:
-    """Return the body of an HTTP error answer (some peers send an ERROR confirmation with HTTP 400)."""
-    try:
-        return error.read(limit + 1) if error.fp is not None else b""
-    except (OSError, http.client.HTTPException):
-        return b""
-    finally:
-        error.close()
 
 
 def read_answer(answer: bytes, *, status: int, sent_type: MessageType, max_bytes: int) -> Confirmation:

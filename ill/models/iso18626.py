@@ -58,13 +58,15 @@ class Iso18626Message(models.Model):
     """One ISO 18626 message about a request, received from its peer or sent to it, as it went on the wire.
 
     A message NLK sends is stored first and then delivered by a task until the peer confirms it
-    (ill.services.peer_messages): `state`, `attempts`, `error` and `next_attempt_at` say how far it got.
+    (ill.services.peer_messages): `state`, `attempts`, `error` and `next_attempt_at` say how far it got
+    (while it is being sent, `next_attempt_at` is when the send is taken as lost and the message handed over again).
     """
 
     class State(models.TextChoices):
         RECEIVED = "received", _("Received and answered")
         PENDING = "pending", _("Waiting to be sent")
         WAITING = "waiting", _("Waiting for an earlier message to be confirmed")
+        SENDING = "sending", _("Being sent")
         RETRYING = "retrying", _("Not delivered: will be tried again")
         HELD = "held", _("Held: messages to this peer are off")
         CONFIRMED = "confirmed", _("Confirmed by the peer")

@@ -2,24 +2,27 @@
 until the peer confirms them.
 
 A message NLK sends is stored first, in the transaction of the change it reports, and the task
-`ill.tasks.send_iso18626_message` is named for it after commit. The task locks the row, sends it
-once the earlier messages about the same request are confirmed, and keeps the peer's confirmation.
+`ill.tasks.send_iso18626_message` is named for it after commit. The task claims the row, sends it
+once the earlier messages about the same request are confirmed, and keeps the peer's confirmation;
+a few messages to one peer at most are in flight at once (ILL_ISO18626_PEER_SENDS).
 A peer that cannot be reached leaves the row to be tried again after a pause that doubles each
 time (`send_due_messages`, which beat runs every minute); a row the peer confirmed is never sent
 again, and a row the peer refused (an ERROR confirmation) waits for staff to send it again.
 """
 
 import logging
+from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone, translation
 from lxml import etree
 
 from nlk_portal.outbox.dispatch import after_commit
+from partners.models import Iso18626Peer
 
 from ..iso18626 import client, mapping
 from ..iso18626.documents import make_parser
@@ -45,7 +48,7 @@ State = Iso18626Message.State
 S = Status
 SEND_TASK = "ill.tasks.send_iso18626_message"
 # A message in one of these is still on its way; a later one about the same request waits for it.
-UNFINISHED = (State.PENDING, State.WAITING, State.RETRYING, State.HELD)
+UNFINISHED = (State.PENDING, State.WAITING, State.SENDING, State.RETRYING, State.HELD)
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
 BATCH = 100
@@ -291,34 +294,88 @@ def queue_requester_action(ill_request, link: Iso18626Transaction, action: Actio
 def deliver(message_id) -> str:
     """Send one stored message to its peer, unless it is no longer waiting to be sent; return its state.
 
-    The row stays locked while it is posted, so two workers handed the same task send it once.
+    The row is claimed (state SENDING) in a short transaction, so two workers handed the same task send it
+    once; it is posted outside any transaction, and what the peer answered is kept in another. At most
+    ILL_ISO18626_PEER_SENDS messages to one peer are in flight at once: one more is left for the sweep,
+    so a peer that hangs holds no more workers than that.
     """
+    row = _claim(message_id)
+    if row.state != State.SENDING:
+        return row.state
+    try:
+        body = with_authentication(row.body.encode("utf-8"), peer_authentication(row.peer))
+        confirmation = client.send(
+            row.peer.endpoint_url, body, timeout=settings.ILL_ISO18626_TIMEOUT,
+            connect_timeout=settings.ILL_ISO18626_CONNECT_TIMEOUT,
+        )
+    except client.DeliveryError as error:
+        return _record(row, error)
+    return _record(row, confirmation)
+
+
+def _claim(message_id):
     with transaction.atomic():
-        # Only the message is locked: other messages to the same peer go on meanwhile.
         row = Iso18626Message.objects.select_for_update(of=("self",)).select_related("peer").get(pk=message_id)
         if row.incoming or row.state != State.PENDING:
-            return row.state
+            return row
         now = timezone.now()
         if not row.peer.messages_on:
-            return _save(row, state=State.HELD, next_attempt_at=None)
-        if _earlier_unfinished(row).exists():
-            return _save(row, state=State.WAITING, next_attempt_at=None)
-        row.attempts += 1
-        try:
-            body = with_authentication(row.body.encode("utf-8"), peer_authentication(row.peer))
-            confirmation = client.send(row.peer.endpoint_url, body, timeout=settings.ILL_ISO18626_TIMEOUT)
-        except client.ConfirmationError as refusal:
-            _save(row, state=State.REFUSED, error=str(refusal)[:2000],
-                  confirmation=confirmation_text(refusal.confirmation), next_attempt_at=None)
-        except client.DeliveryError as error:  # unreachable, timed out, or no valid confirmation
-            logger.warning("ISO 18626 message %s not delivered: %s", row.pk, error)
-            return _save(row, state=State.RETRYING, error=str(error)[:2000],
+            _save(row, state=State.HELD, next_attempt_at=None)
+        elif _earlier_unfinished(row).exists():
+            _save(row, state=State.WAITING, next_attempt_at=None)
+        else:
+            # Claims for one peer are taken one at a time (its row locked), so they keep to its limit.
+            Iso18626Peer.objects.select_for_update().filter(pk=row.peer_id).exists()
+            if _in_flight(now).filter(peer_id=row.peer_id).count() >= settings.ILL_ISO18626_PEER_SENDS:
+                _save(row, state=State.RETRYING, next_attempt_at=now)  # not an attempt: the sweep hands it over
+            else:
+                row.attempts += 1
+                _save(row, state=State.SENDING, next_attempt_at=now + _longest_send())
+        return row
+
+
+def _record(sent, outcome) -> str:
+    """Keep what the peer answered the claimed message `sent`: `outcome` is its confirmation or the error."""
+    with transaction.atomic():
+        row = Iso18626Message.objects.select_for_update(of=("self",)).get(pk=sent.pk)
+        if row.state != State.SENDING or row.attempts != sent.attempts:
+            return row.state  # taken as lost and handed over again meanwhile
+        now = timezone.now()
+        if isinstance(outcome, client.ConfirmationError):
+            _save(row, state=State.REFUSED, error=str(outcome)[:2000],
+                  confirmation=confirmation_text(outcome.confirmation), next_attempt_at=None)
+        elif isinstance(outcome, client.DeliveryError):  # unreachable, timed out, or no valid confirmation
+            logger.warning("ISO 18626 message %s not delivered: %s", row.pk, outcome)
+            return _save(row, state=State.RETRYING, error=str(outcome)[:2000],
                          next_attempt_at=now + retry_delay(row.attempts))
         else:
-            _save(row, state=State.CONFIRMED, error="", confirmation=confirmation_text(confirmation),
+            _save(row, state=State.CONFIRMED, error="", confirmation=confirmation_text(outcome),
                   confirmed_at=now, next_attempt_at=None)
+            _hand_over_due_to(row.peer_id, now)
         _hand_over_next(row)
     return row.state
+
+
+def _longest_send() -> timedelta:
+    """How long a send may take before it is taken as lost (its worker killed): its deadline and a margin."""
+    return timedelta(seconds=settings.ILL_ISO18626_TIMEOUT + settings.ILL_ISO18626_CONNECT_TIMEOUT + 60)
+
+
+def _in_flight(now):
+    return Iso18626Message.objects.filter(state=State.SENDING, next_attempt_at__gt=now)
+
+
+def _hand_over_due_to(peer_id, now):
+    """A peer that confirmed is sent at once the oldest message to it whose pause is over (one left while it was busy)."""
+    due = (
+        Iso18626Message.objects.filter(peer_id=peer_id, incoming=False, state=State.RETRYING, next_attempt_at__lte=now)
+        .order_by("id")
+        .first()
+    )
+    if due is not None:
+        due.state, due.next_attempt_at = State.PENDING, None
+        due.save(update_fields=["state", "next_attempt_at"])
+        after_commit(SEND_TASK, due.pk)
 
 
 def confirmation_text(confirmation: Confirmation) -> str:
@@ -360,15 +417,25 @@ def send_due_messages(now=None) -> int:
     now = now or timezone.now()
     handed = 0
     with transaction.atomic():
+        # Each peer is given no more than its free places: a peer with as many sends in flight as it may
+        # have (one that hangs) is passed over, and the others' messages go out all the same.
+        free = defaultdict(lambda: settings.ILL_ISO18626_PEER_SENDS)
+        for peer_id, count in _in_flight(now).values_list("peer_id").annotate(count=Count("id")).order_by():
+            free[peer_id] -= count
         due = Iso18626Message.objects.filter(
             Q(state=State.RETRYING, next_attempt_at__lte=now)
             | Q(state=State.HELD, peer__messages_on=True)
-            | Q(state=State.WAITING),
+            | Q(state=State.WAITING)
+            | Q(state=State.SENDING, next_attempt_at__lte=now),  # a send whose worker was lost
             incoming=False,
-        ).order_by("id")
+        ).exclude(peer_id__in=[peer_id for peer_id, places in free.items() if places <= 0]).order_by("id")
         for row in due.select_for_update(skip_locked=True, of=("self",))[:BATCH]:
             if row.state == State.WAITING and _earlier_unfinished(row).exists():
                 continue
+            if row.state != State.WAITING:
+                if free[row.peer_id] <= 0:
+                    continue
+                free[row.peer_id] -= 1
             row.state, row.next_attempt_at = State.PENDING, None
             row.save(update_fields=["state", "next_attempt_at"])
             after_commit(SEND_TASK, row.pk)

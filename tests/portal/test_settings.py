@@ -107,6 +107,8 @@ def test_production_refuses_to_start_without_a_shared_cache():
         ({"RATELIMIT_IP_META_KEY": "HTTP_X_REAL_IP"}, "RATELIMIT_IP_META_KEY is replaced"),
         ({"ILL_ISO18626_AGENCY": None}, "ILL_ISO18626_AGENCY must give NLK's own ISO 18626 agency id"),
         ({"ILL_ISO18626_AGENCY": "KR-SeNL"}, "ILL_ISO18626_AGENCY must give NLK's own ISO 18626 agency id"),
+        ({"ILL_ISO18626_REQUIRE_PUBLIC_ENDPOINTS": "off"}, "ILL_ISO18626_REQUIRE_PUBLIC_ENDPOINTS cannot be off"),
+        ({"ILL_ISO18626_ALLOWED_NETWORKS": "intranet"}, "ILL_ISO18626_ALLOWED_NETWORKS must list networks"),
     ],
     ids=lambda value: str(value) if isinstance(value, dict) else "",
 )

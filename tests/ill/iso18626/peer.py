@@ -1,6 +1,7 @@
 """A partner ILL system for tests: an HTTP server on 127.0.0.1 keeping and confirming what is posted to it."""
 
 import http.server
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ class Post:
     body: bytes
     content_type: str
     status: int  # the HTTP status answered
+    host: str = ""  # the Host header it came with
     schema_errors: list[str] = field(default_factory=list)
     message: Message | None = None  # the message read, when it was one
     confirmation: Confirmation | None = None  # the confirmation answered, when one was
@@ -60,7 +62,8 @@ class Peer:
     error instead (`fail_next`), or refuse connections altogether (`go_down`/`come_up`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None, host: str = "127.0.0.1") -> None:
+        self.tls, self.host = tls, host  # with `tls`, an https peer, its URL naming `host`
         self.posts: list[Post] = []
         self.error: ErrorData | None = None  # answer ERROR with this instead of OK
         self.delay = 0.0  # seconds to wait before answering
@@ -82,7 +85,7 @@ class Peer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{PATH}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}{PATH}"
 
     @property
     def messages(self) -> list[Message]:
@@ -112,6 +115,8 @@ class Peer:
         handler = type("Handler", (_Handler,), {"peer": self})
         server = _Server(("127.0.0.1", self.port), handler)
         self.port = server.server_address[1]
+        if self.tls is not None:
+            server.socket = self.tls.wrap_socket(server.socket, server_side=True)
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
@@ -134,11 +139,11 @@ class Peer:
                 self._lock.wait(remaining)
             return list(self.posts)
 
-    def answer(self, body: bytes, content_type: str) -> tuple[int, bytes]:
+    def answer(self, body: bytes, content_type: str, host: str = "") -> tuple[int, bytes]:
         """Keep a post and return the HTTP status and body to answer it with."""
         if self.delay:
             self._stopping.wait(self.delay)
-        post = Post(body=body, content_type=content_type, status=200)
+        post = Post(body=body, content_type=content_type, status=200, host=host)
         post.schema_errors = find_schema_errors(self._schema, body)
         with self._lock:
             failure = self._failures.pop(0) if self._failures else None
@@ -177,7 +182,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_error(404)
             return
         length = int(self.headers.get("Content-Length") or 0)
-        status, answer = self.peer.answer(self.rfile.read(length), self.headers.get("Content-Type", ""))
+        status, answer = self.peer.answer(
+            self.rfile.read(length), self.headers.get("Content-Type", ""), self.headers.get("Host", "")
+        )
         self.send_response(status)
         self.send_header("Content-Type", "application/xml; charset=utf-8" if status == 200 else "text/plain")
         self.send_header("Content-Length", str(len(answer)))

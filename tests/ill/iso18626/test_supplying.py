@@ -394,6 +394,7 @@ def test_two_workers_handed_the_same_message_at_once_send_it_once(client, royal_
     for thread in threads:
         thread.join()
 
-    assert errors == [] and states == [State.CONFIRMED, State.CONFIRMED]
+    # The second finds it confirmed, or still being sent by the first.
+    assert errors == [] and State.CONFIRMED in states and set(states) <= {State.CONFIRMED, State.SENDING}
     assert len(iso18626_peer.posts) == 1
     assert Iso18626Message.objects.get(pk=row.pk).attempts == 1
