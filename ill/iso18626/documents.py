@@ -47,7 +47,7 @@ class RefuseEverything(etree.Resolver):
         raise ExternalResourceRefused("An external resource is not allowed.")
 
 
-def make_parser(*, remove_blank_text: bool = False) -> etree.XMLParser:
+def make_parser() -> etree.XMLParser:
     """Return a parser that reads UTF-8 only, reads no DTD, expands no entity and opens no file or URL."""
     parser = etree.XMLParser(
         encoding="utf-8",
@@ -58,7 +58,6 @@ def make_parser(*, remove_blank_text: bool = False) -> etree.XMLParser:
         huge_tree=False,
         remove_pis=True,
         remove_comments=True,
-        remove_blank_text=remove_blank_text,
         collect_ids=False,
     )
     parser.resolvers.add(RefuseEverything())
@@ -117,10 +116,10 @@ def parse_document(body: bytes, *, max_bytes: int | None = None) -> etree._Eleme
     return root
 
 
-def read_xml(body: bytes, *, remove_blank_text: bool = False) -> etree._Element:
+def read_xml(body: bytes) -> etree._Element:
     """Return the root of a UTF-8 body parsed with the safe parser; raise MessageError(BadlyFormedMessage)."""
     try:
-        return etree.fromstring(body, make_parser(remove_blank_text=remove_blank_text))
+        return etree.fromstring(body, make_parser())
     except ExternalResourceRefused as refusal:
         raise MessageError(ErrorType.BADLY_FORMED_MESSAGE, str(refusal)) from None
     except etree.XMLSyntaxError as error:
@@ -136,5 +135,12 @@ def read_xml(body: bytes, *, remove_blank_text: bool = False) -> etree._Element:
 def canonical_form(body: bytes) -> bytes:
     """The form of a well-formed UTF-8 body that is kept: C14N 2.0, in UTF-8, without comments, processing
     instructions or whitespace-only text between elements; the text of elements as it was sent."""
-    root = read_xml(body, remove_blank_text=True)
+    root = read_xml(body)
+    for element in root.iter():
+        # Whitespace between elements (the parser keeps some beside a removed comment) says nothing;
+        # the text of an element without children is kept as it is, whitespace and all.
+        if len(element) and element.text is not None and not element.text.strip():
+            element.text = None
+        if element is not root and element.tail is not None and not element.tail.strip():
+            element.tail = None
     return etree.tostring(root, method="c14n2", with_comments=False)
