@@ -191,6 +191,7 @@ if not (_colon and _agency_type.strip() and _agency_value.strip()):
 # seconds to wait for a peer's confirmation; whether a peer's Renew of a loan NLK lent is answered yes.
 ILL_ISO18626_MAX_BYTES = env.int("ILL_ISO18626_MAX_BYTES", default=1024 * 1024)
 ILL_ISO18626_RATE = env.str("ILL_ISO18626_RATE", default="120/m")
+ILL_ISO18626_PEER_RATE = env.str("ILL_ISO18626_PEER_RATE", default="600/m")
 ILL_ISO18626_TIMEOUT = env.float("ILL_ISO18626_TIMEOUT", default=30.0)
 ILL_ISO18626_RENEWALS = env.bool("ILL_ISO18626_RENEWALS", default=False)
 

@@ -1,5 +1,6 @@
 """The ISO 18626 endpoint: partner systems post their messages here and read NLK's confirmation in the answer."""
 
+import hashlib
 import logging
 
 from django.conf import settings
@@ -32,10 +33,7 @@ def endpoint(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if ratelimits.over_limit(request, "iso18626", settings.ILL_ISO18626_RATE):
-        # No confirmation: a peer tries a message it has no answer to again later.
-        response = HttpResponse("Too many messages: try again in a minute.\n", status=429, content_type="text/plain")
-        response["Retry-After"] = "60"
-        return response
+        return too_many()
     limit = settings.ILL_ISO18626_MAX_BYTES
     # One byte past the limit is enough to refuse a body as too large without reading the rest.
     body = request.read(limit + 1)
@@ -47,6 +45,8 @@ def endpoint(request):
     )
     if isinstance(result, Rejection):
         return xml_response(build_message(result.confirmation))
+    if ratelimits.over_limit_for("iso18626-peer", sender_key(result), settings.ILL_ISO18626_PEER_RATE):
+        return too_many()
     try:
         return xml_response(accept(result, body))
     except MessageError as refusal:
@@ -59,6 +59,21 @@ def endpoint(request):
                                 content_type="text/plain")
         response["Retry-After"] = "60"
         return response
+
+
+def too_many() -> HttpResponse:
+    # No confirmation: a peer tries a message it has no answer to again later.
+    response = HttpResponse("Too many messages: try again in a minute.\n", status=429, content_type="text/plain")
+    response["Retry-After"] = "60"
+    return response
+
+
+def sender_key(message: Message) -> str:
+    """The agency that sent a message, as its header names it (compared without case), for counting its posts."""
+    header = message.header
+    agency = header.supplying_agency_id if isinstance(message, SupplyingAgencyMessage) else header.requesting_agency_id
+    named = f"{agency.id_type.strip()}:{agency.value.strip()}".casefold()
+    return hashlib.sha256(named.encode()).hexdigest()[:32]
 
 
 def xml_response(answer: bytes) -> HttpResponse:
