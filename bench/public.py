@@ -218,6 +218,26 @@ def measure(env, duration, tracking_token, library_id, count_marked, log_dir, me
     return figures
 
 
+def measure_messages(env, duration, library_id, count_marked, log_dir, message):
+    """The form's submissions and the ISO 18626 request messages alone, flat out on one server, as in `measure`."""
+    server = Server(env, Path(log_dir) / "gunicorn-iso18626.log")
+    server.start()
+    try:
+        cookie, token = csrf_pair(server.url)
+        prefix = f"bench-{secrets.token_hex(4)}-"
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+        wrk(server.url + "/bench/constant/", 2)
+        figures = {"form": post_flat_out(
+            server.url, "/ill/request/", form_body(token, library_id, prefix), headers, FORM_LUA, duration
+        )}
+        figures["form"]["stored"] = count_marked(prefix)
+        make_body, count_messages = message
+        figures["message"] = post_messages(server.url, duration, make_body, count_messages)
+    finally:
+        server.stop()
+    return figures
+
+
 def post_messages(server_url, duration, make_body, count_messages):
     """Partner systems' ISO 18626 requests, flat out on 16 connections, as the form's submissions are."""
     prefix = f"bench-{secrets.token_hex(4)}-"

@@ -193,6 +193,7 @@ if not (_colon and _agency_type.strip() and _agency_value.strip()):
 # to one peer at once; whether a peer's Renew of a loan NLK lent is answered yes.
 ILL_ISO18626_MAX_BYTES = env.int("ILL_ISO18626_MAX_BYTES", default=1024 * 1024)
 ILL_ISO18626_RATE = env.str("ILL_ISO18626_RATE", default="120/m")
+ILL_ISO18626_PEER_RATE = env.str("ILL_ISO18626_PEER_RATE", default="600/m")
 ILL_ISO18626_TIMEOUT = env.float("ILL_ISO18626_TIMEOUT", default=15.0)
 ILL_ISO18626_CONNECT_TIMEOUT = env.float("ILL_ISO18626_CONNECT_TIMEOUT", default=5.0)
 ILL_ISO18626_PEER_SENDS = env.int("ILL_ISO18626_PEER_SENDS", default=2)

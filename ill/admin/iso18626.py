@@ -4,6 +4,8 @@ XML, staff's answer to a peer's request to cancel, and what the request's page s
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Substr
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,23 +24,43 @@ def way(message):
     return _("in ←") if message.incoming else _("out →")
 
 
+# The request's page shows its latest messages, each cut short; the whole of each is on its own page.
+LATEST = 20
+SHOWN_CHARACTERS = 500
+
+
+class LatestMessages(BaseInlineFormSet):
+    """The request's latest LATEST messages, oldest first: a request with hundreds opens as fast as one with five."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_latest"):
+            self._latest = list(reversed(self.queryset.order_by("-created_at", "-id")[:LATEST]))
+        return self._latest
+
+
 class Iso18626MessageInline(admin.TabularInline):
-    """The request's messages in and out, in the order they were stored; each opens on its own page."""
+    """The request's latest messages in and out, in the order they were stored, each cut short; each opens
+    on its own page with the whole of it, and the list of messages holds them all."""
 
     model = Iso18626Message
+    formset = LatestMessages
     fk_name = "request"
     extra = 0
     can_delete = False
     show_change_link = True
-    verbose_name_plural = _("ISO 18626 messages")
+    verbose_name_plural = _("ISO 18626 messages (the latest)")
     fields = readonly_fields = [
         "created_at", "direction", "message_type", "reason", "status", "answer", "state", "attempts",
-        "next_attempt_at", "error",
+        "next_attempt_at", "resends", "error", "body_start",
     ]
     ordering = ["created_at", "id"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("request")
+        # The bodies stay in the database: only their first characters are read.
+        return (
+            super().get_queryset(request).select_related("request").defer("body", "confirmation")
+            .annotate(body_head=Substr("body", 1, SHOWN_CHARACTERS + 1))
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -53,6 +75,23 @@ class Iso18626MessageInline(admin.TabularInline):
     @admin.display(description=_("answer"))
     def answer(self, message):
         return "—" if message.answer_yes_no is None else (_("yes") if message.answer_yes_no else _("no"))
+
+    @admin.display(description=_("message (XML)"))
+    def body_start(self, message):
+        return cut_short(message.body_head, reverse("admin:ill_iso18626message_change", args=[message.pk]))
+
+
+def cut_short(text, url):
+    """The start of a message's XML, escaped, and a link to its own page when there is more."""
+    if len(text) <= SHOWN_CHARACTERS:
+        return format_html('<code class="ill-xml">{}</code>', text)
+    return format_html(
+        '<code class="ill-xml">{}…</code> <a href="{}">{}</a>', text[:SHOWN_CHARACTERS], url, _("the whole message")
+    )
+
+
+def all_messages_url(ill_request):
+    return f"{reverse('admin:ill_iso18626message_changelist')}?request__id__exact={ill_request.pk}"
 
 
 @admin.register(Iso18626Message)
@@ -71,7 +110,7 @@ class Iso18626MessageAdmin(admin.ModelAdmin):
     fields = readonly_fields = [
         "request", "peer", "direction", "message_type", "reason", "status", "answer_yes_no", "timestamp",
         "created_at", "state", "attempts", "next_attempt_at", "confirmed_at", "error", "in_reply_to",
-        "answered_at", "answered_by", "body_xml", "confirmation_xml",
+        "answered_at", "answered_by", "resends", "last_resent_at", "body_xml", "confirmation_xml",
     ]
 
     @admin.display(description=_("way"), ordering="incoming")
@@ -138,9 +177,12 @@ def transaction_summary(ill_request):
             rows.append((label, moment.date().isoformat()))
     if not link.peer.messages_on:
         rows.append((_("messages"), _("off: NLK's messages to this peer are held")))
+    count = ill_request.iso18626_messages.count()
     return format_html(
-        '<table class="ill-iso18626"><tbody>{}</tbody></table>',
+        '<table class="ill-iso18626"><tbody>{}</tbody></table><p><a href="{}">{}</a></p>',
         format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td></tr>", rows),
+        all_messages_url(ill_request),
+        ngettext("All %(count)d message exchanged", "All %(count)d messages exchanged", count) % {"count": count},
     )
 
 

@@ -1,4 +1,7 @@
-"""Safe parsing of an XML body: bounded in size, no DTD, no entity expansion, no network or file access."""
+"""Safe parsing of an XML body: UTF-8 only, bounded in size, no DTD, no entity expansion, and no external
+resource (file or network) ever opened."""
+
+import re
 
 from django.conf import settings
 from lxml import etree
@@ -8,11 +11,23 @@ from .vocabulary import NAMESPACE, ErrorType
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 
-# A document type declaration is what entity attacks (billion laughs, external
-# entities reading files or URLs) need, and no ISO 18626 message has one, so a
-# body that declares one is refused before the parser sees it, in the encodings a
-# parser would detect without a declaration; the parser then refuses any it finds.
-DOCTYPE_MARKS = tuple("<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+UTF8_BOM = b"\xef\xbb\xbf"
+# Byte order marks of every other encoding a parser would detect by itself (XML 1.0, appendix F):
+# UTF-32 and UCS-4 in each byte order first, since a UTF-32 LE mark begins with UTF-16 LE's.
+OTHER_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32 LE"),
+    (b"\x00\x00\xfe\xff", "UTF-32 BE"),
+    (b"\x00\x00\xff\xfe", "UCS-4 (2143)"),
+    (b"\xfe\xff\x00\x00", "UCS-4 (3412)"),
+    (b"\xff\xfe", "UTF-16 LE"),
+    (b"\xfe\xff", "UTF-16 BE"),
+)
+# The encoding named by the XML declaration, if any (the declaration is ASCII in any ASCII-compatible encoding).
+DECLARED_ENCODING = re.compile(rb"\A<\?xml\s[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']")
+# A document type declaration is what entity attacks (billion laughs, external entities reading
+# files or URLs) need, and no ISO 18626 message has one: once the body is known to be UTF-8, one
+# look at its bytes finds any, and the parser refuses any it finds besides.
+DOCTYPE_MARK = b"<!DOCTYPE"
 
 
 def read_max_bytes() -> int:
@@ -20,9 +35,22 @@ def read_max_bytes() -> int:
     return int(getattr(settings, "ILL_ISO18626_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
+class ExternalResourceRefused(ValueError):
+    """The parser was asked to open something outside the document (a DTD, an entity, an XInclude)."""
+
+
+class RefuseEverything(etree.Resolver):
+    """Answers every request of the parser for an external resource with a refusal, so libxml2 opens
+    no file, device or URL of any kind, whatever the document or its encoding asks for."""
+
+    def resolve(self, url, public_id, context):
+        raise ExternalResourceRefused("An external resource is not allowed.")
+
+
 def make_parser() -> etree.XMLParser:
-    """Return a parser that reads no DTD, expands no entity and touches no network or file."""
-    return etree.XMLParser(
+    """Return a parser that reads UTF-8 only, reads no DTD, expands no entity and opens no file or URL."""
+    parser = etree.XMLParser(
+        encoding="utf-8",
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -32,33 +60,54 @@ def make_parser() -> etree.XMLParser:
         remove_comments=True,
         collect_ids=False,
     )
+    parser.resolvers.add(RefuseEverything())
+    return parser
+
+
+def check_encoding(body: bytes) -> None:
+    """Raise MessageError(BadlyFormedMessage) unless the body is UTF-8 (with or without its byte order
+    mark) and declares no other encoding."""
+    for mark, name in OTHER_BOMS:
+        if body.startswith(mark):
+            raise MessageError(
+                ErrorType.BADLY_FORMED_MESSAGE, f"The message must be encoded in UTF-8, not {name}."
+            )
+    text = body.removeprefix(UTF8_BOM)
+    declared = DECLARED_ENCODING.match(text)
+    if declared and declared.group(1).strip().lower() != b"utf-8":
+        raise MessageError(
+            ErrorType.BADLY_FORMED_MESSAGE,
+            "The message must be encoded in UTF-8 and declare no other encoding "
+            f"(it declares {declared.group(1)[:40].decode('ascii', 'replace')!r}).",
+        )
+    try:
+        text.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as error:
+        raise MessageError(
+            ErrorType.BADLY_FORMED_MESSAGE, f"The message is not valid UTF-8 (byte {error.start})."
+        ) from None
+    if b"\x00" in text:
+        # No XML document holds a NUL; a body full of them is UTF-16 or UTF-32 without its mark.
+        raise MessageError(ErrorType.BADLY_FORMED_MESSAGE, "The message must be encoded in UTF-8.")
 
 
 def parse_document(body: bytes, *, max_bytes: int | None = None) -> etree._Element:
     """Return the root element of a body, or raise MessageError(BadlyFormedMessage).
 
-    Refused: a body over `max_bytes` (default: the setting), any document type
-    declaration, and anything that is not well-formed XML.
+    Refused: a body over `max_bytes` (default: the setting), a body that is not UTF-8, any
+    document type declaration, and anything that is not well-formed XML.
     """
     limit = read_max_bytes() if max_bytes is None else max_bytes
     if len(body) > limit:
         raise MessageError(ErrorType.BADLY_FORMED_MESSAGE, f"The message is larger than {limit} bytes.")
     if not body.strip():
         raise MessageError(ErrorType.BADLY_FORMED_MESSAGE, "The message is empty.")
-    if any(mark in body for mark in DOCTYPE_MARKS):
+    check_encoding(body)
+    if DOCTYPE_MARK in body:
         raise MessageError(
             ErrorType.BADLY_FORMED_MESSAGE, "A document type declaration (DOCTYPE) is not allowed."
         )
-    try:
-        root = etree.fromstring(body, make_parser())
-    except etree.XMLSyntaxError as error:
-        raise MessageError(
-            ErrorType.BADLY_FORMED_MESSAGE, f"The message is not well-formed XML: {error}"
-        ) from None
-    except ValueError as error:  # e.g. an unknown encoding
-        raise MessageError(
-            ErrorType.BADLY_FORMED_MESSAGE, f"The message cannot be read as XML: {error}"
-        ) from None
+    root = read_xml(body)
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise MessageError(
@@ -67,19 +116,40 @@ def parse_document(body: bytes, *, max_bytes: int | None = None) -> etree._Eleme
     return root
 
 
+def read_xml(body: bytes) -> etree._Element:
+    """Return the root of a UTF-8 body parsed with the safe parser; raise MessageError(BadlyFormedMessage)."""
+    try:
+        return etree.fromstring(body, make_parser())
+    except ExternalResourceRefused as refusal:
+        raise MessageError(ErrorType.BADLY_FORMED_MESSAGE, str(refusal)) from None
+    except etree.XMLSyntaxError as error:
+        raise MessageError(
+            ErrorType.BADLY_FORMED_MESSAGE, f"The message is not well-formed XML: {error}"
+        ) from None
+    except ValueError as error:
+        raise MessageError(
+            ErrorType.BADLY_FORMED_MESSAGE, f"The message cannot be read as XML: {error}"
+        ) from None
+
+
+# What a kept message holds in place of a peer's security code.
 WITHHELD = "(withheld)"
 
 
-def withhold_security_code(body: bytes) -> bytes:
-    """The body with the text of every securityCode replaced by WITHHELD, to keep a peer's message without
-    its code; a body with none is returned as it is. The body has been read safely before."""
-    if b"securityCode" not in body and "securityCode".encode("utf-16-le") not in body \
-            and "securityCode".encode("utf-16-be") not in body:
-        return body
-    root = etree.fromstring(body, make_parser())
-    codes = [element for element in root.iter(f"{{{NAMESPACE}}}securityCode") if element.text]
-    if not codes:
-        return body
-    for element in codes:
-        element.text = WITHHELD
-    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
+def canonical_form(body: bytes) -> bytes:
+    """The form of a well-formed UTF-8 body that is kept: C14N 2.0, in UTF-8, without comments, processing
+    instructions or whitespace-only text between elements; the text of elements as it was sent, but for
+    a securityCode's, which is WITHHELD."""
+    root = read_xml(body)
+    for code in root.iter(f"{{{NAMESPACE}}}securityCode"):
+        if code.text:
+            code.text = WITHHELD
+    for element in root.iter():
+        # Whitespace between elements (the parser keeps some beside a removed comment) says nothing;
+        # the text of an element without children is kept as it is, whitespace and all.
+        if len(element) and element.text is not None and not element.text.strip():
+            element.text = None
+        if element is not root and element.tail is not None and not element.tail.strip():
+            element.tail = None
+    return etree.tostring(root, method="c14n2", with_comments=False)
+

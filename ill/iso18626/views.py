@@ -14,7 +14,6 @@ from partners.models import Iso18626Peer
 from ..choices import Direction
 from ..selectors.iso18626 import find_transaction
 from ..services import iso18626, peer_messages, submission
-from .documents import withhold_security_code
 from .errors import MessageError
 from .mapping import same_agency
 from .messages import ErrorData, Message, Rejection, Request, SupplyingAgencyMessage, make_confirmation
@@ -34,10 +33,7 @@ def endpoint(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if ratelimits.over_limit(request, "iso18626", settings.ILL_ISO18626_RATE):
-        # No confirmation: a peer tries a message it has no answer to again later.
-        response = HttpResponse("Too many messages: try again in a minute.\n", status=429, content_type="text/plain")
-        response["Retry-After"] = "60"
-        return response
+        return too_many()
     limit = settings.ILL_ISO18626_MAX_BYTES
     # One byte past the limit is enough to refuse a body as too large without reading the rest.
     body = request.read(limit + 1)
@@ -50,7 +46,13 @@ def endpoint(request):
     if isinstance(result, Rejection):
         return xml_response(build_message(result.confirmation))
     try:
-        return xml_response(accept(result, body, client_address=client_ip(request)))
+        peer = find_peer(result, client_ip(request))
+        # Counted once the peer has proved who it is, so nobody else can use up its rate.
+        if ratelimits.over_limit_for(
+            "iso18626-peer", peer.agency_symbol.casefold(), settings.ILL_ISO18626_PEER_RATE
+        ):
+            return too_many()
+        return xml_response(accept(result, body, peer=peer))
     except MessageError as refusal:
         error = ErrorData(error_type=refusal.error_type, error_value=refusal.error_value)
         return xml_response(build_message(make_confirmation(result, error=error)))
@@ -63,19 +65,23 @@ def endpoint(request):
         return response
 
 
+def too_many() -> HttpResponse:
+    # No confirmation: a peer tries a message it has no answer to again later.
+    response = HttpResponse("Too many messages: try again in a minute.\n", status=429, content_type="text/plain")
+    response["Retry-After"] = "60"
+    return response
+
+
 def xml_response(answer: bytes) -> HttpResponse:
     return HttpResponse(answer, content_type=XML)
 
 
-def accept(message: Message, body: bytes, *, client_address: str) -> bytes:
-    """Act on a valid message from a registered peer and return the OK confirmation it was answered with.
+def accept(message: Message, body: bytes, *, peer: Iso18626Peer) -> bytes:
+    """Act on a valid message from `peer`, which has proved who it is (find_peer), and return the OK
+    confirmation it was answered with.
 
-    Raises MessageError for a message that names another library as NLK, an agency that is not a
-    registered peer or not authenticated as one, or a request NLK does not know. The message is kept
-    without its security code.
+    Raises MessageError for a request NLK does not know. The message is kept without its security code.
     """
-    peer = find_peer(message, client_address)
-    body = withhold_security_code(body)
     answer = build_message(make_confirmation(message))
     request_id = message.header.requesting_agency_request_id
     if isinstance(message, Request):

@@ -86,7 +86,14 @@ class Iso18626Message(models.Model):
     answer_yes_no = models.BooleanField(_("answer"), null=True, blank=True)
     timestamp = models.DateTimeField(_("message timestamp"))
     created_at = models.DateTimeField(_("stored"), default=timezone.now)
+    # An incoming message is kept in its canonical form (ill.iso18626.documents.canonical_form); the same
+    # message sent again is counted on its row, found by the digest of that form.
     body = models.TextField(_("message (XML)"))
+    body_digest = models.CharField(max_length=64, blank=True, editable=False)
+    resends = models.PositiveIntegerField(
+        _("sent again"), default=0, help_text=_("How many more times the peer sent this very message.")
+    )
+    last_resent_at = models.DateTimeField(_("last sent again"), null=True, blank=True)
     confirmation = models.TextField(_("confirmation (XML)"), blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)

@@ -54,6 +54,9 @@ def receive_requesting_agency_message(
     with transaction.atomic():
         ill_request = IllRequest.objects.select_for_update().get(pk=link.request_id)
         incoming = peer_messages.record_incoming(ill_request, link.peer, message, body=body, answer=answer)
+        if incoming.resends:
+            # The very message again (its sender missed the confirmation): acted on once, counted since.
+            return incoming
         peer = link.peer.institution.name_en
         note = (message.note or "").strip()
         action = message.action
@@ -136,6 +139,8 @@ def receive_supplying_agency_message(
     with transaction.atomic():
         ill_request = IllRequest.objects.select_for_update().get(pk=link.request_id)
         incoming = peer_messages.record_incoming(ill_request, link.peer, message, body=body, answer=answer)
+        if incoming.resends:
+            return incoming
         supplier_id = (message.header.supplying_agency_request_id or "").strip()
         if supplier_id and not link.supplying_agency_request_id:
             link.supplying_agency_request_id = fit(supplier_id, 255)

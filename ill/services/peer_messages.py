@@ -10,6 +10,7 @@ time (`send_due_messages`, which beat runs every minute); a row the peer confirm
 again, and a row the peer refused (an ERROR confirmation) waits for staff to send it again.
 """
 
+import hashlib
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -17,15 +18,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone, translation
-from lxml import etree
 
 from nlk_portal.outbox.dispatch import after_commit
 from partners.models import Iso18626Peer
 
 from ..iso18626 import client, mapping
-from ..iso18626.documents import make_parser
+from ..iso18626.documents import canonical_form
 from ..iso18626.errors import InvalidMessage
 from ..iso18626.messages import (
     AgencyId,
@@ -82,7 +82,19 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def record_incoming(ill_request, peer, message: Message, *, body: bytes, answer: bytes) -> Iso18626Message:
-    """Keep a message a peer sent about `ill_request`, with the confirmation it was answered with."""
+    """Keep a message a peer sent about `ill_request`, in its canonical form, with the confirmation it was
+    answered with. The same message sent again (the same canonical form, about the same request) is
+    counted on the row already kept, which is returned with `resends` above zero."""
+    canonical = canonical_form(body)
+    digest = hashlib.sha256(canonical).hexdigest()
+    kept = Iso18626Message.objects.filter(
+        request_id=ill_request.pk, peer_id=peer.pk, incoming=True, body_digest=digest
+    ).first()
+    if kept is not None:
+        now = timezone.now()
+        Iso18626Message.objects.filter(pk=kept.pk).update(resends=F("resends") + 1, last_resent_at=now)
+        kept.refresh_from_db(fields=["resends", "last_resent_at"])
+        return kept
     reason, status, answer_yes_no = describe(message)
     return Iso18626Message.objects.create(
         request=ill_request,
@@ -93,8 +105,9 @@ def record_incoming(ill_request, peer, message: Message, *, body: bytes, answer:
         status=status,
         answer_yes_no=answer_yes_no,
         timestamp=message.header.timestamp,
-        body=xml_text(body),
-        confirmation=xml_text(answer),
+        body=canonical.decode("utf-8"),
+        body_digest=digest,
+        confirmation=answer.decode("utf-8"),
         state=State.RECEIVED,
     )
 
@@ -107,14 +120,6 @@ def describe(message: Message) -> tuple[str, str, bool | None]:
     if isinstance(message, RequestingAgencyMessage):
         return str(message.action), "", None
     return "", "", None
-
-
-def xml_text(body: bytes) -> str:
-    """The XML as text to keep: as sent when it is UTF-8, else re-serialised from its own encoding."""
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return etree.tostring(etree.fromstring(body, make_parser()), encoding="unicode")
 
 
 # Storing what goes out.

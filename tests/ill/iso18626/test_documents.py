@@ -62,7 +62,8 @@ def test_an_external_entity_is_refused_without_reading_the_file(secret_file, enc
 
     rejection = refuse(body)
 
-    assert "DOCTYPE" in rejection.error_value
+    # A UTF-16 body is refused for its encoding before anything else is looked at.
+    assert ("DOCTYPE" if encoding == "utf-8" else "UTF-8") in rejection.error_value
     assert SECRET not in repr(rejection)
 
 
@@ -122,9 +123,9 @@ def test_the_parser_fetches_nothing_from_the_network():
     [
         b'<!DOCTYPE ISO18626Message><ISO18626Message xmlns="http://illtransactions.org/2013/iso18626"/>',
         b'<?xml version="1.0"?>\n<!DOCTYPE r SYSTEM "http://example.org/r.dtd"><r/>',
-        "<!DOCTYPE r [<!ELEMENT r ANY>]><r/>".encode("utf-16"),
+        b"\xef\xbb\xbf<!DOCTYPE r [<!ELEMENT r ANY>]><r/>",
     ],
-    ids=["plain", "external DTD", "internal subset in UTF-16"],
+    ids=["plain", "external DTD", "internal subset after a UTF-8 mark"],
 )
 def test_any_doctype_is_refused(body):
     assert "DOCTYPE" in refuse(body).error_value
