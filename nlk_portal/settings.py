@@ -193,6 +193,9 @@ ILL_ISO18626_MAX_BYTES = env.int("ILL_ISO18626_MAX_BYTES", default=1024 * 1024)
 ILL_ISO18626_RATE = env.str("ILL_ISO18626_RATE", default="120/m")
 ILL_ISO18626_TIMEOUT = env.float("ILL_ISO18626_TIMEOUT", default=30.0)
 ILL_ISO18626_RENEWALS = env.bool("ILL_ISO18626_RENEWALS", default=False)
+# Days a loan runs: the date offered when staff mark a loan sent, and what a renewal adds. The library's
+# page states no loan period, so this is the library's choice to set.
+ILL_LOAN_DAYS = env.int("ILL_LOAN_DAYS", default=30)
 
 # Where the daily digest of unassigned ILL requests goes (a shared mailbox); unset, to every
 # member of the "ILL staff" group.

@@ -389,7 +389,8 @@ def deliver(ill_request, *, delivered_on, loan_due_on=None, by=None, note="", ex
         _check_step("deliver", borrowing)
         to_status = S.LOANED if is_loan else S.COPY_COMPLETED
         change = workflow.do_transition(
-            ill_request, to_status, by=by, note=note, expected_version=expected_version
+            ill_request, to_status, by=by, note=note, expected_version=expected_version,
+            loan_due_date=loan_due_on if is_loan else None,
         )
         borrowing.delivered_on = delivered_on
         borrowing.loan_due_on = loan_due_on if is_loan else None

@@ -21,6 +21,7 @@ from ..iso18626.mapping import fit
 from ..iso18626.messages import RequestingAgencyMessage, SupplyingAgencyMessage
 from ..iso18626.vocabulary import Action, ReasonForMessage
 from ..models import MAX_TEXT, IllRequest, InternalNote, Iso18626Message, Iso18626Transaction
+from ..rules import terms
 from ..selectors.iso18626 import pending_cancels
 from ..status import ALLOWED_TRANSITIONS, Status, UnfilledReason
 from . import borrowing, peer_messages, workflow
@@ -63,13 +64,16 @@ def receive_requesting_agency_message(
             _ask_to_cancel(ill_request, link, incoming, note=note)
         elif action == Action.RENEW:
             allowed = settings.ILL_ISO18626_RENEWALS and ill_request.status in RENEWABLE
+            if allowed:
+                renew(ill_request)
             peer_messages.queue_status_report(
                 ill_request, link, in_reply_to=incoming, reason=ReasonForMessage.RENEW_RESPONSE,
                 answer_yes_no=bool(allowed),
                 note="" if allowed else "The National Library of Korea does not renew loans by ISO 18626.",
             )
             if allowed:
-                note_for_staff(ill_request, _("%(peer)s asked to renew the loan; it was answered yes.") % {"peer": peer})
+                note_for_staff(ill_request, _("%(peer)s asked to renew the loan; it was answered yes: it is now due "
+                                              "back on %(date)s.") % {"peer": peer, "date": ill_request.loan_due_date})
         elif action == Action.RECEIVED:
             link.requester_received_at = timezone.now()
             link.save(update_fields=["requester_received_at"])
@@ -85,6 +89,13 @@ def receive_requesting_agency_message(
             note_for_staff(ill_request, _("From %(peer)s (ISO 18626 %(action)s): %(note)s")
                            % {"peer": peer, "action": action, "note": note or "—"})
     return incoming
+
+
+def renew(ill_request):
+    """A renewal answered yes: the loan is due back ILL_LOAN_DAYS after the date it was due (or today)."""
+    due = ill_request.loan_due_date or library_date(timezone.now())
+    ill_request.loan_due_date = terms.renewed_due_date(due, settings.ILL_LOAN_DAYS)
+    workflow.save_change(ill_request, ["loan_due_date"], by=None)
 
 
 def _ask_to_cancel(ill_request, link, incoming, *, note):

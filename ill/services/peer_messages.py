@@ -10,7 +10,7 @@ again, and a row the peer refused (an ERROR confirmation) waits for staff to sen
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from lxml import etree
 
+from nlk_portal.core.calendar import LIBRARY_TIME_ZONE
 from nlk_portal.outbox.dispatch import after_commit
 
 from ..iso18626 import client, mapping
@@ -50,6 +51,8 @@ LONGEST_RETRY = timedelta(hours=1)
 BATCH = 100
 # The answer a supplier gives first, after which every change is a StatusChange.
 ANSWERS = (ReasonForMessage.REQUEST_RESPONSE, ReasonForMessage.STATUS_CHANGE)
+# A loan that is out, whose due date the peer is told.
+LOAN_OUT = (S.LOANED, S.OVERDUE, S.RECALLED)
 
 
 def nlk_agency() -> AgencyId:
@@ -204,6 +207,7 @@ def store_status_change(change) -> Iso18626Message | None:
         offered_costs=offered,
         date_sent=change.changed_at if charged is not None else None,
         delivery_costs=as_money(charged) if charged is not None else None,
+        due_date=loan_due_at(ill_request) if change.to_status == S.LOANED else None,
     )
     return store(ill_request, link.peer, message, key=f"change:{change.pk}", in_reply_to=in_reply_to)
 
@@ -233,6 +237,13 @@ def take_cancel_request(ill_request, *, by) -> Iso18626Message | None:
     )
 
 
+def loan_due_at(ill_request) -> datetime | None:
+    """statusInfo/dueDate of a loan that is out: the end of its due date in Seoul, or None."""
+    if ill_request.loan_due_date is None or ill_request.status not in LOAN_OUT:
+        return None
+    return datetime.combine(ill_request.loan_due_date, time(23, 59, 59), tzinfo=LIBRARY_TIME_ZONE)
+
+
 def as_money(quote) -> Money | None:
     if quote is None or not quote.total:
         return None
@@ -251,6 +262,7 @@ def queue_status_report(ill_request, link: Iso18626Transaction, *, in_reply_to, 
         last_change=last.changed_at if last else ill_request.received_at,
         answer_yes_no=answer_yes_no,
         note=note,
+        due_date=loan_due_at(ill_request),
     )
     return queue(ill_request, link.peer, message, key=f"reply:{in_reply_to.pk}", in_reply_to=in_reply_to)
 
