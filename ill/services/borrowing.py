@@ -71,7 +71,7 @@ def _sent_to_peer(ill_request, action):
     """Whether NLK has told the lender `action` already (and it was not refused)."""
     return Iso18626Message.objects.filter(
         request_id=ill_request.pk, incoming=False, reason=action
-    ).exclude(state=Iso18626Message.State.REFUSED).exists()
+    ).exclude(state__in=(Iso18626Message.State.REFUSED, Iso18626Message.State.DROPPED)).exists()
 
 
 def _can_send_by_iso18626(ill_request, record):

@@ -6,7 +6,9 @@ A message NLK sends is stored first, in the transaction of the change it reports
 once the earlier messages about the same request are confirmed, and keeps the peer's confirmation.
 A peer that cannot be reached leaves the row to be tried again after a pause that doubles each
 time (`send_due_messages`, which beat runs every minute); a row the peer confirmed is never sent
-again, and a row the peer refused (an ERROR confirmation) waits for staff to send it again.
+again. A row the peer refused (an ERROR confirmation) waits for staff to send it again or drop it, and
+the later messages about the same request wait with it: the peer never sees a request's status go
+backwards or skip one without staff having chosen to drop it.
 """
 
 import logging
@@ -44,8 +46,9 @@ logger = logging.getLogger(__name__)
 State = Iso18626Message.State
 S = Status
 SEND_TASK = "ill.tasks.send_iso18626_message"
-# A message in one of these is still on its way; a later one about the same request waits for it.
-UNFINISHED = (State.PENDING, State.WAITING, State.RETRYING, State.HELD)
+# A message in one of these is still on its way; a later one about the same request waits for it. A refused
+# one holds the later ones until staff send it again (it is then on its way) or drop it (then it is not).
+UNFINISHED = (State.PENDING, State.WAITING, State.RETRYING, State.HELD, State.REFUSED)
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
 BATCH = 100
@@ -378,6 +381,33 @@ def send_due_messages(now=None) -> int:
             after_commit(SEND_TASK, row.pk)
             handed += 1
     return handed
+
+
+def refused_for(ill_request):
+    """The request's messages the peer refused, oldest first: the first holds every later one."""
+    return Iso18626Message.objects.filter(request_id=ill_request.pk, incoming=False, state=State.REFUSED).order_by("id")
+
+
+def held_behind(message) -> int:
+    """How many later messages about the same request wait for `message`."""
+    return Iso18626Message.objects.filter(
+        request_id=message.request_id, incoming=False, id__gt=message.id, state__in=UNFINISHED
+    ).count()
+
+
+def drop(rows) -> int:
+    """Staff's choice never to send refused messages: each is marked dropped, and the next message about its
+    request, which waited for it, is sent."""
+    dropped = 0
+    with transaction.atomic():
+        for row in Iso18626Message.objects.select_for_update().filter(
+            pk__in=[row.pk for row in rows], incoming=False, state=State.REFUSED
+        ).order_by("id"):
+            row.state, row.next_attempt_at = State.DROPPED, None
+            row.save(update_fields=["state", "next_attempt_at"])
+            _hand_over_next(row)
+            dropped += 1
+    return dropped
 
 
 def send_again(rows) -> int:
