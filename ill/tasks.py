@@ -91,6 +91,11 @@ def email_prepayment_request(self, change_id):
     borrowing.email_prepayment_request(change_id)
 
 
+@shared_task(bind=True, **EMAIL_RETRY)
+def email_message_to_user(self, note_id, text):
+    borrowing.email_message_to_user(note_id, text)
+
+
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def send_iso18626_message(self, message_id):
     """Post one stored ISO 18626 message to its peer. A peer that does not confirm it leaves it on its row

@@ -213,6 +213,9 @@ except ValueError as error:
         f"ILL_ISO18626_ALLOWED_NETWORKS must list networks as CIDRs (10.20.0.0/16, fd00::/8): {error}"
     ) from None
 ILL_ISO18626_RENEWALS = env.bool("ILL_ISO18626_RENEWALS", default=False)
+# Days a loan runs: the date offered when staff mark a loan sent, and what a renewal adds. The library's
+# page states no loan period, so this is the library's choice to set.
+ILL_LOAN_DAYS = env.int("ILL_LOAN_DAYS", default=30)
 
 # Where the daily digest of unassigned ILL requests goes (a shared mailbox); unset, to every
 # member of the "ILL staff" group.

@@ -56,7 +56,7 @@ ACTIONS = [
     StaffAction("ask_requester", _("Ask the requester"), S.RETRY_POSSIBLE, admin_forms.AskRequesterForm),
     StaffAction("unfilled", _("Unfilled, with a reason"), S.UNFILLED, admin_forms.UnfilledForm),
     StaffAction("copy_completed", _("Copy completed"), S.COPY_COMPLETED, admin_forms.CopyCompletedForm),
-    StaffAction("loaned", _("Loaned"), S.LOANED),
+    StaffAction("loaned", _("Loaned"), S.LOANED, admin_forms.LoanedForm),
     StaffAction("loan_overdue", _("Loan overdue"), S.OVERDUE),
     StaffAction("recall", _("Recall the loan"), S.RECALLED),
     StaffAction("returned", _("Returned"), S.LOAN_COMPLETED),

@@ -22,7 +22,7 @@ from nlk_portal.core.money import format_amount, format_money
 from nlk_portal.core.posted import posted_number
 
 from ..iso18626.vocabulary import Action
-from ..models import MAX_TEXT, Borrowing, CopyPolicy, PaymentInstruction, RefundPayout
+from ..models import MAX_TEXT, Borrowing, CopyPolicy, InternalNote, PaymentInstruction, RefundPayout
 from ..rules import settlement
 from ..services import borrowing
 
@@ -302,6 +302,24 @@ class BalanceForm(StepForm):
         )
 
 
+class MessageUserForm(StepForm):
+    """Staff's message to the user, in their own words: what a lender wrote reaches the user only this way."""
+
+    text = forms.CharField(
+        label=_("Message to the user"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+        help_text=_("Emailed to the user as the National Library of Korea's message. Write what the user should "
+                    "know of the lender's notes below; copy the lender's words only if they should be sent as ours."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What the exchange noted on the request (the lender's words among it), for staff to read and word anew.
+        self.lender_notes = list(InternalNote.objects.filter(request=self.ill_request, author__isnull=True))
+
+    def perform(self, user, version):
+        return borrowing.message_user(self.ill_request, text=self.cleaned_data["text"], by=user)
+
+
 @dataclass(frozen=True)
 class Step:
     name: str  # as ill.services.borrowing.STEPS names it
@@ -326,6 +344,7 @@ STEPS = [
     Step("settle", _("Settle and send the statement"), SettleForm),
     Step("refund", _("Record the refund as paid"), RefundForm),
     Step("balance", _("Record the balance as paid by the user"), BalanceForm),
+    Step("message_user", _("Write to the user"), MessageUserForm),
 ]
 STEPS_BY_NAME = {step.name: step for step in STEPS}
 

@@ -1,13 +1,15 @@
 """The forms staff fill in in the admin: the request itself, and what each action needs to know."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from nlk_portal.core import roles
+from nlk_portal.core.calendar import library_today
 
 from ..models import MAX_TEXT, IllRequest
-from ..rules import copyright
+from ..rules import copyright, terms
 from ..services import workflow
 from ..status import UnfilledReason
 
@@ -153,3 +155,31 @@ class CopyCompletedForm(StaffActionForm):
 
     def transition_options(self, ill_request):
         return {**super().transition_options(ill_request), "pages_copied": self.per_request_value(ill_request)}
+
+
+class LoanedForm(StaffActionForm):
+    """A loan sent: staff give the date it is due back, which the requester and its system are told."""
+
+    per_request_name = "loan_due_date"
+
+    def field_for(self, ill_request):
+        if ill_request.is_borrowing:
+            return None
+        return forms.DateField(
+            label=_("Due back for %(reference)s") % {"reference": ill_request.reference},
+            initial=terms.loan_due_date(library_today(), settings.ILL_LOAN_DAYS),
+            widget=forms.DateInput(attrs={"type": "date"}),
+            help_text=terms.LOAN_PERIOD_UNSTATED_TEXT % {"days": settings.ILL_LOAN_DAYS},
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        today = library_today()
+        for ill_request in self.requests:
+            name = f"{self.per_request_name}_{ill_request.pk}"
+            if cleaned.get(name) is not None and cleaned[name] <= today:
+                self.add_error(name, _("The loan must be due back after today."))
+        return cleaned
+
+    def transition_options(self, ill_request):
+        return {**super().transition_options(ill_request), "loan_due_date": self.per_request_value(ill_request)}

@@ -106,7 +106,7 @@ class Iso18626MessageAdmin(admin.ModelAdmin):
     search_fields = ["request__reference", "peer__agency_id_value", "peer__institution__name_en"]
     list_select_related = ["request", "peer"]
     ordering = ["-created_at", "-id"]
-    actions = ["send_again"]
+    actions = ["send_again", "drop"]
     fields = readonly_fields = [
         "request", "peer", "direction", "message_type", "reason", "status", "answer_yes_no", "timestamp",
         "created_at", "state", "attempts", "next_attempt_at", "confirmed_at", "error", "in_reply_to",
@@ -140,6 +140,54 @@ class Iso18626MessageAdmin(admin.ModelAdmin):
             ngettext("%(count)d message will be sent again.", "%(count)d messages will be sent again.", count)
             % {"count": count},
         )
+
+
+    @admin.action(permissions=["change"], description=_("Drop the selected refused messages (never send them)"))
+    def drop(self, request, queryset):
+        count = peer_messages.drop(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d message dropped; the next message about its request is sent.",
+                     "%(count)d messages dropped; the next message about each request is sent.", count)
+            % {"count": count},
+        )
+
+
+def refused_notice(ill_request):
+    """What the request's page says of the first message the peer refused, which holds the later ones: the
+    message, the peer's error, how many wait behind it; None when the peer refused nothing."""
+    if link_of(ill_request) is None:
+        return None
+    message = peer_messages.refused_for(ill_request).first()
+    if message is None:
+        return None
+    return {
+        "message": message,
+        "url": reverse("admin:ill_iso18626message_change", args=[message.pk]),
+        "held": peer_messages.held_behind(message),
+        "action_url": reverse("admin:ill_illrequest_iso18626_refused", args=[ill_request.pk]),
+    }
+
+
+def refused_view(request, ill_request, change_url):
+    """Staff's answer to a refused message from the request's page: send it again, or drop it."""
+    if request.method != "POST":
+        return HttpResponseRedirect(change_url)
+    rows = peer_messages.refused_for(ill_request).filter(pk=posted_number(request.POST.get("message")) or 0)
+    choice = request.POST.get("choice")
+    if choice == "send_again":
+        done = peer_messages.send_again(rows)
+        text = _("The refused message will be sent again; the later ones wait until the peer confirms it.")
+    elif choice == "drop":
+        done = peer_messages.drop(rows)
+        text = _("The refused message is dropped and will never be sent; the next message is sent now.")
+    else:
+        done, text = 0, ""
+    if done:
+        messages.success(request, f"{ill_request.reference}: {text}")
+    else:
+        messages.error(request, _("That message is no longer refused: look at the request's page again."))
+    return HttpResponseRedirect(change_url)
 
 
 def link_of(ill_request):

@@ -110,6 +110,7 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
         "iso18626_exchange",
         "received_at",
         "due_date",
+        "loan_due_date",
         "item_type",
         "service",
         "delivery",
@@ -137,7 +138,7 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
                     "reference",
                     "status",
                     "direction",
-                    ("received_at", "due_date"),
+                    ("received_at", "due_date", "loan_due_date"),
                     "assigned_to",
                     ("updated_at", "updated_by_name"),
                     "seen_version",
@@ -313,6 +314,7 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
             context["staff_actions"] = admin_actions.available(obj, request.user)
             context["borrowing_steps"] = admin_borrowing.available_steps(obj)
             context["iso18626_cancels"] = admin_iso18626.has_cancel_requests(obj)
+            context["iso18626_refused"] = admin_iso18626.refused_notice(obj)
             context["due_html"] = columns.due(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -333,6 +335,11 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
                 "<path:object_id>/iso18626/cancel/",
                 self.admin_site.admin_view(self.iso18626_cancel_view),
                 name=f"{self.opts.app_label}_{self.opts.model_name}_iso18626_cancel",
+            ),
+            path(
+                "<path:object_id>/iso18626/refused/",
+                self.admin_site.admin_view(self.iso18626_refused_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_iso18626_refused",
             ),
             path(
                 "<path:object_id>/borrowing/<slug:step_name>/",
@@ -369,6 +376,15 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
             raise PermissionDenied
         change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[ill_request.pk])
         return admin_iso18626.cancel_view(request, self, ill_request, change_url)
+
+    def iso18626_refused_view(self, request, object_id):
+        ill_request = self.get_object(request, unquote(object_id))
+        if ill_request is None:
+            raise Http404
+        if not self.has_change_permission(request, ill_request):
+            raise PermissionDenied
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[ill_request.pk])
+        return admin_iso18626.refused_view(request, ill_request, change_url)
 
     def staff_action_view(self, request, object_id, action_name):
         action = admin_actions.BY_NAME.get(action_name)

@@ -308,8 +308,10 @@ def supplying_agency_message(
     offered_costs: Money | None = None,
     date_sent: datetime | None = None,
     delivery_costs: Money | None = None,
+    due_date: datetime | None = None,
 ) -> SupplyingAgencyMessage:
-    """Return NLK's message as supplier: why it is sent, the status now, and what was sent at what cost."""
+    """Return NLK's message as supplier: why it is sent, the status now (with when a loan is due back), and
+    what was sent at what cost."""
     return SupplyingAgencyMessage(
         header=header,
         message_info=MessageInfo(
@@ -320,7 +322,7 @@ def supplying_agency_message(
             reason_retry=reason_retry.strip() or None,
             offered_costs=offered_costs,
         ),
-        status_info=StatusInfo(status=status, last_change=last_change),
+        status_info=StatusInfo(status=status, last_change=last_change, due_date=due_date),
         delivery_info=None
         if date_sent is None
         else DeliveryInfo(date_sent=date_sent, delivery_costs=delivery_costs),

@@ -41,6 +41,7 @@ class SentEmail(models.Model):
         STATUS = "status", _("Status change")
         STATEMENT = "statement", _("Settlement statement")
         PREPAYMENT_REQUEST = "prepayment_request", _("Prepayment request")
+        MESSAGE = "message", _("Message from staff")
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("Pending")

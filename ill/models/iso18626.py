@@ -71,6 +71,7 @@ class Iso18626Message(models.Model):
         HELD = "held", _("Held: messages to this peer are off")
         CONFIRMED = "confirmed", _("Confirmed by the peer")
         REFUSED = "refused", _("Refused by the peer")
+        DROPPED = "dropped", _("Dropped by staff: not sent")
 
     request = models.ForeignKey(
         IllRequest, on_delete=models.PROTECT, related_name="iso18626_messages", verbose_name=_("ILL request")

@@ -131,6 +131,8 @@ class IllRequest(models.Model):
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     due_date = models.DateField(_("due date"))
+    # When a loan is due back: given by staff when they mark it loaned, moved on by a renewal.
+    loan_due_date = models.DateField(_("loan due back"), null=True, blank=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

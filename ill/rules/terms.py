@@ -1,6 +1,6 @@
 """The service terms the library's page states, shown before and after a request."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext_lazy as _
@@ -54,3 +54,21 @@ def borrowing_target_date(received_at: datetime):
 def borrowing_due_date(received_at: datetime):
     """Two months after the request arrived: the limit, past which the request is overdue."""
     return library_date(received_at) + BORROWING_LIMIT
+
+
+# A loan NLK sends: the library's page states no loan period, so the days it runs are the setting
+# ILL_LOAN_DAYS, which the caller passes in.
+LOAN_PERIOD_UNSTATED_TEXT = _(
+    "The library's page gives no loan period: the date offered is %(days)s days from today (the setting "
+    "ILL_LOAN_DAYS). Change it if this loan is to be due back on another day."
+)
+
+
+def loan_due_date(sent_on: date, days: int) -> date:
+    """When a loan sent on `sent_on` is due back, `days` days later."""
+    return sent_on + timedelta(days=days)
+
+
+def renewed_due_date(due: date, days: int) -> date:
+    """A renewed loan's new due date: `days` more after the date it was due."""
+    return due + timedelta(days=days)

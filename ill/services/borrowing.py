@@ -29,6 +29,7 @@ from ..iso18626.vocabulary import Action
 from ..models import (
     Borrowing,
     IllRequest,
+    InternalNote,
     Iso18626Message,
     Iso18626Transaction,
     MoneyChange,
@@ -71,7 +72,7 @@ def _sent_to_peer(ill_request, action):
     """Whether NLK has told the lender `action` already (and it was not refused)."""
     return Iso18626Message.objects.filter(
         request_id=ill_request.pk, incoming=False, reason=action
-    ).exclude(state=Iso18626Message.State.REFUSED).exists()
+    ).exclude(state__in=(Iso18626Message.State.REFUSED, Iso18626Message.State.DROPPED)).exists()
 
 
 def _can_send_by_iso18626(ill_request, record):
@@ -111,6 +112,8 @@ STEPS = {
     "settle": lambda r, b: r.status in CLOSED and b.settled_at is None,
     "refund": _refund_due,
     "balance": _balance_due,
+    # What a lender by ISO 18626 wrote reaches staff only; they pass on to the user what the user should know.
+    "message_user": lambda r, b: _by_iso18626(r) and b.settled_at is None,
 }
 
 
@@ -389,7 +392,8 @@ def deliver(ill_request, *, delivered_on, loan_due_on=None, by=None, note="", ex
         _check_step("deliver", borrowing)
         to_status = S.LOANED if is_loan else S.COPY_COMPLETED
         change = workflow.do_transition(
-            ill_request, to_status, by=by, note=note, expected_version=expected_version
+            ill_request, to_status, by=by, note=note, expected_version=expected_version,
+            loan_due_date=loan_due_on if is_loan else None,
         )
         borrowing.delivered_on = delivered_on
         borrowing.loan_due_on = loan_due_on if is_loan else None
@@ -480,6 +484,27 @@ def record_balance_paid(ill_request, *, paid_on, receipt_number, by=None):
         borrowing.balance_recorded_by = by
         borrowing.save(update_fields=["balance_paid_on", "balance_receipt", "balance_recorded_by"])
     return borrowing
+
+
+def message_user(ill_request, *, text, by=None):
+    """Staff's own message to the user (say, what a lender wrote that the user should know, in staff's
+    words): kept on the request as a note and emailed once, as NLK's message."""
+    text = (text or "").strip()
+    if not text:
+        raise StepRefused(_("Write the message to the user."))
+    with transaction.atomic():
+        borrowing = _locked(ill_request)
+        _check_step("message_user", borrowing)
+        note = InternalNote.objects.create(
+            request=borrowing.request, author=by, text=_("Sent to the user as our message: %(text)s") % {"text": text}
+        )
+        after_commit("ill.tasks.email_message_to_user", note.pk, text)
+    return note
+
+
+def email_message_to_user(note_id, text):
+    note = InternalNote.objects.select_related("request").get(pk=note_id)
+    return send_request_email(note.request, SentEmail.Kind.MESSAGE, key=f"message:{note.pk}", context={"text": text})
 
 
 # The statement: rendered once, then emailed once (each its own task, as invoices are).

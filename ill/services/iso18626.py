@@ -21,6 +21,7 @@ from ..iso18626.mapping import fit
 from ..iso18626.messages import RequestingAgencyMessage, SupplyingAgencyMessage
 from ..iso18626.vocabulary import Action, ReasonForMessage
 from ..models import MAX_TEXT, IllRequest, InternalNote, Iso18626Message, Iso18626Transaction
+from ..rules import terms
 from ..selectors.iso18626 import pending_cancels
 from ..status import ALLOWED_TRANSITIONS, Status, UnfilledReason
 from . import borrowing, peer_messages, workflow
@@ -66,13 +67,16 @@ def receive_requesting_agency_message(
             _ask_to_cancel(ill_request, link, incoming, note=note)
         elif action == Action.RENEW:
             allowed = settings.ILL_ISO18626_RENEWALS and ill_request.status in RENEWABLE
+            if allowed:
+                renew(ill_request)
             peer_messages.queue_status_report(
                 ill_request, link, in_reply_to=incoming, reason=ReasonForMessage.RENEW_RESPONSE,
                 answer_yes_no=bool(allowed),
                 note="" if allowed else "The National Library of Korea does not renew loans by ISO 18626.",
             )
             if allowed:
-                note_for_staff(ill_request, _("%(peer)s asked to renew the loan; it was answered yes.") % {"peer": peer})
+                note_for_staff(ill_request, _("%(peer)s asked to renew the loan; it was answered yes: it is now due "
+                                              "back on %(date)s.") % {"peer": peer, "date": ill_request.loan_due_date})
         elif action == Action.RECEIVED:
             link.requester_received_at = timezone.now()
             link.save(update_fields=["requester_received_at"])
@@ -88,6 +92,13 @@ def receive_requesting_agency_message(
             note_for_staff(ill_request, _("From %(peer)s (ISO 18626 %(action)s): %(note)s")
                            % {"peer": peer, "action": action, "note": note or "—"})
     return incoming
+
+
+def renew(ill_request):
+    """A renewal answered yes: the loan is due back ILL_LOAN_DAYS after the date it was due (or today)."""
+    due = ill_request.loan_due_date or library_date(timezone.now())
+    ill_request.loan_due_date = terms.renewed_due_date(due, settings.ILL_LOAN_DAYS)
+    workflow.save_change(ill_request, ["loan_due_date"], by=None)
 
 
 def _ask_to_cancel(ill_request, link, incoming, *, note):
@@ -157,9 +168,10 @@ def _record_lender_message(ill_request, link, message):
     try:
         if info.reason_for_message == ReasonForMessage.CANCEL_RESPONSE:
             if info.answer_yes_no and can_move(ill_request, S.CANCELLED):
-                workflow.do_transition(ill_request, S.CANCELLED, note=said)
+                workflow.do_transition(ill_request, S.CANCELLED)
             elif not info.answer_yes_no:
-                note_for_staff(ill_request, _("%(lender)s refused to cancel. %(said)s") % {"lender": lender, "said": said})
+                note_for_staff(ill_request, _("%(lender)s refused to cancel.") % {"lender": lender})
+            lender_note(ill_request, lender, said)
             return
         if info.reason_for_message in (ReasonForMessage.RENEW_RESPONSE, ReasonForMessage.NOTIFICATION):
             note_for_staff(ill_request, _("From %(lender)s (ISO 18626 %(reason)s%(answer)s): %(said)s") % {
@@ -172,6 +184,7 @@ def _record_lender_message(ill_request, link, message):
     except ValidationError as refusal:
         note_for_staff(ill_request, _("%(lender)s reported %(status)s, which could not be recorded: %(why)s")
                        % {"lender": lender, "status": status, "why": " ".join(refusal.messages)})
+        lender_note(ill_request, lender, said)
 
 
 def _record_lender_status(ill_request, link, message, *, said):
@@ -190,7 +203,6 @@ def _record_lender_status(ill_request, link, message, *, said):
             fees_currency=costs.currency if costs else record.prepaid_currency,
             copying_fee=fee if ill_request.service == Service.COPY else None,
             loan_fee=fee if ill_request.service == Service.LOAN else None,
-            note=info.note or "",
         )
     if status in (S.LOANED, S.COPY_COMPLETED):
         link.supplier_shipped_at = delivery.date_sent if delivery else timezone.now()
@@ -199,19 +211,19 @@ def _record_lender_status(ill_request, link, message, *, said):
         note_for_staff(ill_request, _("%(lender)s has sent the material: record its arrival when it comes.")
                        % {"lender": lender})
     elif status == S.UNFILLED:
-        reason_note = " ".join(part for part in (_("The lending institution's reason:"), said) if part) if said else ""
         if ill_request.status == S.EXPECT_TO_SUPPLY:
-            borrowing.record_lender_answer(ill_request, available=False, answered_on=today, note=reason_note)
+            borrowing.record_lender_answer(ill_request, available=False, answered_on=today)
         elif can_move(ill_request, S.UNFILLED):
-            workflow.do_transition(
-                ill_request, S.UNFILLED, reason=UnfilledReason.NOT_AVAILABLE_FROM_LENDER, note=reason_note
-            )
+            workflow.do_transition(ill_request, S.UNFILLED, reason=UnfilledReason.NOT_AVAILABLE_FROM_LENDER)
     elif status in (S.OVERDUE, S.RECALLED, S.CANCELLED) and can_move(ill_request, status):
         workflow.do_transition(ill_request, status)
     elif status == S.RETRY_POSSIBLE:
-        note_for_staff(ill_request, _("%(lender)s needs something before it can supply: %(said)s")
-                       % {"lender": lender, "said": said or "—"})
-        return
-    if said and status not in (S.UNFILLED, S.RETRY_POSSIBLE):
-        note_for_staff(ill_request, _("From %(lender)s (%(status)s): %(said)s")
-                       % {"lender": lender, "status": status, "said": said})
+        note_for_staff(ill_request, _("%(lender)s needs something before it can supply.") % {"lender": lender})
+    lender_note(ill_request, lender, said)
+
+
+def lender_note(ill_request, lender, said):
+    """The lender's own words (its note, its reasons), kept for staff and labelled as the lender's. They never
+    reach the user as NLK's message: staff pass on what the user should know (borrowing.message_user)."""
+    if said:
+        note_for_staff(ill_request, _("Note from %(lender)s (ISO 18626): %(said)s") % {"lender": lender, "said": said})

@@ -97,14 +97,15 @@ def send_request_email(ill_request, kind, *, key, context=None, attachments=(), 
 
     The row is locked while sending, so a task that runs twice at once still
     sends one email; a failure is recorded and raised for the task to retry.
-    For a request without an email address the email is recorded as not sent.
+    For a request without an email address the email is recorded as not sent (skipped), with the subject it
+    would have had, and nothing fails.
     `context` adds to the templates' context; `attachments` are
     (filename, content, mimetype).
     """
     if not ill_request.email:
         # A partner system's request may give no email: its system follows it by ISO 18626 instead.
         reason = gettext("Not sent: the request has no email address (its library follows it by ISO 18626).")
-        return skip_request_email(ill_request, kind, key=key, reason=reason, template=template)
+        return skip_request_email(ill_request, kind, key=key, reason=reason, context=context, template=template)
     message = _build(ill_request, template or kind, context or {}, attachments)
     error = None
     with transaction.atomic():

@@ -7,13 +7,15 @@ once the earlier messages about the same request are confirmed, and keeps the pe
 a few messages to one peer at most are in flight at once (ILL_ISO18626_PEER_SENDS).
 A peer that cannot be reached leaves the row to be tried again after a pause that doubles each
 time (`send_due_messages`, which beat runs every minute); a row the peer confirmed is never sent
-again, and a row the peer refused (an ERROR confirmation) waits for staff to send it again.
+again. A row the peer refused (an ERROR confirmation) waits for staff to send it again or drop it, and
+the later messages about the same request wait with it: the peer never sees a request's status go
+backwards or skip one without staff having chosen to drop it.
 """
 
 import hashlib
 import logging
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -21,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 
+from nlk_portal.core.calendar import LIBRARY_TIME_ZONE
 from nlk_portal.outbox.dispatch import after_commit
 from partners.models import Iso18626Peer
 
@@ -47,13 +50,16 @@ logger = logging.getLogger(__name__)
 State = Iso18626Message.State
 S = Status
 SEND_TASK = "ill.tasks.send_iso18626_message"
-# A message in one of these is still on its way; a later one about the same request waits for it.
-UNFINISHED = (State.PENDING, State.WAITING, State.SENDING, State.RETRYING, State.HELD)
+# A message in one of these is still on its way; a later one about the same request waits for it. A refused
+# one holds the later ones until staff send it again (it is then on its way) or drop it (then it is not).
+UNFINISHED = (State.PENDING, State.WAITING, State.SENDING, State.RETRYING, State.HELD, State.REFUSED)
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
 BATCH = 100
 # The answer a supplier gives first, after which every change is a StatusChange.
 ANSWERS = (ReasonForMessage.REQUEST_RESPONSE, ReasonForMessage.STATUS_CHANGE)
+# A loan that is out, whose due date the peer is told.
+LOAN_OUT = (S.LOANED, S.OVERDUE, S.RECALLED)
 
 
 def nlk_agency() -> AgencyId:
@@ -221,6 +227,7 @@ def store_status_change(change) -> Iso18626Message | None:
         offered_costs=offered,
         date_sent=change.changed_at if charged is not None else None,
         delivery_costs=as_money(charged) if charged is not None else None,
+        due_date=loan_due_at(ill_request) if change.to_status == S.LOANED else None,
     )
     return store(ill_request, link.peer, message, key=f"change:{change.pk}", in_reply_to=in_reply_to)
 
@@ -250,6 +257,13 @@ def take_cancel_request(ill_request, *, by) -> Iso18626Message | None:
     )
 
 
+def loan_due_at(ill_request) -> datetime | None:
+    """statusInfo/dueDate of a loan that is out: the end of its due date in Seoul, or None."""
+    if ill_request.loan_due_date is None or ill_request.status not in LOAN_OUT:
+        return None
+    return datetime.combine(ill_request.loan_due_date, time(23, 59, 59), tzinfo=LIBRARY_TIME_ZONE)
+
+
 def as_money(quote) -> Money | None:
     if quote is None or not quote.total:
         return None
@@ -268,6 +282,7 @@ def queue_status_report(ill_request, link: Iso18626Transaction, *, in_reply_to, 
         last_change=last.changed_at if last else ill_request.received_at,
         answer_yes_no=answer_yes_no,
         note=note,
+        due_date=loan_due_at(ill_request),
     )
     return queue(ill_request, link.peer, message, key=f"reply:{in_reply_to.pk}", in_reply_to=in_reply_to)
 
@@ -446,6 +461,33 @@ def send_due_messages(now=None) -> int:
             after_commit(SEND_TASK, row.pk)
             handed += 1
     return handed
+
+
+def refused_for(ill_request):
+    """The request's messages the peer refused, oldest first: the first holds every later one."""
+    return Iso18626Message.objects.filter(request_id=ill_request.pk, incoming=False, state=State.REFUSED).order_by("id")
+
+
+def held_behind(message) -> int:
+    """How many later messages about the same request wait for `message`."""
+    return Iso18626Message.objects.filter(
+        request_id=message.request_id, incoming=False, id__gt=message.id, state__in=UNFINISHED
+    ).count()
+
+
+def drop(rows) -> int:
+    """Staff's choice never to send refused messages: each is marked dropped, and the next message about its
+    request, which waited for it, is sent."""
+    dropped = 0
+    with transaction.atomic():
+        for row in Iso18626Message.objects.select_for_update().filter(
+            pk__in=[row.pk for row in rows], incoming=False, state=State.REFUSED
+        ).order_by("id"):
+            row.state, row.next_attempt_at = State.DROPPED, None
+            row.save(update_fields=["state", "next_attempt_at"])
+            _hand_over_next(row)
+            dropped += 1
+    return dropped
 
 
 def send_again(rows) -> int:

@@ -7,15 +7,18 @@ overwriting each other: an action names the version of the request its
 author saw, and is refused if the request has changed since.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from nlk_portal.core.calendar import library_today
 from nlk_portal.core.roles import staff_name
 from nlk_portal.outbox.dispatch import after_commit
 
 from ..models import IllRequest, MoneyChange, StatusChange
+from ..rules import terms
 from ..rules.fees import FEES_FIXED_AT
 from ..status import S, Status, check_transition
 from . import peer_messages
@@ -57,12 +60,14 @@ def do_transition(
     pages_copied=None,
     total_pages=None,
     expected_version=None,
+    loan_due_date=None,
 ):
     """Move a request to `to_status` and record who did it, when and why.
 
     `note` is for the requester: the tracking page and the status email show it.
     `total_pages` records the item's size on the way, which makes the copyright
-    check; `pages_copied` is what a completed copy came to. With
+    check; `pages_copied` is what a completed copy came to. A loan sent (Loaned)
+    is due back on `loan_due_date`, by default ILL_LOAN_DAYS after today. With
     `expected_version`, the move is refused if the request changed since.
     """
     with transaction.atomic():
@@ -82,7 +87,11 @@ def do_transition(
         locked.status = to_status
         if to_status == S.COPY_COMPLETED:
             locked.pages_copied = pages_copied
-        save_change(locked, ["status", "total_pages", "copyright_check_needed", "pages_copied"], by=by)
+        if to_status == S.LOANED:
+            locked.loan_due_date = loan_due_date or terms.loan_due_date(library_today(), settings.ILL_LOAN_DAYS)
+        save_change(
+            locked, ["status", "total_pages", "copyright_check_needed", "pages_copied", "loan_due_date"], by=by
+        )
         after_transition(change)
     _copy_state(locked, ill_request)
     return change
@@ -167,5 +176,5 @@ def _copy_state(locked, ill_request):
     if locked is ill_request:
         return
     for field in ["status", "version", "total_pages", "copyright_check_needed", "pages_copied",
-                  "assigned_to_id", "updated_by_id", "updated_at"]:
+                  "loan_due_date", "assigned_to_id", "updated_by_id", "updated_at"]:
         setattr(ill_request, field, getattr(locked, field))

@@ -66,6 +66,7 @@ class Peer:
         self.tls, self.host = tls, host  # with `tls`, an https peer, its URL naming `host`
         self.posts: list[Post] = []
         self.error: ErrorData | None = None  # answer ERROR with this instead of OK
+        self._refusals: list[ErrorData] = []  # answer the next messages ERROR with these, one each
         self.delay = 0.0  # seconds to wait before answering
         self._failures: list[int] = []  # HTTP statuses to answer the next posts with
         self._lock = threading.Condition()
@@ -101,6 +102,11 @@ class Peer:
         """Answer the next `count` posts with this HTTP status and no confirmation (they are still kept)."""
         with self._lock:
             self._failures.extend([status] * count)
+
+    def refuse_next(self, error: ErrorData, count: int = 1) -> None:
+        """Answer the next `count` messages ERROR with `error`, then OK again (or `error` when set)."""
+        with self._lock:
+            self._refusals.extend([error] * count)
 
     def go_down(self) -> None:
         """Stop listening: connections are refused until `come_up`."""
@@ -156,7 +162,9 @@ class Peer:
                 post.confirmation = result.confirmation
             else:
                 post.message = result
-                post.confirmation = make_confirmation(result, error=self.error)
+                with self._lock:
+                    error = self._refusals.pop(0) if self._refusals else self.error
+                post.confirmation = make_confirmation(result, error=error)
             answer = build_message(post.confirmation)
         with self._lock:
             self.posts.append(post)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from ill.choices import LenderAnswer
 from ill.iso18626.messages import AgencyId, Money, Request, RequestingAgencyMessage
 from ill.iso18626.vocabulary import Action, ErrorType
-from ill.models import IllRequest, InternalNote, Iso18626Message
+from ill.models import IllRequest, InternalNote, Iso18626Message, SentEmail
 from ill.services import borrowing
 from ill.status import Status, UnfilledReason
 from nlk_portal.core import calendar
@@ -206,8 +206,40 @@ def test_a_lender_that_cannot_supply_leaves_the_borrowing_unfilled_with_its_reas
     assert unfilled.borrowing.lender_answer == LenderAnswer.NOT_AVAILABLE
     change = unfilled.history.last()
     assert change.reason == UnfilledReason.NOT_AVAILABLE_FROM_LENDER
-    assert "NotOnShelf" in change.note and "Missing since 2019." in change.note
-    assert len(mail.outbox) == 1
+    # The lender's words are for staff, labelled as its own; the user is told the reason in NLK's words.
+    assert change.note == ""
+    assert InternalNote.objects.filter(
+        request=unfilled, text="Note from Staatsbibliothek zu Berlin (ISO 18626): NotOnShelf; Missing since 2019."
+    ).exists()
+    [email] = mail.outbox
+    assert "Missing since 2019." not in email.body and "NotOnShelf" not in email.body
+
+
+def test_a_lenders_note_reaches_staff_as_the_lenders_and_the_user_only_in_staffs_words(
+    client, staff, sent_by_iso18626, django_capture_on_commit_callbacks
+):
+    lenders_words = "Our copier is broken <until> Friday; we charge 5 EUR extra."
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        answered = from_lender(client, sent_by_iso18626, "WillSupply", reason="RequestResponse", note=lenders_words,
+                               offered_costs=Money(amount=Decimal("20000"), currency="KRW"))
+
+    assert answered.status == Status.WILL_SUPPLY and answered.history.last().note == ""
+    [email] = mail.outbox
+    assert lenders_words not in email.body and "copier" not in email.alternatives[0][0]
+    page = staff.get(change_url(answered)).content.decode()
+    assert "Note from Staatsbibliothek zu Berlin (ISO 18626): Our copier is broken &lt;until&gt; Friday" in page
+
+    # Staff pass on what the user should know, in their own words: that alone is emailed, as NLK's message.
+    form = staff.get(reverse("admin:ill_illrequest_borrowing_step", args=[answered.pk, "message_user"]))
+    assert "Our copier is broken &lt;until&gt; Friday" in form.content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        step(staff, answered, "message_user", text="The copy may take a week longer than planned.")
+    [email] = mail.outbox
+    assert email.to == ["jiwoo.han@example.kr"] and "copier" not in email.body
+    assert "The copy may take a week longer than planned." in email.body
+    assert SentEmail.objects.get(kind=SentEmail.Kind.MESSAGE).status == SentEmail.Outcome.SENT
 
 
 def test_staff_ask_the_lender_to_cancel_and_its_yes_cancels_the_borrowing(

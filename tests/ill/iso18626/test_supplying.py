@@ -21,6 +21,7 @@ from ill.models import IllRequest, InternalNote, Iso18626Message
 from ill.services import peer_messages
 from ill.services.workflow import do_transition
 from ill.status import Status
+from nlk_portal.core.calendar import LIBRARY_TIME_ZONE, library_today
 from partners.models import Iso18626Peer
 from tests.factories import submit_ill_request
 
@@ -38,6 +39,12 @@ def act(client, ill_request, action, **data):
     response = client.post(url, {f"version_{ill_request.pk}": shown, "confirm": "1", **data})
     assert response.status_code == 302, response.content.decode()[:2000]
     return response
+
+
+def lend(client, ill_request, due=None):
+    """Mark the loan sent, due back on `due` (by default in four weeks)."""
+    due = due or library_today() + timedelta(weeks=4)
+    return act(client, ill_request, "loaned", **{f"loan_due_date_{ill_request.pk}": due.isoformat()})
 
 
 def answer_cancel(client, ill_request, yes, note=""):
@@ -116,7 +123,7 @@ def test_a_loan_is_sent_with_its_shipping_and_completed_when_it_is_back(
     assert (loan_from_peer.service, loan_from_peer.delivery) == ("loan", "post")
     with django_capture_on_commit_callbacks(execute=True):
         act(kim_client, loan_from_peer, "will_supply")
-        act(kim_client, loan_from_peer, "loaned")
+        lend(kim_client, loan_from_peer)
         answer(post(client, action_body(Action.RECEIVED, "DK-LOAN-1")))
         answer(post(client, action_body(Action.SHIPPED_RETURN, "DK-LOAN-1", note="Sent back by DHL.")))
 
@@ -133,6 +140,24 @@ def test_a_loan_is_sent_with_its_shipping_and_completed_when_it_is_back(
     messages = sent(iso18626_peer, 3)
     assert [m.status_info.status for m in messages] == ["WillSupply", "Loaned", "LoanCompleted"]
     assert messages[1].delivery_info.delivery_costs == Money(amount=Decimal("3.00"), currency="USD")
+
+
+def test_a_loan_sent_tells_the_peer_when_it_is_due_back_and_a_renewal_moves_the_date_on(
+    client, kim_client, loan_from_peer, iso18626_peer, settings, django_capture_on_commit_callbacks
+):
+    settings.ILL_LOAN_DAYS, settings.ILL_ISO18626_RENEWALS = 30, True
+    due = library_today() + timedelta(days=40)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(kim_client, loan_from_peer, "will_supply")
+        lend(kim_client, loan_from_peer, due)
+        answer(post(client, action_body(Action.RENEW, "DK-LOAN-1")))
+
+    _will_supply, loaned, renewed = sent(iso18626_peer, 3)
+    assert loaned.status_info.status == "Loaned"
+    assert loaned.status_info.due_date.astimezone(LIBRARY_TIME_ZONE).date() == due
+    assert (renewed.message_info.reason_for_message, renewed.message_info.answer_yes_no) == ("RenewResponse", True)
+    assert renewed.status_info.due_date.astimezone(LIBRARY_TIME_ZONE).date() == due + timedelta(days=30)
+    assert IllRequest.objects.get(pk=loan_from_peer.pk).loan_due_date == due + timedelta(days=30)
 
 
 def test_unfilled_carries_its_reason_and_a_retry_its_question(
@@ -222,7 +247,7 @@ def test_a_cancel_that_comes_too_late_is_answered_no_at_once(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         act(kim_client, loan_from_peer, "will_supply")
-        act(kim_client, loan_from_peer, "loaned")
+        lend(kim_client, loan_from_peer)
         answer(post(client, action_body(Action.CANCEL, "DK-LOAN-1")))
 
     reply = sent(iso18626_peer, 3)[2]
@@ -235,7 +260,7 @@ def test_renewals_are_refused_unless_the_setting_allows_them(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         act(kim_client, loan_from_peer, "will_supply")
-        act(kim_client, loan_from_peer, "loaned")
+        lend(kim_client, loan_from_peer)
         answer(post(client, action_body(Action.RENEW, "DK-LOAN-1")))
         with override_settings(ILL_ISO18626_RENEWALS=True):
             answer(post(client, action_body(Action.RENEW, "DK-LOAN-1")))

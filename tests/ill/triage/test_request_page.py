@@ -1,12 +1,16 @@
 """A staff member works a request from its page in the admin: buttons, notes, history and messages."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from ill.models import IllRequest, InternalNote
+from ill.selectors.tracking import tracking_path
 from ill.services.workflow import do_transition
 from ill.status import Status
+from nlk_portal.core.calendar import library_today
 
 pytestmark = pytest.mark.django_db
 
@@ -143,12 +147,45 @@ def test_a_completed_copy_records_the_pages_actually_copied(kim_client, copy_req
 
 
 def test_a_loan_is_lent_and_returned(kim_client, loan_request):
+    due = {"confirm": "1", f"loan_due_date_{loan_request.pk}": (library_today() + timedelta(days=10)).isoformat()}
     for action, status in [("will_supply", "WillSupply"), ("loaned", "Loaned"), ("returned", "LoanCompleted")]:
-        assert act(kim_client, loan_request, action).status_code == 302
+        assert act(kim_client, loan_request, action, **(due if action == "loaned" else {})).status_code == 302
         assert stored(loan_request).status == status
     assert [c.to_status for c in loan_request.history.all()] == [
         "RequestReceived", "WillSupply", "Loaned", "LoanCompleted"
     ]
+
+
+def test_staff_give_the_date_a_loan_is_due_back_and_the_requester_is_told_it(
+    kim_client, client, loan_request, settings, django_capture_on_commit_callbacks
+):
+    settings.ILL_LOAN_DAYS = 21
+    do_transition(loan_request, Status.WILL_SUPPLY)
+    field = f"loan_due_date_{loan_request.pk}"
+
+    form = act(kim_client, loan_request, "loaned")
+    offered = (library_today() + timedelta(days=21)).isoformat()
+    assert form.status_code == 200 and stored(loan_request).status == Status.WILL_SUPPLY
+    page = form.content.decode()
+    assert f'name="{field}" value="{offered}"' in page
+    assert "gives no loan period" in page and "ILL_LOAN_DAYS" in page
+    # A date that is not after today is refused, and nothing moves.
+    refused = act(kim_client, loan_request, "loaned", confirm="1", **{field: library_today().isoformat()})
+    assert refused.status_code == 200 and "must be due back after today" in refused.content.decode()
+    assert stored(loan_request).status == Status.WILL_SUPPLY
+
+    due = library_today() + timedelta(days=45)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = act(kim_client, loan_request, "loaned", confirm="1", **{field: due.isoformat()})
+
+    assert response.status_code == 302
+    assert (stored(loan_request).status, stored(loan_request).loan_due_date) == (Status.LOANED, due)
+    [email] = [message for message in mail.outbox if "Invoice" not in message.subject]
+    assert f"Return by {due.isoformat()}." in email.body
+    assert f"Return by {due.isoformat()}." in email.alternatives[0][0]
+    tracking = client.get(tracking_path(loan_request)).content.decode()
+    assert "Return by" in tracking and f'<dd class="col-sm-8 loan-due-date">{due.isoformat()}</dd>' in tracking
 
 
 def test_cancelling_asks_for_confirmation_first(kim_client, copy_request):
