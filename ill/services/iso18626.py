@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 
 from nlk_portal.core.calendar import library_date
 
-from ..choices import Service
+from ..choices import BorrowingStep, Service
 from ..iso18626.mapping import fit
 from ..iso18626.messages import RequestingAgencyMessage, SupplyingAgencyMessage
 from ..iso18626.vocabulary import Action, ReasonForMessage
 from ..models import MAX_TEXT, IllRequest, InternalNote, Iso18626Message, Iso18626Transaction
 from ..selectors.iso18626 import pending_cancels
-from ..status import ALLOWED_TRANSITIONS, Status, UnfilledReason
+from ..status import Status
 from . import borrowing, peer_messages, workflow
 
 S = Status
@@ -40,8 +40,9 @@ def note_for_staff(ill_request, text):
     return InternalNote.objects.create(request=ill_request, author=None, text=fit(text, MAX_TEXT))
 
 
-def can_move(ill_request, to_status) -> bool:
-    return Status(to_status) in ALLOWED_TRANSITIONS[Status(ill_request.status)]
+def can_move(ill_request, to_status, *, step=None) -> bool:
+    """Whether the request may move to `to_status` now, as the workflow allows every entry point."""
+    return Status(to_status) in workflow.allowed_moves(ill_request, step=step)
 
 
 # NLK supplies: the requesting library's messages.
@@ -197,10 +198,8 @@ def _record_lender_status(ill_request, link, message, *, said):
         reason_note = " ".join(part for part in (_("The lending institution's reason:"), said) if part) if said else ""
         if ill_request.status == S.EXPECT_TO_SUPPLY:
             borrowing.record_lender_answer(ill_request, available=False, answered_on=today, note=reason_note)
-        elif can_move(ill_request, S.UNFILLED):
-            workflow.do_transition(
-                ill_request, S.UNFILLED, reason=UnfilledReason.NOT_AVAILABLE_FROM_LENDER, note=reason_note
-            )
+        elif can_move(ill_request, S.UNFILLED, step=BorrowingStep.ANSWER):
+            borrowing.record_lender_unfilled(ill_request, note=reason_note)
     elif status in (S.OVERDUE, S.RECALLED, S.CANCELLED) and can_move(ill_request, status):
         workflow.do_transition(ill_request, status)
     elif status == S.RETRY_POSSIBLE:
