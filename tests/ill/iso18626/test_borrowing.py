@@ -222,6 +222,25 @@ def test_staff_ask_the_lender_to_cancel_and_its_yes_cancels_the_borrowing(
     assert cancelled.status == Status.CANCELLED
 
 
+def test_a_lenders_no_to_cancel_leaves_the_borrowing_as_it_was_and_staff_are_told(
+    client, staff, sent_by_iso18626, iso18626_peer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        step(staff, sent_by_iso18626, BorrowingStep.ASK_CANCEL, note="The user no longer needs it.")
+    iso18626_peer.wait_for_posts(2)
+    before = IllRequest.objects.get(pk=sent_by_iso18626.pk)
+    history = list(before.history.values_list("pk", flat=True))
+
+    refused = from_lender(client, sent_by_iso18626, "ExpectToSupply", reason="CancelResponse", answer_yes_no=False,
+                          note="Already copied.")
+
+    assert (refused.status, refused.version) == (Status.EXPECT_TO_SUPPLY, before.version)
+    assert list(refused.history.values_list("pk", flat=True)) == history
+    (told,) = InternalNote.objects.filter(request=refused, text__contains="refused to cancel")
+    assert told.text == "Staatsbibliothek zu Berlin refused to cancel. Already copied."
+    assert told.author is None
+
+
 def test_a_lender_that_cannot_supply_after_all_leaves_the_borrowing_unfilled_with_its_reason(
     client, sent_by_iso18626, django_capture_on_commit_callbacks
 ):
