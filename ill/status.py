@@ -2,7 +2,9 @@
 
 The values are the ISO 18626 status codes, so the ISO 18626 messages carry
 them one to one. `check_transition` is the one rule of which change is
-allowed, with its guards; ill.services.workflow makes the change.
+allowed, with its guards, and `moves_now` what may follow a request now;
+ill.services.workflow makes the change. A borrowing makes some moves only
+through its own steps (BORROWING_STEP_MOVES), which record what they need.
 """
 
 from django.core.exceptions import ValidationError
@@ -10,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Service
+from .choices import BorrowingStep, Service
 from .rules import copyright
 
 
@@ -113,6 +115,19 @@ SERVICE_MISMATCH = {
 }
 
 
+# What NLK borrows for a user in Korea makes these moves only through the borrowing's own steps
+# (ill.services.borrowing), each of which records what its move needs: the prepayment before the request
+# goes to the lender, the lender's answer and fees, the material's arrival before it is handed over, the
+# date a loan came back. No staff button, list action or message makes them on a borrowing.
+BORROWING_STEP_MOVES = {
+    BorrowingStep.SEND: frozenset({S.EXPECT_TO_SUPPLY}),
+    BorrowingStep.ANSWER: frozenset({S.WILL_SUPPLY, S.UNFILLED}),
+    BorrowingStep.DELIVER: frozenset({S.COPY_COMPLETED, S.LOANED}),
+    BorrowingStep.RETURN: frozenset({S.LOAN_COMPLETED}),
+}
+BY_BORROWING_STEP_ONLY = frozenset().union(*BORROWING_STEP_MOVES.values())
+
+
 class TransitionNotAllowed(ValidationError):
     pass
 
@@ -122,8 +137,23 @@ def possible_next(status):
     return sorted(ALLOWED_TRANSITIONS[Status(status)], key=list(Status).index)
 
 
-def check_transition(ill_request, to_status, *, reason="", note="", pages_copied=None):
-    """Raise TransitionNotAllowed, naming the current status and what is possible."""
+def moves_now(ill_request, *, step=None):
+    """The statuses the request may move to now, in the vocabulary's order: those the table allows from its
+    status, that fit its service and, for a borrowing, that are not its steps' alone (unless `step` makes
+    them). What a move needs besides (a reason, a note, the item's size) is checked as it is made."""
+    moves = []
+    for wanted in possible_next(ill_request.status):
+        try:
+            check_move(ill_request, wanted, step=step)
+        except TransitionNotAllowed:
+            continue
+        moves.append(wanted)
+    return moves
+
+
+def check_move(ill_request, to_status, *, step=None):
+    """Raise TransitionNotAllowed if the request may not move to `to_status` now, whatever is given with
+    the move: the table, the request's service, and on a borrowing the moves only its steps make."""
     current, wanted = Status(ill_request.status), Status(to_status)
     if wanted not in ALLOWED_TRANSITIONS[current]:
         possible = ", ".join(str(s.label) for s in possible_next(current)) or gettext("nothing: it is closed")
@@ -131,7 +161,17 @@ def check_transition(ill_request, to_status, *, reason="", note="", pages_copied
             gettext("A request that is “%(current)s” cannot become “%(wanted)s”. Possible next: %(possible)s.")
             % {"current": current.label, "wanted": wanted.label, "possible": possible}
         )
-    for guard in (_reason_given, _note_given, _service_fits, _copyright_checked, _pages_copied_allowed):
+    for guard in (_borrowing_step_makes_it, _service_fits):
+        problem = guard(ill_request, wanted, step=step)
+        if problem:
+            raise TransitionNotAllowed(problem)
+
+
+def check_transition(ill_request, to_status, *, step=None, reason="", note="", pages_copied=None):
+    """Raise TransitionNotAllowed, naming the current status and what is possible."""
+    check_move(ill_request, to_status, step=step)
+    wanted = Status(to_status)
+    for guard in (_reason_given, _note_given, _copyright_checked, _pages_copied_allowed):
         problem = guard(ill_request, wanted, reason=reason, note=note, pages_copied=pages_copied)
         if problem:
             raise TransitionNotAllowed(problem)
@@ -153,6 +193,17 @@ def _note_given(ill_request, wanted, *, note, **unused):
         return gettext("Write what the requester must send or decide: “%(wanted)s” emails them your message.") % {
             "wanted": wanted.label
         }
+    return None
+
+
+def _borrowing_step_makes_it(ill_request, wanted, *, step, **unused):
+    if step is not None and (not ill_request.is_borrowing or wanted not in BORROWING_STEP_MOVES.get(step, ())):
+        return gettext("That step of a borrowing does not make a request “%(wanted)s”.") % {"wanted": wanted.label}
+    if step is None and ill_request.is_borrowing and wanted in BY_BORROWING_STEP_ONLY:
+        return gettext(
+            "A borrowing becomes “%(wanted)s” only through its own step on the request's page, which records "
+            "what the move needs (the prepayment, the lender's answer, the arrival, the return)."
+        ) % {"wanted": wanted.label}
     return None
 
 

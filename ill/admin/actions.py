@@ -1,7 +1,9 @@
 """What staff do to requests in the admin: the buttons on a request's page and the bulk actions of the list.
 
-ill.status decides whether a move is allowed; this module only gathers
-what an action needs from the staff member and reports what happened.
+ill.services.workflow says which moves a request may make now (a borrowing
+makes most of its moves through its own steps, ill.admin.borrowing); this
+module only gathers what an action needs from the staff member and reports
+what happened.
 Every action carries the version of each request as the staff member saw
 it, so that a request someone else has changed since is left alone.
 """
@@ -18,7 +20,7 @@ from django.utils.translation import ngettext
 from nlk_portal.core.posted import posted_number
 
 from ..services import workflow
-from ..status import ALLOWED_TRANSITIONS, ONLY_FOR_SERVICE, Status
+from ..status import Status
 from . import forms as admin_forms
 
 S = Status
@@ -40,10 +42,7 @@ class StaffAction:
     def applies_to(self, ill_request, user):
         if self.to_status is None:
             return ill_request.assigned_to_id != user.pk
-        service = ONLY_FOR_SERVICE.get(self.to_status)
-        return self.to_status in ALLOWED_TRANSITIONS[Status(ill_request.status)] and (
-            service is None or ill_request.service == service
-        )
+        return self.to_status in workflow.allowed_moves(ill_request)
 
     def needs_page(self, requests):
         return self.confirm or self.form_class(requests=requests).needs_input
@@ -66,16 +65,9 @@ ACTIONS = [
 BY_NAME = {action.name: action for action in ACTIONS}
 
 
-# A borrowing moves through its own steps (ill.services.borrowing), which record what each move needs;
-# these stay as they are for it.
-FOR_BORROWING = {"assign_to_me", "ask_requester", "loan_overdue", "recall", "not_returned", "cancel"}
-
-
 def available(ill_request, user):
-    actions = [action for action in ACTIONS if action.applies_to(ill_request, user)]
-    if ill_request.is_borrowing:
-        actions = [action for action in actions if action.name in FOR_BORROWING]
-    return actions
+    """The actions the request's page offers: the moves the workflow allows it now, and taking it."""
+    return [action for action in ACTIONS if action.applies_to(ill_request, user)]
 
 
 def posted_versions(data, requests):
@@ -166,7 +158,15 @@ def render_page(request, model_admin, action, form, versions, *, form_url, cance
 
 
 def on_one_request(request, model_admin, ill_request, action, change_url):
-    """The action as a button on the request's page: at once, or through a page that asks what it needs."""
+    """The action as a button on the request's page: at once, or through a page that asks what it needs.
+
+    A move the workflow does not allow the request now is refused before anything is asked (a borrowing's
+    own moves are made by its steps): back to the request's page, with the workflow's reason.
+    """
+    refusal = workflow.why_not(ill_request, action.to_status) if action.to_status is not None else ""
+    if refusal:
+        messages.error(request, f"{ill_request.reference}: {refusal}")
+        return HttpResponseRedirect(change_url)
     posted = request.method == "POST"
     versions = posted_versions(request.POST, [ill_request]) if posted else {ill_request.pk: ill_request.version}
     if posted and ("confirm" in request.POST or not action.needs_page([ill_request])):

@@ -21,6 +21,7 @@ from nlk_portal.core.calendar import library_date, library_today
 from nlk_portal.core.money import format_amount, format_money
 from nlk_portal.core.posted import posted_number
 
+from ..choices import BorrowingStep
 from ..iso18626.vocabulary import Action
 from ..models import MAX_TEXT, Borrowing, CopyPolicy, InternalNote, PaymentInstruction, RefundPayout
 from ..rules import settlement
@@ -322,36 +323,44 @@ class MessageUserForm(StepForm):
 
 @dataclass(frozen=True)
 class Step:
-    name: str  # as ill.services.borrowing.STEPS names it
+    name: BorrowingStep
     label: str
     form_class: type
 
 
 STEPS = [
-    Step("ask_prepayment", _("Ask for the prepayment"), AskPrepaymentForm),
-    Step("prepayment", _("Record the prepayment"), PrepaymentForm),
-    Step("correct_prepayment", _("Correct the prepayment"), CorrectPrepaymentForm),
-    Step("send_iso18626", _("Send to the lender by ISO 18626"), SendIso18626Form),
-    Step("send", _("Sent to the lending institution"), SendForm),
-    Step("answer", _("Record the lender's answer"), AnswerForm),
-    Step("correct_fees", _("Correct the lender's fees"), CorrectFeesForm),
-    Step("tell_received", _("Tell the lender: received"), TellReceivedForm),
-    Step("tell_shipped_return", _("Tell the lender: loan shipped back"), TellShippedReturnForm),
-    Step("ask_cancel", _("Ask the lender to cancel"), AskCancelForm),
-    Step("arrival", _("Material arrived"), ArrivalForm),
-    Step("deliver", _("Delivered to the user"), DeliveryForm),
-    Step("return", _("Loan returned"), ReturnForm),
-    Step("settle", _("Settle and send the statement"), SettleForm),
-    Step("refund", _("Record the refund as paid"), RefundForm),
-    Step("balance", _("Record the balance as paid by the user"), BalanceForm),
-    Step("message_user", _("Write to the user"), MessageUserForm),
+    Step(BorrowingStep.ASK_PREPAYMENT, _("Ask for the prepayment"), AskPrepaymentForm),
+    Step(BorrowingStep.PREPAYMENT, _("Record the prepayment"), PrepaymentForm),
+    Step(BorrowingStep.CORRECT_PREPAYMENT, _("Correct the prepayment"), CorrectPrepaymentForm),
+    Step(BorrowingStep.SEND_ISO18626, _("Send to the lender by ISO 18626"), SendIso18626Form),
+    Step(BorrowingStep.SEND, _("Sent to the lending institution"), SendForm),
+    Step(BorrowingStep.ANSWER, _("Record the lender's answer"), AnswerForm),
+    Step(BorrowingStep.CORRECT_FEES, _("Correct the lender's fees"), CorrectFeesForm),
+    Step(BorrowingStep.TELL_RECEIVED, _("Tell the lender: received"), TellReceivedForm),
+    Step(BorrowingStep.TELL_SHIPPED_RETURN, _("Tell the lender: loan shipped back"), TellShippedReturnForm),
+    Step(BorrowingStep.ASK_CANCEL, _("Ask the lender to cancel"), AskCancelForm),
+    Step(BorrowingStep.ARRIVAL, _("Material arrived"), ArrivalForm),
+    Step(BorrowingStep.DELIVER, _("Delivered to the user"), DeliveryForm),
+    Step(BorrowingStep.RETURN, _("Loan returned"), ReturnForm),
+    Step(BorrowingStep.SETTLE, _("Settle and send the statement"), SettleForm),
+    Step(BorrowingStep.REFUND, _("Record the refund as paid"), RefundForm),
+    Step(BorrowingStep.BALANCE, _("Record the balance as paid by the user"), BalanceForm),
+    Step(BorrowingStep.MESSAGE_USER, _("Write to the user"), MessageUserForm),
 ]
 STEPS_BY_NAME = {step.name: step for step in STEPS}
 
 
+def step_named(name):
+    """The step a URL names, or None."""
+    try:
+        return STEPS_BY_NAME[BorrowingStep(name)]
+    except ValueError:
+        return None
+
+
 def available_steps(ill_request):
     """The steps the service says apply to the request now, as the page offers them."""
-    return [STEPS_BY_NAME[name] for name in borrowing.available_steps(ill_request)]
+    return [STEPS_BY_NAME[step] for step in borrowing.available_steps(ill_request)]
 
 
 def step_view(request, model_admin, ill_request, step, change_url):

@@ -359,7 +359,7 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
         return pdf_response(record.statement_pdf, record.statement_filename)
 
     def borrowing_step_view(self, request, object_id, step_name):
-        step = admin_borrowing.STEPS_BY_NAME.get(step_name)
+        step = admin_borrowing.step_named(step_name)
         ill_request = self.get_object(request, unquote(object_id))
         if step is None or ill_request is None or not ill_request.is_borrowing:
             raise Http404

@@ -23,7 +23,7 @@ from nlk_portal.core.calendar import library_today
 from nlk_portal.core.printing import store_pdf
 from nlk_portal.outbox.dispatch import after_commit
 
-from ..choices import Direction, LenderAnswer
+from ..choices import BorrowingStep, Direction, LenderAnswer
 from ..iso18626.messages import Money
 from ..iso18626.vocabulary import Action
 from ..models import (
@@ -45,6 +45,7 @@ from .history import record_money_change
 from .notifications import send_request_email
 
 S = Status
+Step = BorrowingStep
 Figure = MoneyChange.Figure
 
 
@@ -92,41 +93,41 @@ def _can_tell(action, statuses):
 
 # Each step staff record, in the order they come, with when it applies: (request, borrowing) -> bool.
 STEPS = {
-    "ask_prepayment": lambda r, b: b.settled_at is None and b.prepaid_amount is None,
-    "prepayment": lambda r, b: b.settled_at is None and b.prepaid_amount is None,
-    "correct_prepayment": lambda r, b: b.settled_at is None and b.prepaid_amount is not None,
-    "send_iso18626": _can_send_by_iso18626,
-    "send": lambda r, b: r.status in (S.REQUEST_RECEIVED, S.RETRY_POSSIBLE),
-    "answer": lambda r, b: r.status == S.EXPECT_TO_SUPPLY,
-    "correct_fees": lambda r, b: b.settled_at is None and b.lender_answer == LenderAnswer.AVAILABLE,
-    "tell_received": lambda r, b: b.arrived_on is not None and _can_tell(
+    Step.ASK_PREPAYMENT: lambda r, b: b.settled_at is None and b.prepaid_amount is None,
+    Step.PREPAYMENT: lambda r, b: b.settled_at is None and b.prepaid_amount is None,
+    Step.CORRECT_PREPAYMENT: lambda r, b: b.settled_at is None and b.prepaid_amount is not None,
+    Step.SEND_ISO18626: _can_send_by_iso18626,
+    Step.SEND: lambda r, b: r.status in (S.REQUEST_RECEIVED, S.RETRY_POSSIBLE),
+    Step.ANSWER: lambda r, b: r.status == S.EXPECT_TO_SUPPLY,
+    Step.CORRECT_FEES: lambda r, b: b.settled_at is None and b.lender_answer == LenderAnswer.AVAILABLE,
+    Step.TELL_RECEIVED: lambda r, b: b.arrived_on is not None and _can_tell(
         Action.RECEIVED, (S.WILL_SUPPLY, S.LOANED, S.OVERDUE, S.RECALLED, S.COPY_COMPLETED, S.LOAN_COMPLETED)
     )(r, b),
-    "tell_shipped_return": lambda r, b: r.is_loan and _can_tell(
+    Step.TELL_SHIPPED_RETURN: lambda r, b: r.is_loan and _can_tell(
         Action.SHIPPED_RETURN, (S.LOANED, S.OVERDUE, S.RECALLED, S.LOAN_COMPLETED)
     )(r, b),
-    "ask_cancel": _can_tell(Action.CANCEL, tuple(s for s, after in ALLOWED_TRANSITIONS.items() if S.CANCELLED in after)),
-    "arrival": lambda r, b: r.status == S.WILL_SUPPLY and b.arrived_on is None,
-    "deliver": lambda r, b: r.status == S.WILL_SUPPLY and b.arrived_on is not None,
-    "return": lambda r, b: r.status in (S.LOANED, S.OVERDUE, S.RECALLED),
-    "settle": lambda r, b: r.status in CLOSED and b.settled_at is None,
-    "refund": _refund_due,
-    "balance": _balance_due,
+    Step.ASK_CANCEL: _can_tell(Action.CANCEL, tuple(s for s, after in ALLOWED_TRANSITIONS.items() if S.CANCELLED in after)),
+    Step.ARRIVAL: lambda r, b: r.status == S.WILL_SUPPLY and b.arrived_on is None,
+    Step.DELIVER: lambda r, b: r.status == S.WILL_SUPPLY and b.arrived_on is not None,
+    Step.RETURN: lambda r, b: r.status in (S.LOANED, S.OVERDUE, S.RECALLED),
+    Step.SETTLE: lambda r, b: r.status in CLOSED and b.settled_at is None,
+    Step.REFUND: _refund_due,
+    Step.BALANCE: _balance_due,
     # What a lender by ISO 18626 wrote reaches staff only; they pass on to the user what the user should know.
-    "message_user": lambda r, b: _by_iso18626(r) and b.settled_at is None,
+    Step.MESSAGE_USER: lambda r, b: _by_iso18626(r) and b.settled_at is None,
 }
 
 
-def available_steps(ill_request: IllRequest) -> list[str]:
-    """The names of the steps that apply to the request now, in order; none for what NLK supplies."""
+def available_steps(ill_request: IllRequest) -> list[BorrowingStep]:
+    """The steps that apply to the request now, in order; none for what NLK supplies."""
     record = getattr(ill_request, "borrowing", None) if ill_request.is_borrowing else None
     if record is None:
         return []
-    return [name for name, applies in STEPS.items() if applies(ill_request, record)]
+    return [step for step, applies in STEPS.items() if applies(ill_request, record)]
 
 
-def _check_step(name, borrowing):
-    if not STEPS[name](borrowing.request, borrowing):
+def _check_step(step, borrowing):
+    if not STEPS[step](borrowing.request, borrowing):
         raise StepRefused(
             _("This step does not apply to %(reference)s now: look at the request's page again.")
             % {"reference": borrowing.request.reference}
@@ -169,7 +170,7 @@ def ask_for_prepayment(ill_request, *, amount, currency, by=None):
             raise StepRefused(_("The amount to pay in advance must be more than zero."))
         if len(currency or "") != 3:
             raise StepRefused(_("Give the currency as its three-letter code, for example KRW."))
-        _check_step("ask_prepayment", borrowing)
+        _check_step(Step.ASK_PREPAYMENT, borrowing)
         currency = currency.upper()
         old = (borrowing.prepayment_requested, borrowing.prepayment_requested_currency)
         change = _record_figure(borrowing, Figure.PREPAYMENT_REQUESTED, old=old, new=(amount, currency), by=by)
@@ -216,7 +217,7 @@ def record_prepayment(ill_request, *, amount, currency, paid_on, receipt_number,
             raise StepRefused(
                 _("Receipt %(number)s is already recorded for another request.") % {"number": receipt_number}
             )
-        _check_step("correct_prepayment" if correcting else "prepayment", borrowing)
+        _check_step(Step.CORRECT_PREPAYMENT if correcting else Step.PREPAYMENT, borrowing)
         old = (borrowing.prepaid_amount, borrowing.prepaid_currency)
         borrowing.prepaid_amount, borrowing.prepaid_currency = amount, currency.upper()
         borrowing.prepaid_on, borrowing.prepayment_receipt = paid_on, receipt_number
@@ -239,9 +240,9 @@ def send_to_lender(ill_request, *, by=None, note="", expected_version=None):
             raise StepRefused(
                 _("Record the amount the user paid in advance first: fees are paid when the request is made.")
             )
-        _check_step("send", borrowing)
+        _check_step(Step.SEND, borrowing)
         change = workflow.do_transition(
-            ill_request, S.EXPECT_TO_SUPPLY, by=by, note=note, expected_version=expected_version
+            ill_request, S.EXPECT_TO_SUPPLY, step=Step.SEND, by=by, note=note, expected_version=expected_version
         )
         borrowing.sent_to_lender_at = timezone.now()
         borrowing.save(update_fields=["sent_to_lender_at"])
@@ -258,7 +259,7 @@ def send_to_lender_by_iso18626(ill_request, *, by=None, note="", expected_versio
             raise StepRefused(
                 _("The lending institution has no ISO 18626 system with messages on: send the request by hand.")
             )
-        _check_step("send_iso18626", borrowing)
+        _check_step(Step.SEND_ISO18626, borrowing)
         change = send_to_lender(ill_request, by=by, note=note, expected_version=expected_version)
         link = Iso18626Transaction.objects.create(
             request=borrowing.request,
@@ -281,8 +282,8 @@ def send_to_lender_by_iso18626(ill_request, *, by=None, note="", expected_versio
 def tell_lender(ill_request, action, *, by=None, note=""):
     """Tell the lender by ISO 18626 that the material was received, that a loan was shipped back, or ask
     it to cancel: once each, while it applies."""
-    step = {Action.RECEIVED: "tell_received", Action.SHIPPED_RETURN: "tell_shipped_return",
-            Action.CANCEL: "ask_cancel"}.get(action)
+    step = {Action.RECEIVED: Step.TELL_RECEIVED, Action.SHIPPED_RETURN: Step.TELL_SHIPPED_RETURN,
+            Action.CANCEL: Step.ASK_CANCEL}.get(action)
     if step is None:
         raise StepRefused(_("NLK does not send that to a lender."))
     with transaction.atomic():
@@ -300,7 +301,7 @@ def correct_lender_fees(ill_request, *, fees_currency, copying_fee=None, loan_fe
     with transaction.atomic():
         borrowing = _locked(ill_request)
         _not_settled(borrowing)
-        _check_step("correct_fees", borrowing)
+        _check_step(Step.CORRECT_FEES, borrowing)
         if not fees_currency or len(fees_currency.strip()) != 3:
             raise StepRefused(_("Give the currency of the lending institution's fees."))
         if any(fee is not None and fee < 0 for fee in (copying_fee, loan_fee, shipping_fee)):
@@ -343,26 +344,37 @@ def record_lender_answer(
         if borrowing.sent_to_lender_at is None:
             raise StepRefused(_("Record that the request was sent to the lending institution first."))
         _not_future(answered_on, _("of the answer"))
-        _check_step("answer", borrowing)
+        _check_step(Step.ANSWER, borrowing)
         if available:
             if not fees_currency:
                 raise StepRefused(_("Give the currency of the lending institution's fees."))
             if any(fee is not None and fee < 0 for fee in (copying_fee, loan_fee, shipping_fee)):
                 raise StepRefused(_("A fee cannot be negative."))
             change = workflow.do_transition(
-                ill_request, S.WILL_SUPPLY, by=by, note=note, expected_version=expected_version
+                ill_request, S.WILL_SUPPLY, step=Step.ANSWER, by=by, note=note, expected_version=expected_version
             )
             _set_fees(borrowing, fees_currency.upper(), copying_fee=copying_fee, loan_fee=loan_fee,
                       shipping_fee=shipping_fee, by=by)
         else:
             change = workflow.do_transition(
-                ill_request, S.UNFILLED, by=by, note=note, reason=UnfilledReason.NOT_AVAILABLE_FROM_LENDER,
-                expected_version=expected_version,
+                ill_request, S.UNFILLED, step=Step.ANSWER, by=by, note=note,
+                reason=UnfilledReason.NOT_AVAILABLE_FROM_LENDER, expected_version=expected_version,
             )
         borrowing.lender_answer = LenderAnswer.AVAILABLE if available else LenderAnswer.NOT_AVAILABLE
         borrowing.answered_on = answered_on
         borrowing.save()
     return change
+
+
+def record_lender_unfilled(ill_request, *, note="", by=None):
+    """The lender says it cannot supply after all, once its answer was recorded or before it came: the
+    borrowing is unfilled for that reason (its answer, as the ANSWER step records it)."""
+    with transaction.atomic():
+        _locked(ill_request)
+        return workflow.do_transition(
+            ill_request, S.UNFILLED, step=Step.ANSWER, by=by, note=note,
+            reason=UnfilledReason.NOT_AVAILABLE_FROM_LENDER,
+        )
 
 
 def record_arrival(ill_request, *, arrived_on, by=None):
@@ -371,7 +383,7 @@ def record_arrival(ill_request, *, arrived_on, by=None):
         if borrowing.request.status != S.WILL_SUPPLY:
             raise StepRefused(_("Material can only arrive once the lending institution has confirmed it."))
         _not_future(arrived_on, _("of arrival"))
-        _check_step("arrival", borrowing)
+        _check_step(Step.ARRIVAL, borrowing)
         borrowing.arrived_on = arrived_on
         borrowing.save(update_fields=["arrived_on"])
     return borrowing
@@ -389,10 +401,10 @@ def deliver(ill_request, *, delivered_on, loan_due_on=None, by=None, note="", ex
         is_loan = borrowing.request.is_loan
         if is_loan and (loan_due_on is None or loan_due_on <= delivered_on):
             raise StepRefused(_("Give the date the loan is due back, after the delivery date."))
-        _check_step("deliver", borrowing)
+        _check_step(Step.DELIVER, borrowing)
         to_status = S.LOANED if is_loan else S.COPY_COMPLETED
         change = workflow.do_transition(
-            ill_request, to_status, by=by, note=note, expected_version=expected_version,
+            ill_request, to_status, step=Step.DELIVER, by=by, note=note, expected_version=expected_version,
             loan_due_date=loan_due_on if is_loan else None,
         )
         borrowing.delivered_on = delivered_on
@@ -407,9 +419,9 @@ def record_return(ill_request, *, returned_on, by=None, note="", expected_versio
         _not_future(returned_on, _("of return"))
         if borrowing.delivered_on and returned_on < borrowing.delivered_on:
             raise StepRefused(_("The loan cannot be returned before it was delivered."))
-        _check_step("return", borrowing)
+        _check_step(Step.RETURN, borrowing)
         change = workflow.do_transition(
-            ill_request, S.LOAN_COMPLETED, by=by, note=note, expected_version=expected_version
+            ill_request, S.LOAN_COMPLETED, step=Step.RETURN, by=by, note=note, expected_version=expected_version
         )
         borrowing.returned_on = returned_on
         borrowing.save(update_fields=["returned_on"])
@@ -425,7 +437,7 @@ def settle(ill_request, *, bank_fee, by=None):
             raise StepRefused(_("Settle the request once it is closed: delivered and, for a loan, returned."))
         if bank_fee is None or bank_fee < 0:
             raise StepRefused(_("Give the bank fees (zero if there were none)."))
-        _check_step("settle", borrowing)
+        _check_step(Step.SETTLE, borrowing)
         if not borrowing.fees_currency:
             borrowing.fees_currency = borrowing.prepaid_currency
         old = (borrowing.bank_fee, borrowing.fees_currency)
@@ -450,7 +462,7 @@ def record_refund_paid(ill_request, *, paid_on, by=None):
         if refund.amount <= 0:
             raise StepRefused(_("This settlement gives no refund."))
         _not_future(paid_on, _("of the refund"))
-        _check_step("refund", borrowing)
+        _check_step(Step.REFUND, borrowing)
         _record_figure(
             borrowing, Figure.REFUND_PAID, old=(None, ""), new=(refund.amount, refund.currency), by=by,
             detail=_("paid on %(date)s") % {"date": paid_on.isoformat()},
@@ -473,7 +485,7 @@ def record_balance_paid(ill_request, *, paid_on, receipt_number, by=None):
         if not receipt_number.strip():
             raise StepRefused(_("Give the receipt number of the payment."))
         _not_future(paid_on, _("of the balance"))
-        _check_step("balance", borrowing)
+        _check_step(Step.BALANCE, borrowing)
         balance = settlement.for_borrowing(borrowing).balance_due
         _record_figure(
             borrowing, Figure.BALANCE_PAID, old=(None, ""), new=(balance.amount, balance.currency), by=by,
@@ -494,7 +506,7 @@ def message_user(ill_request, *, text, by=None):
         raise StepRefused(_("Write the message to the user."))
     with transaction.atomic():
         borrowing = _locked(ill_request)
-        _check_step("message_user", borrowing)
+        _check_step(Step.MESSAGE_USER, borrowing)
         note = InternalNote.objects.create(
             request=borrowing.request, author=by, text=_("Sent to the user as our message: %(text)s") % {"text": text}
         )

@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 
 from nlk_portal.core.calendar import library_date
 
-from ..choices import Service
+from ..choices import BorrowingStep, Service
 from ..iso18626.mapping import fit
 from ..iso18626.messages import RequestingAgencyMessage, SupplyingAgencyMessage
 from ..iso18626.vocabulary import Action, ReasonForMessage
 from ..models import MAX_TEXT, IllRequest, InternalNote, Iso18626Message, Iso18626Transaction
 from ..rules import terms
 from ..selectors.iso18626 import pending_cancels
-from ..status import ALLOWED_TRANSITIONS, Status, UnfilledReason
+from ..status import Status
 from . import borrowing, peer_messages, workflow
 
 S = Status
@@ -41,8 +41,9 @@ def note_for_staff(ill_request, text):
     return InternalNote.objects.create(request=ill_request, author=None, text=fit(text, MAX_TEXT))
 
 
-def can_move(ill_request, to_status) -> bool:
-    return Status(to_status) in ALLOWED_TRANSITIONS[Status(ill_request.status)]
+def can_move(ill_request, to_status, *, step=None) -> bool:
+    """Whether the request may move to `to_status` now, as the workflow allows every entry point."""
+    return Status(to_status) in workflow.allowed_moves(ill_request, step=step)
 
 
 # NLK supplies: the requesting library's messages.
@@ -213,8 +214,8 @@ def _record_lender_status(ill_request, link, message, *, said):
     elif status == S.UNFILLED:
         if ill_request.status == S.EXPECT_TO_SUPPLY:
             borrowing.record_lender_answer(ill_request, available=False, answered_on=today)
-        elif can_move(ill_request, S.UNFILLED):
-            workflow.do_transition(ill_request, S.UNFILLED, reason=UnfilledReason.NOT_AVAILABLE_FROM_LENDER)
+        elif can_move(ill_request, S.UNFILLED, step=BorrowingStep.ANSWER):
+            borrowing.record_lender_unfilled(ill_request)
     elif status in (S.OVERDUE, S.RECALLED, S.CANCELLED) and can_move(ill_request, status):
         workflow.do_transition(ill_request, status)
     elif status == S.RETRY_POSSIBLE:

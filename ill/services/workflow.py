@@ -2,7 +2,10 @@
 
 Every change goes through `do_transition`, which checks it against the one
 table in ill.status, records who, when and why, and hands the follow-up work
-(status email, fees) to the outbox. It also keeps two staff members from
+(status email, fees) to the outbox. `allowed_moves` is what every entry point
+(the admin's buttons and list actions, partners' ISO 18626 messages) asks
+before offering or making a move; a borrowing's own steps (ill.services.borrowing)
+name themselves, and only they make the moves ill.status reserves for them. It also keeps two staff members from
 overwriting each other: an action names the version of the request its
 author saw, and is refused if the request has changed since.
 """
@@ -20,7 +23,7 @@ from nlk_portal.outbox.dispatch import after_commit
 from ..models import IllRequest, MoneyChange, StatusChange
 from ..rules import terms
 from ..rules.fees import FEES_FIXED_AT
-from ..status import S, Status, check_transition
+from ..status import S, Status, check_move, check_transition, moves_now
 from . import peer_messages
 from .history import record_money_change
 
@@ -50,10 +53,26 @@ def record_received(ill_request, *, by=None):
     )
 
 
+def allowed_moves(ill_request, *, step=None):
+    """The statuses `ill_request` may move to now, as ill.status.moves_now gives them; `step` is the
+    borrowing step asking (ill.choices.BorrowingStep), if any."""
+    return moves_now(ill_request, step=step)
+
+
+def why_not(ill_request, to_status, *, step=None):
+    """Why the request may not move to `to_status` now, in the words the workflow refuses it with; "" if it may."""
+    try:
+        check_move(ill_request, to_status, step=step)
+    except ValidationError as refusal:
+        return " ".join(refusal.messages)
+    return ""
+
+
 def do_transition(
     ill_request,
     to_status,
     *,
+    step=None,
     by=None,
     note="",
     reason="",
@@ -68,14 +87,15 @@ def do_transition(
     `total_pages` records the item's size on the way, which makes the copyright
     check; `pages_copied` is what a completed copy came to. A loan sent (Loaned)
     is due back on `loan_due_date`, by default ILL_LOAN_DAYS after today. With
-    `expected_version`, the move is refused if the request changed since.
+    `expected_version`, the move is refused if the request changed since. `step` is the borrowing step
+    making the move (ill.choices.BorrowingStep): only it may make the moves ill.status reserves for it.
     """
     with transaction.atomic():
         locked = lock(ill_request, expected_version)
         if total_pages is not None:
             locked.total_pages = total_pages
             locked.copyright_check_needed = False
-        check_transition(locked, to_status, reason=reason, note=note, pages_copied=pages_copied)
+        check_transition(locked, to_status, step=step, reason=reason, note=note, pages_copied=pages_copied)
         change = StatusChange.objects.create(
             request=locked,
             from_status=locked.status,

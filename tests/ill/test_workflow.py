@@ -1,6 +1,7 @@
 import pytest
 from django.db.models import ProtectedError
 
+from ill.choices import BorrowingStep
 from ill.models import IllRequest
 from ill.services.workflow import do_transition
 from ill.status import ALLOWED_TRANSITIONS, CLOSED, OPEN, Status, TransitionNotAllowed, UnfilledReason
@@ -197,7 +198,7 @@ def test_a_copy_of_a_third_or_more_of_the_item_is_not_made(source_fee_schedule):
 def test_when_nlk_borrows_the_lending_librarys_rules_apply_not_the_one_third_check(source_fee_schedule):
     ill_request = submit_ill_request(total_pages=None, direction="borrows")
 
-    do_transition(ill_request, Status.WILL_SUPPLY)
+    do_transition(ill_request, Status.WILL_SUPPLY, step=BorrowingStep.ANSWER)
 
     assert ill_request.status == Status.WILL_SUPPLY
 

@@ -10,6 +10,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from ill.admin import IllRequestAdmin
+from ill.choices import BorrowingStep
 from ill.models import CopyPolicy, IllRequest, MoneyChange, RefundPayout
 from ill.services import borrowing
 from ill.status import Status
@@ -60,13 +61,13 @@ def test_staff_record_each_step_and_see_the_settlement_on_the_request_page(reque
     assert "Accept (expect to supply)" not in page
 
     steps = [
-        ("prepayment", {"amount": "60000", "currency": "KRW", "paid_on": today, "receipt_number": "2026-0042"}),
-        ("send", {"note": ""}),
-        ("answer", {"available": "yes", "answered_on": today, "fees_currency": "KRW", "copying_fee": "20000",
+        (BorrowingStep.PREPAYMENT, {"amount": "60000", "currency": "KRW", "paid_on": today, "receipt_number": "2026-0042"}),
+        (BorrowingStep.SEND, {"note": ""}),
+        (BorrowingStep.ANSWER, {"available": "yes", "answered_on": today, "fees_currency": "KRW", "copying_fee": "20000",
                     "shipping_fee": "15000"}),
-        ("arrival", {"arrived_on": today}),
-        ("deliver", {"delivered_on": today}),
-        ("settle", {"bank_fee": "3000"}),
+        (BorrowingStep.ARRIVAL, {"arrived_on": today}),
+        (BorrowingStep.DELIVER, {"delivered_on": today}),
+        (BorrowingStep.SETTLE, {"bank_fee": "3000"}),
     ]
     for step, data in steps:
         response = client.post(step_url(request_in_korea, step), data)
@@ -78,12 +79,12 @@ def test_staff_record_each_step_and_see_the_settlement_on_the_request_page(reque
     assert "Refund to the user" in page and "KRW 22,000" in page
     assert "Record the refund as paid" in page
 
-    client.post(step_url(request_in_korea, "refund"), {"paid_on": today})
+    client.post(step_url(request_in_korea, BorrowingStep.REFUND), {"paid_on": today})
     assert RefundPayout.objects.get().amount == Decimal("22000.00")
 
 
 def test_a_step_refused_by_the_rules_says_why_and_changes_nothing(request_in_korea, kim):
-    response = logged_in(kim).post(step_url(request_in_korea, "send"), {"note": ""})
+    response = logged_in(kim).post(step_url(request_in_korea, BorrowingStep.SEND), {"note": ""})
 
     assert response.status_code == 200
     assert "paid in advance first" in response.content.decode()
@@ -97,7 +98,7 @@ def test_a_manager_sees_the_borrowing_but_cannot_record_a_step(request_in_korea,
     page = client.get(change_url(request_in_korea)).content.decode()
     assert "Staatsbibliothek zu Berlin" in page
     assert "Record the prepayment" not in page
-    assert client.post(step_url(request_in_korea, "prepayment"), {}).status_code == 403
+    assert client.post(step_url(request_in_korea, BorrowingStep.PREPAYMENT), {}).status_code == 403
     assert client.get(reverse("admin:ill_copypolicy_add")).status_code == 403
     assert client.get(reverse("admin:ill_copypolicy_changelist")).status_code == 200
 
@@ -118,7 +119,7 @@ def test_a_request_nlk_supplies_has_no_borrowing_steps(kim, borrowing_groups, so
     client = logged_in(kim)
 
     assert "Record the prepayment" not in client.get(change_url(supplied)).content.decode()
-    assert client.get(step_url(supplied, "prepayment")).status_code == 404
+    assert client.get(step_url(supplied, BorrowingStep.PREPAYMENT)).status_code == 404
 
 
 def test_saving_a_borrowed_copy_in_the_admin_asks_for_no_one_third_check(request_in_korea, kim):
@@ -146,29 +147,29 @@ def test_staff_record_the_balance_a_user_paid_from_the_request_page(request_in_k
 
     ill_request = work_to_delivered(request_in_korea, by=kim, prepaid="30000", fees=("20000", None, "15000"))
     client = logged_in(kim)
-    assert step_url(ill_request, "balance") not in client.get(change_url(ill_request)).content.decode()
-    client.post(step_url(ill_request, "settle"), {"bank_fee": "0"})
+    assert step_url(ill_request, BorrowingStep.BALANCE) not in client.get(change_url(ill_request)).content.decode()
+    client.post(step_url(ill_request, BorrowingStep.SETTLE), {"bank_fee": "0"})
     page = client.get(change_url(ill_request)).content.decode()
-    assert step_url(ill_request, "balance") in page
+    assert step_url(ill_request, BorrowingStep.BALANCE) in page
 
     today = calendar.library_today().isoformat()
-    response = client.post(step_url(ill_request, "balance"), {"paid_on": today, "receipt_number": "B-77"})
+    response = client.post(step_url(ill_request, BorrowingStep.BALANCE), {"paid_on": today, "receipt_number": "B-77"})
 
     assert response.status_code == 302
     page = client.get(change_url(ill_request)).content.decode()
     assert f"on {today}, receipt B-77" in page
-    assert step_url(ill_request, "balance") not in page
+    assert step_url(ill_request, BorrowingStep.BALANCE) not in page
 
 
 def test_a_step_the_page_no_longer_offers_is_refused_when_posted_directly(request_in_korea, kim):
     client = logged_in(kim)
     today = calendar.library_today().isoformat()
     first = {"amount": "60000", "currency": "KRW", "paid_on": today, "receipt_number": "R-100"}
-    assert client.post(step_url(request_in_korea, "prepayment"), first).status_code == 302
-    assert step_url(request_in_korea, "prepayment") not in client.get(change_url(request_in_korea)).content.decode()
+    assert client.post(step_url(request_in_korea, BorrowingStep.PREPAYMENT), first).status_code == 302
+    assert step_url(request_in_korea, BorrowingStep.PREPAYMENT) not in client.get(change_url(request_in_korea)).content.decode()
 
     again = {"amount": "1", "currency": "KRW", "paid_on": today, "receipt_number": "R-101"}
-    response = client.post(step_url(request_in_korea, "prepayment"), again)
+    response = client.post(step_url(request_in_korea, BorrowingStep.PREPAYMENT), again)
 
     assert response.status_code == 200
     assert "does not apply" in response.content.decode()
@@ -181,12 +182,12 @@ def test_a_step_the_page_no_longer_offers_is_refused_when_posted_directly(reques
 def test_a_corrected_prepayment_is_kept_in_the_history_with_who_when_and_both_figures(request_in_korea, kim):
     client = logged_in(kim)
     today = calendar.library_today().isoformat()
-    client.post(step_url(request_in_korea, "prepayment"),
+    client.post(step_url(request_in_korea, BorrowingStep.PREPAYMENT),
                 {"amount": "60000", "currency": "KRW", "paid_on": today, "receipt_number": "R-200"})
     page = client.get(change_url(request_in_korea)).content.decode()
-    assert step_url(request_in_korea, "correct_prepayment") in page
+    assert step_url(request_in_korea, BorrowingStep.CORRECT_PREPAYMENT) in page
 
-    response = client.post(step_url(request_in_korea, "correct_prepayment"),
+    response = client.post(step_url(request_in_korea, BorrowingStep.CORRECT_PREPAYMENT),
                            {"amount": "65000", "currency": "KRW", "paid_on": today, "receipt_number": "R-200"})
 
     assert response.status_code == 302
@@ -203,7 +204,7 @@ def test_a_step_that_does_not_apply_is_refused_by_the_service_itself(request_in_
     borrowing.record_prepayment(request_in_korea, amount=Decimal("60000"), currency="KRW", paid_on=today,
                                 receipt_number="R-300", by=kim)
     assert borrowing.available_steps(IllRequest.objects.get(pk=request_in_korea.pk)) == [
-        "correct_prepayment", "send",
+        BorrowingStep.CORRECT_PREPAYMENT, BorrowingStep.SEND,
     ]
 
     with pytest.raises(ValidationError, match="does not apply"):
@@ -229,6 +230,6 @@ def test_every_step_the_service_knows_has_its_page_and_no_other(request_in_korea
 def test_a_version_that_is_not_a_plain_number_is_not_an_error(request_in_korea, kim, version):
     client = logged_in(kim)
 
-    assert client.get(step_url(request_in_korea, "send"), {"version": version}).status_code == 200
-    response = client.post(step_url(request_in_korea, "send"), {"note": "", "version": version})
+    assert client.get(step_url(request_in_korea, BorrowingStep.SEND), {"version": version}).status_code == 200
+    response = client.post(step_url(request_in_korea, BorrowingStep.SEND), {"note": "", "version": version})
     assert response.status_code == 200  # refused for the missing prepayment, not a server error

@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from ill.choices import BorrowingStep
 from ill.models import CopyPolicy, IllRequest, MoneyChange, PaymentInstruction, SentEmail
 from ill.services import borrowing
 from nlk_portal.core import calendar
@@ -77,7 +78,7 @@ def test_staff_ask_for_the_prepayment_the_user_is_emailed_once_and_the_history_k
     jiwoo, lender, source_fee_schedule, transfer, kim, django_capture_on_commit_callbacks
 ):
     ill_request = borrow(jiwoo, lender)
-    assert borrowing.available_steps(ill_request)[:2] == ["ask_prepayment", "prepayment"]
+    assert borrowing.available_steps(ill_request)[:2] == [BorrowingStep.ASK_PREPAYMENT, BorrowingStep.PREPAYMENT]
 
     with django_capture_on_commit_callbacks(execute=True):
         borrowing.ask_for_prepayment(ill_request, amount=Decimal("45000"), currency="krw", by=kim)
@@ -126,7 +127,7 @@ def test_once_paid_the_user_sees_when_it_was_received_and_staff_can_no_longer_as
 
     assert f"We received your payment of KRW 45,000 on {paid_on.isoformat()} (receipt 2026-0042)." in html
     assert "How to pay" not in html
-    assert "ask_prepayment" not in borrowing.available_steps(IllRequest.objects.get(pk=ill_request.pk))
+    assert BorrowingStep.ASK_PREPAYMENT not in borrowing.available_steps(IllRequest.objects.get(pk=ill_request.pk))
     with pytest.raises(borrowing.StepRefused):
         borrowing.ask_for_prepayment(ill_request, amount=Decimal("1000"), currency="KRW")
 
@@ -154,7 +155,7 @@ def test_ill_staff_keep_how_to_pay_and_ask_for_the_prepayment_in_the_admin(
     page = staff.get(reverse("admin:ill_illrequest_change", args=[ill_request.pk])).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         asked = staff.post(
-            reverse("admin:ill_illrequest_borrowing_step", args=[ill_request.pk, "ask_prepayment"]),
+            reverse("admin:ill_illrequest_borrowing_step", args=[ill_request.pk, BorrowingStep.ASK_PREPAYMENT]),
             {"amount": "38000", "currency": "KRW"},
         )
 

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from ill.choices import LenderAnswer
+from ill.choices import BorrowingStep, LenderAnswer
 from ill.iso18626.messages import AgencyId, Money, Request, RequestingAgencyMessage
 from ill.iso18626.vocabulary import Action, ErrorType
 from ill.models import IllRequest, InternalNote, Iso18626Message, SentEmail
@@ -72,11 +72,11 @@ def from_lender(client, ill_request, status, **info):
 def sent_by_iso18626(staff, jiwoo, berlin, source_fee_schedule, iso18626_peer, django_capture_on_commit_callbacks):
     """A user in Korea asks for a German article; staff record the prepayment and send it by ISO 18626."""
     ill_request = borrow(jiwoo, berlin.institution)
-    step(staff, ill_request, "prepayment", amount="60000", currency="KRW", paid_on=today().isoformat(),
+    step(staff, ill_request, BorrowingStep.PREPAYMENT, amount="60000", currency="KRW", paid_on=today().isoformat(),
          receipt_number="R-1")
-    assert "send_iso18626" in steps_offered(staff, ill_request)
+    assert BorrowingStep.SEND_ISO18626 in steps_offered(staff, ill_request)
     with django_capture_on_commit_callbacks(execute=True):
-        step(staff, ill_request, "send_iso18626", note="")
+        step(staff, ill_request, BorrowingStep.SEND_ISO18626, note="")
     return IllRequest.objects.get(pk=ill_request.pk)
 
 
@@ -109,14 +109,14 @@ def test_the_iso18626_step_is_offered_only_for_a_lender_peer_with_messages_on(
     elsewhere = borrow(jiwoo, InstitutionFactory(name_en="Bodleian", country="GB"))
     to_berlin = borrow(jiwoo, berlin.institution)
     for ill_request in (elsewhere, to_berlin):
-        step(staff, ill_request, "prepayment", amount="1000", currency="KRW", paid_on=today().isoformat(),
+        step(staff, ill_request, BorrowingStep.PREPAYMENT, amount="1000", currency="KRW", paid_on=today().isoformat(),
              receipt_number=f"R-{ill_request.pk}")
 
-    assert "send_iso18626" not in steps_offered(staff, elsewhere) and "send" in steps_offered(staff, elsewhere)
-    assert {"send_iso18626", "send"} <= steps_offered(staff, to_berlin)
+    assert BorrowingStep.SEND_ISO18626 not in steps_offered(staff, elsewhere) and BorrowingStep.SEND in steps_offered(staff, elsewhere)
+    assert {BorrowingStep.SEND_ISO18626, BorrowingStep.SEND} <= steps_offered(staff, to_berlin)
     Iso18626Peer.objects.filter(pk=berlin.pk).update(messages_on=False)
-    assert "send_iso18626" not in steps_offered(staff, to_berlin)
-    response = staff.post(reverse("admin:ill_illrequest_borrowing_step", args=[to_berlin.pk, "send_iso18626"]), {})
+    assert BorrowingStep.SEND_ISO18626 not in steps_offered(staff, to_berlin)
+    response = staff.post(reverse("admin:ill_illrequest_borrowing_step", args=[to_berlin.pk, BorrowingStep.SEND_ISO18626]), {})
     assert response.status_code == 200 and "send the request by hand" in response.content.decode()
 
 
@@ -142,12 +142,12 @@ def test_a_copy_is_followed_from_the_lenders_answer_to_the_user(
     assert shipped.status == Status.WILL_SUPPLY and shipped.iso18626.supplier_shipped_at is not None
     assert InternalNote.objects.filter(request=shipped, text__contains="has sent the material").exists()
 
-    step(staff, shipped, "arrival", arrived_on=today().isoformat())
-    assert "tell_received" in steps_offered(staff, shipped)
+    step(staff, shipped, BorrowingStep.ARRIVAL, arrived_on=today().isoformat())
+    assert BorrowingStep.TELL_RECEIVED in steps_offered(staff, shipped)
     with django_capture_on_commit_callbacks(execute=True):
-        step(staff, shipped, "tell_received", note="Arrived in good order.")
-    step(staff, shipped, "deliver", delivered_on=today().isoformat(), note="")
-    assert "tell_received" not in steps_offered(staff, shipped)
+        step(staff, shipped, BorrowingStep.TELL_RECEIVED, note="Arrived in good order.")
+    step(staff, shipped, BorrowingStep.DELIVER, delivered_on=today().isoformat(), note="")
+    assert BorrowingStep.TELL_RECEIVED not in steps_offered(staff, shipped)
 
     told = iso18626_peer.wait_for_posts(2)[1]
     assert told.is_valid and isinstance(told.message, RequestingAgencyMessage)
@@ -168,15 +168,15 @@ def test_a_loan_goes_overdue_is_recalled_and_is_shipped_back(
 ):
     ill_request = borrow(jiwoo, berlin.institution, service="loan", pages_wanted="", item_type="monograph",
                          title="Koreanische Grammatik", article_title="", serial_title="")
-    step(staff, ill_request, "prepayment", amount="60000", currency="KRW", paid_on=today().isoformat(),
+    step(staff, ill_request, BorrowingStep.PREPAYMENT, amount="60000", currency="KRW", paid_on=today().isoformat(),
          receipt_number="R-L")
     with django_capture_on_commit_callbacks(execute=True):
-        step(staff, ill_request, "send_iso18626")
+        step(staff, ill_request, BorrowingStep.SEND_ISO18626)
         loaned = from_lender(client, ill_request, "Loaned", reason="RequestResponse",
                              offered_costs=Money(amount=Decimal("15000"), currency="KRW"))
     assert loaned.status == Status.WILL_SUPPLY and loaned.borrowing.lender_loan_fee == Decimal("15000.00")
-    step(staff, loaned, "arrival", arrived_on=today().isoformat())
-    step(staff, loaned, "deliver", delivered_on=today().isoformat(),
+    step(staff, loaned, BorrowingStep.ARRIVAL, arrived_on=today().isoformat())
+    step(staff, loaned, BorrowingStep.DELIVER, delivered_on=today().isoformat(),
          loan_due_on=(today().replace(year=today().year + 1)).isoformat())
 
     mail.outbox.clear()
@@ -185,10 +185,10 @@ def test_a_loan_goes_overdue_is_recalled_and_is_shipped_back(
         assert from_lender(client, loaned, "Recalled").status == Status.RECALLED
     assert len(mail.outbox) == 2
 
-    step(staff, loaned, "return", returned_on=today().isoformat())
-    assert "tell_shipped_return" in steps_offered(staff, loaned)
+    step(staff, loaned, BorrowingStep.RETURN, returned_on=today().isoformat())
+    assert BorrowingStep.TELL_SHIPPED_RETURN in steps_offered(staff, loaned)
     with django_capture_on_commit_callbacks(execute=True):
-        step(staff, loaned, "tell_shipped_return")
+        step(staff, loaned, BorrowingStep.TELL_SHIPPED_RETURN)
     posts = iso18626_peer.wait_for_posts(2)
     assert posts[1].message.action == Action.SHIPPED_RETURN and posts[1].is_valid
     assert IllRequest.objects.get(pk=loaned.pk).status == Status.LOAN_COMPLETED
@@ -246,14 +246,48 @@ def test_staff_ask_the_lender_to_cancel_and_its_yes_cancels_the_borrowing(
     client, staff, sent_by_iso18626, iso18626_peer, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        step(staff, sent_by_iso18626, "ask_cancel", note="The user no longer needs it.")
-    assert "ask_cancel" not in steps_offered(staff, sent_by_iso18626)
+        step(staff, sent_by_iso18626, BorrowingStep.ASK_CANCEL, note="The user no longer needs it.")
+    assert BorrowingStep.ASK_CANCEL not in steps_offered(staff, sent_by_iso18626)
     cancel = iso18626_peer.wait_for_posts(2)[1].message
     assert cancel.action == Action.CANCEL
 
     cancelled = from_lender(client, sent_by_iso18626, "Cancelled", reason="CancelResponse", answer_yes_no=True)
 
     assert cancelled.status == Status.CANCELLED
+
+
+def test_a_lenders_no_to_cancel_leaves_the_borrowing_as_it_was_and_staff_are_told(
+    client, staff, sent_by_iso18626, iso18626_peer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        step(staff, sent_by_iso18626, BorrowingStep.ASK_CANCEL, note="The user no longer needs it.")
+    iso18626_peer.wait_for_posts(2)
+    before = IllRequest.objects.get(pk=sent_by_iso18626.pk)
+    history = list(before.history.values_list("pk", flat=True))
+
+    refused = from_lender(client, sent_by_iso18626, "ExpectToSupply", reason="CancelResponse", answer_yes_no=False,
+                          note="Already copied.")
+
+    assert (refused.status, refused.version) == (Status.EXPECT_TO_SUPPLY, before.version)
+    assert list(refused.history.values_list("pk", flat=True)) == history
+    (told,) = InternalNote.objects.filter(request=refused, text__contains="refused to cancel")
+    assert told.text == "Staatsbibliothek zu Berlin refused to cancel. Already copied."
+    assert told.author is None
+
+
+def test_a_lender_that_cannot_supply_after_all_leaves_the_borrowing_unfilled_with_its_reason(
+    client, sent_by_iso18626, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        answered = from_lender(client, sent_by_iso18626, "WillSupply", reason="RequestResponse",
+                               offered_costs=Money(amount=Decimal("20000"), currency="KRW"))
+        assert answered.status == Status.WILL_SUPPLY
+        unfilled = from_lender(client, answered, "Unfilled", reason_unfilled="NotOnShelf")
+
+    assert unfilled.status == Status.UNFILLED
+    change = unfilled.history.last()
+    assert (change.from_status, change.reason) == (Status.WILL_SUPPLY, UnfilledReason.NOT_AVAILABLE_FROM_LENDER)
+    assert "NotOnShelf" in change.note
 
 
 def test_a_lenders_fees_in_its_own_currency_are_converted_by_staff_before_settling(
@@ -264,10 +298,10 @@ def test_a_lenders_fees_in_its_own_currency_are_converted_by_staff_before_settli
                                offered_costs=Money(amount=Decimal("12.50"), currency="EUR"))
     assert (answered.borrowing.lender_copying_fee, answered.borrowing.fees_currency) == (Decimal("12.50"), "EUR")
 
-    step(staff, answered, "correct_fees", fees_currency="KRW", copying_fee="18000", loan_fee="", shipping_fee="5000")
-    step(staff, answered, "arrival", arrived_on=today().isoformat())
-    step(staff, answered, "deliver", delivered_on=today().isoformat())
-    step(staff, answered, "settle", bank_fee="1000")
+    step(staff, answered, BorrowingStep.CORRECT_FEES, fees_currency="KRW", copying_fee="18000", loan_fee="", shipping_fee="5000")
+    step(staff, answered, BorrowingStep.ARRIVAL, arrived_on=today().isoformat())
+    step(staff, answered, BorrowingStep.DELIVER, delivered_on=today().isoformat())
+    step(staff, answered, BorrowingStep.SETTLE, bank_fee="1000")
 
     record = IllRequest.objects.get(pk=answered.pk).borrowing
     assert (record.lender_copying_fee, record.shipping_fee, record.fees_currency) == (

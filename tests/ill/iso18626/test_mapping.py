@@ -6,22 +6,28 @@ from decimal import Decimal
 
 import pytest
 
+from ill.choices import ItemType, Service
 from ill.iso18626.errors import MessageError
-from ill.iso18626.mapping import read_pages, read_request, reason_code, same_agency
+from ill.iso18626.mapping import borrowing_request, read_pages, read_request, reason_code, same_agency
 from ill.iso18626.messages import (
     AgencyId,
     BibliographicInfo,
     BillingInfo,
     ElectronicAddress,
     Money,
+    PhysicalAddress,
     PublicationInfo,
     RequestedDeliveryInfo,
     ServiceInfo,
 )
 from ill.iso18626.reader import parse_message
 from ill.iso18626.vocabulary import ErrorType, ServiceType
+from ill.iso18626.writer import build_message
+from ill.models import IllRequest
 
-from .examples import RESHARE_REQUEST, make_request
+from .examples import RESHARE_REQUEST, make_header, make_request
+
+BERLIN = AgencyId(id_type="ISIL", value="DE-1")
 
 LIBRARY = {"library_name": "Royal Danish Library", "library_address": "Søren Kierkegaards Plads 1",
            "library_email": "ill@kb.dk", "today": date(2026, 3, 2)}
@@ -146,3 +152,48 @@ def test_agency_ids_and_reason_codes():
     assert same_agency(AgencyId(id_type="isil", value=" kr-senl"), AgencyId(id_type="ISIL", value="KR-SeNL"))
     assert not same_agency(AgencyId(id_type="ISIL", value="KR-1"), AgencyId(id_type="OCLC", value="KR-1"))
     assert reason_code("not_held") == "NotHeld"
+
+
+# Each bibliographic field on its own, both ways, with a value no other field of the message carries.
+ONE_FIELD = [
+    ("volume", "bibliographic_info", "volume", "XLVII"),
+    ("issue", "bibliographic_info", "issue", "Spring supplement"),
+    ("publisher", "publication_info", "publisher", "Ilchokak Publishing"),
+    ("place", "publication_info", "place_of_publication", "Paju"),
+]
+
+
+@pytest.mark.parametrize("field, part, element, value", ONE_FIELD)
+def test_each_bibliographic_field_of_a_peers_request_becomes_its_own_field(field, part, element, value):
+    message = make_request()
+    message = dataclasses.replace(message, **{part: dataclasses.replace(getattr(message, part), **{element: value})})
+
+    fields = read_request(message, **LIBRARY).fields
+
+    assert fields[field] == value
+    assert [name for name, read in fields.items() if read == value] == [field]
+
+
+@pytest.mark.parametrize("field, part, element, value", ONE_FIELD)
+@pytest.mark.parametrize("item_type", [ItemType.SERIAL_ARTICLE, ItemType.MONOGRAPH])
+def test_each_bibliographic_field_of_a_borrowing_goes_to_the_lender_in_its_own_element(
+    field, part, element, value, item_type
+):
+    ill_request = IllRequest(
+        item_type=item_type, title="Koreanische Grammatik", serial_title="Zeitschrift für Koreanistik",
+        article_title="Koreanische Literatur im Exil", author="Müller, Anna", volume="12", issue="3",
+        publisher="Harrassowitz", place="Wiesbaden", year=1998, service=Service.COPY, pages_wanted="45-60",
+    )
+    setattr(ill_request, field, value)
+    request = borrowing_request(
+        ill_request, header=make_header(supplying_agency_id=BERLIN, requesting_agency_request_id="NLK-B-1"),
+        requester_name="National Library of Korea", requester_email="ill@nl.go.kr",
+        delivery_address=PhysicalAddress(line1="201 Banpo-daero", locality="Seoul", country="KR"), max_cost=None,
+    )
+
+    sent = parse_message(build_message(request))  # as the lender reads it
+
+    assert getattr(getattr(sent, part), element) == value
+    bib, publication = dataclasses.asdict(sent.bibliographic_info), dataclasses.asdict(sent.publication_info)
+    carrying = [name for name, written in [*bib.items(), *publication.items()] if written == value]
+    assert carrying == [element]

@@ -16,12 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ill.iso18626.messages import ErrorData, Money, ServiceInfo, SupplyingAgencyMessage
-from ill.iso18626.vocabulary import Action, ErrorType, ReasonForMessage, ServiceType
+from ill.iso18626.vocabulary import Action, ErrorType, MessageStatus, ReasonForMessage, ServiceType
 from ill.models import IllRequest, InternalNote, Iso18626Message
 from ill.services import peer_messages
 from ill.services.workflow import do_transition
 from ill.status import Status
 from nlk_portal.core.calendar import LIBRARY_TIME_ZONE, library_today
+from nlk_portal.outbox.models import OutboxEntry
 from partners.models import Iso18626Peer
 from tests.factories import submit_ill_request
 
@@ -423,3 +424,56 @@ def test_two_workers_handed_the_same_message_at_once_send_it_once(client, royal_
     assert errors == [] and State.CONFIRMED in states and set(states) <= {State.CONFIRMED, State.SENDING}
     assert len(iso18626_peer.posts) == 1
     assert Iso18626Message.objects.get(pk=row.pk).attempts == 1
+
+
+def test_the_same_request_sent_again_is_answered_with_the_same_ok_and_makes_nothing(
+    client, royal_library, iso18626_peer, mailoutbox, django_capture_on_commit_callbacks
+):
+    body = request_body("DK-2026-0042")  # a peer that did not read NLK's answer sends the very same message
+    with django_capture_on_commit_callbacks(execute=True):
+        first = answer(post(client, body))
+    ill_request = IllRequest.objects.get()
+    assert Iso18626Message.objects.filter(incoming=True).count() == 1
+    made = {
+        "history": list(ill_request.history.values_list("pk", flat=True)),
+        "sent": list(Iso18626Message.objects.filter(incoming=False).values_list("pk", flat=True)),
+        "outbox": list(OutboxEntry.objects.values_list("pk", flat=True)),
+        "emails": len(mailoutbox),
+        "version": ill_request.version,
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = answer(post(client, body))
+
+    assert again.header.message_status == MessageStatus.OK and again.error_data is None
+    assert dataclasses.replace(again.header, timestamp=first.header.timestamp) == first.header
+    assert (again.confirms, again.header.requesting_agency_request_id) == ("request", "DK-2026-0042")
+    assert IllRequest.objects.get().pk == ill_request.pk
+    assert {
+        "history": list(ill_request.history.values_list("pk", flat=True)),
+        "sent": list(Iso18626Message.objects.filter(incoming=False).values_list("pk", flat=True)),
+        "outbox": list(OutboxEntry.objects.values_list("pk", flat=True)),
+        "emails": len(mailoutbox),
+        "version": IllRequest.objects.get().version,
+    } == made
+    # The message itself is kept again on the one request, for staff to see the peer sent it twice.
+    kept = Iso18626Message.objects.filter(incoming=True).order_by("id")
+    assert [row.request_id for row in kept] == [ill_request.pk, ill_request.pk]
+
+
+def test_a_request_id_sent_again_for_another_item_is_answered_error_and_makes_nothing(
+    client, royal_library, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(post(client, request_body("DK-2026-0042")))
+    rows = Iso18626Message.objects.count()
+    other = dataclasses.replace(make_request().bibliographic_info, title_of_component="Another article")
+
+    refused = answer(post(client, request_body("DK-2026-0042", bibliographic_info=other)))
+
+    assert refused.header.message_status == MessageStatus.ERROR
+    assert refused.header.requesting_agency_request_id == "DK-2026-0042"
+    assert refused.error_data.error_type == ErrorType.UNRECOGNISED_DATA_VALUE
+    assert "DK-2026-0042 was sent before with other details" in refused.error_data.error_value
+    assert IllRequest.objects.count() == 1 and Iso18626Message.objects.count() == rows
+    assert IllRequest.objects.get().article_title == make_request().bibliographic_info.title_of_component
