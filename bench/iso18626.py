@@ -31,29 +31,29 @@ def header(peer, request_id):
         timestamp=datetime.now(UTC),
         requesting_agency_request_id=request_id,
         requesting_agency_authentication=iso.Authentication(
-            account_id=peer.account_id, security_code=_security_codes.get(peer.pk)
+            account_id=peer.account_id, security_code=SECURITY_CODE
         ),
     )
 
 
-# The security code each peer of this process was given, which its messages carry as a real peer's must.
-_security_codes = {}
+# The security code of the benchmark's peers (on a scratch database), which their messages carry as a real
+# peer's must; one code in every process of the run, so a process that registers the peer again changes nothing.
+SECURITY_CODE = "bench-peer-security-code-of-the-scratch-database"
 
 
 def bench_peer(library_id):
     """The peer the benchmark's messages come from: the library of `library_id`, its messages to it off,
     with an account id and a security code of its own."""
-    from partners.models import Iso18626Peer, new_security_code
+    from partners.models import Iso18626Peer, security_code_matches
 
     peer, _ = Iso18626Peer.objects.get_or_create(
         institution_id=library_id,
         defaults={"agency_id_type": "ISIL", "agency_id_value": f"BENCH-{library_id}",
                   "endpoint_url": "http://127.0.0.1:9/iso18626/", "messages_on": False},
     )
-    if peer.pk not in _security_codes:
-        _security_codes[peer.pk] = new_security_code()
+    if peer.account_id != f"bench-{library_id}" or not security_code_matches(SECURITY_CODE, peer.code_hash):
         peer.account_id = f"bench-{library_id}"
-        peer.set_security_code(_security_codes[peer.pk])
+        peer.set_security_code(SECURITY_CODE)
         peer.save()
     return peer
 

@@ -271,8 +271,10 @@ def test_a_lenders_no_to_cancel_leaves_the_borrowing_as_it_was_and_staff_are_tol
     assert (refused.status, refused.version) == (Status.EXPECT_TO_SUPPLY, before.version)
     assert list(refused.history.values_list("pk", flat=True)) == history
     (told,) = InternalNote.objects.filter(request=refused, text__contains="refused to cancel")
-    assert told.text == "Staatsbibliothek zu Berlin refused to cancel. Already copied."
-    assert told.author is None
+    assert told.text == "Staatsbibliothek zu Berlin refused to cancel."
+    (said,) = InternalNote.objects.filter(request=refused, text__contains="Already copied.")
+    assert said.text == "Note from Staatsbibliothek zu Berlin (ISO 18626): Already copied."
+    assert told.author is None and said.author is None
 
 
 def test_a_lender_that_cannot_supply_after_all_leaves_the_borrowing_unfilled_with_its_reason(
@@ -287,7 +289,9 @@ def test_a_lender_that_cannot_supply_after_all_leaves_the_borrowing_unfilled_wit
     assert unfilled.status == Status.UNFILLED
     change = unfilled.history.last()
     assert (change.from_status, change.reason) == (Status.WILL_SUPPLY, UnfilledReason.NOT_AVAILABLE_FROM_LENDER)
-    assert "NotOnShelf" in change.note
+    # The lender's reason is for staff, labelled as the lender's, and not in the change the user is told of.
+    assert "NotOnShelf" not in change.note
+    assert InternalNote.objects.filter(request=unfilled, text__startswith="Note from", text__contains="NotOnShelf")
 
 
 def test_a_lenders_fees_in_its_own_currency_are_converted_by_staff_before_settling(

@@ -15,6 +15,7 @@ from nlk_portal.outbox.models import OutboxEntry
 from partners.models import Iso18626Peer
 from tests.factories import InstitutionFactory
 
+from .conftest import peer_credentials
 from .examples import make_request
 from .partner import answer, post, request_body
 from .test_supplying import act, lend
@@ -29,7 +30,8 @@ def postal_library(db, iso18626_peer, nlk_agency, source_fee_schedule):
     """A library whose system is a peer, with no ILL email in the directory."""
     institution = InstitutionFactory(name_en="Vienna University Library", country="AT", ill_email="")
     return Iso18626Peer.objects.create(
-        institution=institution, agency_id_type="ISIL", agency_id_value="DK-710100", endpoint_url=iso18626_peer.url
+        institution=institution, agency_id_type="ISIL", agency_id_value="DK-710100", endpoint_url=iso18626_peer.url,
+        **peer_credentials(),
     )
 
 
