@@ -319,8 +319,8 @@ def deliver(message_id) -> str:
     ILL_ISO18626_PEER_SENDS messages to one peer are in flight at once: one more is left for the sweep,
     so a peer that hangs holds no more workers than that.
     """
-    row = _claim(message_id)
-    if row.state != State.SENDING:
+    row, claimed = _claim(message_id)
+    if not claimed:  # not waiting to be sent, or another worker's to send
         return row.state
     try:
         body = with_authentication(row.body.encode("utf-8"), peer_authentication(row.peer))
@@ -333,11 +333,13 @@ def deliver(message_id) -> str:
     return _record(row, confirmation)
 
 
-def _claim(message_id):
+def _claim(message_id) -> tuple[Iso18626Message, bool]:
+    """The message, and whether this worker claimed it to send (SENDING); a message already SENDING is
+    another worker's."""
     with transaction.atomic():
         row = Iso18626Message.objects.select_for_update(of=("self",)).select_related("peer").get(pk=message_id)
         if row.incoming or row.state != State.PENDING:
-            return row
+            return row, False
         now = timezone.now()
         if not row.peer.messages_on:
             _save(row, state=State.HELD, next_attempt_at=None)
@@ -351,7 +353,8 @@ def _claim(message_id):
             else:
                 row.attempts += 1
                 _save(row, state=State.SENDING, next_attempt_at=now + _longest_send())
-        return row
+                return row, True
+        return row, False
 
 
 def _record(sent, outcome) -> str:
