@@ -25,7 +25,7 @@ def way(message):
 
 
 # The request's page shows its latest messages, each cut short; the whole of each is on its own page.
-LATEST = 20
+LATEST = 10
 SHOWN_CHARACTERS = 500
 
 

@@ -369,22 +369,21 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
         return admin_borrowing.step_view(request, self, ill_request, step, change_url)
 
     def iso18626_cancel_view(self, request, object_id):
-        ill_request = self.get_object(request, unquote(object_id))
-        if ill_request is None:
-            raise Http404
-        if not self.has_change_permission(request, ill_request):
-            raise PermissionDenied
-        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[ill_request.pk])
+        ill_request, change_url = self._request_to_change(request, object_id)
         return admin_iso18626.cancel_view(request, self, ill_request, change_url)
 
     def iso18626_refused_view(self, request, object_id):
+        ill_request, change_url = self._request_to_change(request, object_id)
+        return admin_iso18626.refused_view(request, ill_request, change_url)
+
+    def _request_to_change(self, request, object_id):
+        """The request of a page that changes it, and its change page's URL; 404 or 403 as Django's admin answers."""
         ill_request = self.get_object(request, unquote(object_id))
         if ill_request is None:
             raise Http404
         if not self.has_change_permission(request, ill_request):
             raise PermissionDenied
-        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[ill_request.pk])
-        return admin_iso18626.refused_view(request, ill_request, change_url)
+        return ill_request, reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[ill_request.pk])
 
     def staff_action_view(self, request, object_id, action_name):
         action = admin_actions.BY_NAME.get(action_name)
