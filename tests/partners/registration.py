@@ -12,7 +12,7 @@ def register(client, email, *, password=PASSWORD, name="Sun-hee Park", form="acc
     details = {
         "full_name": name, "email": email, "library_named": "Seoul National University Library",
         "phone": "02-880-5114", "postal_address": "서울특별시 관악구 관악로 1",
-        "password1": password, "password2": password,
+        "password1": password, "password2": password, "privacy_consent": "on",
     }
     return client.post(reverse(form), details, **extra)
 
