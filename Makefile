@@ -50,7 +50,8 @@ check-deploy: $(VENV)/.runtime
 	  DJANGO_ALLOWED_HOSTS=portal.example.org PORTAL_URL=https://portal.example.org \
 	  CACHE_URL=rediscache://127.0.0.1:6379/1 CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
 	  EMAIL_URL=smtp+tls://portal:secret@smtp.example.org:587 \
-	  DJANGO_TRUSTED_PROXY=on DJANGO_CLIENT_IP_HEADER=X-Real-IP ILL_ISO18626_AGENCY=ISIL:KR-SeNL; \
+	  DJANGO_TRUSTED_PROXY=on DJANGO_CLIENT_IP_HEADER=X-Real-IP ILL_ISO18626_AGENCY=ISIL:KR-SeNL \
+	  PRIVACY_OFFICER_NAME="Privacy officer" PRIVACY_OFFICER_CONTACT=privacy@portal.example.org; \
 	$(MANAGE) check --deploy --fail-level WARNING && $(PY) scripts/check_production_refusals.py
 
 $(VENV)/bin/python:

@@ -1,7 +1,17 @@
 """What every template of the site frame is given."""
 
+from django.conf import settings
+
 from .core.contact import ILL_CONTACT
 
 
 def library(request):
-    return {"ill_contact": ILL_CONTACT}
+    return {
+        "ill_contact": ILL_CONTACT,
+        # What the notices on forms state, from the settings the privacy page and the purge read.
+        "privacy": {
+            "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+            "login_record_days": settings.LOGIN_RECORD_RETENTION_DAYS,
+            "version": settings.PRIVACY_NOTICE_VERSION,
+        },
+    }

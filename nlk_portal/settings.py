@@ -221,6 +221,22 @@ ILL_LOAN_DAYS = env.int("ILL_LOAN_DAYS", default=30)
 # member of the "ILL staff" group.
 ILL_TEAM_EMAIL = env.list("ILL_TEAM_EMAIL", default=[])
 
+# Personal data (the privacy page states these, and the purge applies them): the personal details of a
+# request or borrowing are kept this many days from the day it reached a final status, and login records
+# this many days; both are the library's to set. The notice's version is the date of its text, kept with
+# each consent given; set a new one when the notice or the periods it states change.
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=1095)
+LOGIN_RECORD_RETENTION_DAYS = env.int("LOGIN_RECORD_RETENTION_DAYS", default=365)
+PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-12-06")
+# Whom people contact about their personal data, as the privacy page names them (e.g. an email and a telephone).
+PRIVACY_OFFICER_NAME = env.str("PRIVACY_OFFICER_NAME", default="").strip()
+PRIVACY_OFFICER_CONTACT = env.str("PRIVACY_OFFICER_CONTACT", default="").strip()
+if not DEBUG and not (PRIVACY_OFFICER_NAME and PRIVACY_OFFICER_CONTACT):
+    raise ImproperlyConfigured(
+        "PRIVACY_OFFICER_NAME and PRIVACY_OFFICER_CONTACT must name the library's privacy officer and how to "
+        "reach them when DJANGO_DEBUG is off: the privacy page tells people whom to contact."
+    )
+
 # Links in emails are built on this, since a worker has no web request to ask.
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 if not DEBUG and not (PORTAL_URL.startswith("https://") and len(PORTAL_URL) > len("https://")):

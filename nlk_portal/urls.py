@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ill.iso18626.views import endpoint as iso18626_endpoint
 
-from .views import FaviconView, HomeView
+from .views import FaviconView, HomeView, PrivacyView
 
 admin.site.site_header = _("NLK International Cooperation Portal")
 admin.site.site_title = _("NLK portal admin")
@@ -16,6 +16,7 @@ admin.site.site_title = _("NLK portal admin")
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("favicon.ico", FaviconView.as_view()),
+    path("privacy/", PrivacyView.as_view(), name="privacy"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("partners/", include("partners.urls")),
     path("ill/", include("ill.urls")),

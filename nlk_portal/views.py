@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.http import HttpResponseServerError
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -21,6 +22,27 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["directory"] = Institution.objects.active().counts()
+        return context
+
+
+class PrivacyView(TemplateView):
+    """The privacy notice: what each form collects, why, for how long, where it goes, and whom to ask.
+
+    The periods, the notice's version and the privacy officer are the settings the purge and the forms read.
+    """
+
+    template_name = "privacy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            retention_days=settings.PERSONAL_DATA_RETENTION_DAYS,
+            login_record_days=settings.LOGIN_RECORD_RETENTION_DAYS,
+            unconfirmed_days=settings.ACCOUNTS_UNCONFIRMED_DAYS,
+            notice_version=settings.PRIVACY_NOTICE_VERSION,
+            officer_name=settings.PRIVACY_OFFICER_NAME,
+            officer_contact=settings.PRIVACY_OFFICER_CONTACT,
+        )
         return context
 
 

@@ -81,6 +81,7 @@ def register_korea(request):
             password=data["password1"],
             phone=data["phone"],
             postal_address=data["postal_address"],
+            privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
             language=translation.get_language() or "ko",
         )
 

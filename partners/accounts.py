@@ -154,11 +154,22 @@ def register_librarian(*, email, full_name, library_named, password, language="e
     )
 
 
-def register_library_user(*, email, full_name, password, phone="", postal_address="", language="ko"):
-    """A user in Korea who borrows from abroad through NLK: inactive until the emailed link is followed."""
+def register_library_user(
+    *, email, full_name, password, privacy_notice_version, phone="", postal_address="", language="ko"
+):
+    """A user in Korea who borrows from abroad through NLK: inactive until the emailed link is followed.
+
+    The user agreed to the privacy notice of `privacy_notice_version`; the profile keeps it and the time.
+    """
     return _register(
         email, full_name, password, language,
-        lambda user: LibraryUser.objects.create(user=user, phone=phone, postal_address=postal_address),
+        lambda user: LibraryUser.objects.create(
+            user=user,
+            phone=phone,
+            postal_address=postal_address,
+            privacy_notice_version=privacy_notice_version,
+            privacy_consent_at=timezone.now(),
+        ),
     )
 
 

@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from nlk_portal.core import privacy
+
 
 class RegistrationForm(forms.Form):
     """Name, email and password, checked as every account of the portal is.
@@ -51,7 +53,21 @@ class LibraryUserRegistrationForm(RegistrationForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Where copies are sent by post. You can change it on each request."),
     )
-    field_order = ["full_name", "email", "phone", "postal_address", "password1", "password2"]
+    privacy_consent = forms.BooleanField(
+        label=_("I agree to the collection and use of my personal data as described here."),
+        error_messages={
+            "required": _(
+                "Tick the box to agree to the collection and use of your personal data: without it we cannot "
+                "register you."
+            )
+        },
+    )
+    field_order = ["full_name", "email", "phone", "postal_address", "password1", "password2", "privacy_consent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read when the form is drawn, so it states the retention period and notice now in force.
+        self.fields["privacy_consent"].help_text = privacy.registration_notice()
 
 
 class EmailLoginForm(AuthenticationForm):

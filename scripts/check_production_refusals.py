@@ -26,6 +26,8 @@ REFUSALS = [
     ("EMAIL_URL writing to a folder", {"EMAIL_URL": "filemail:///tmp/mail"}, "EMAIL_URL must name"),
     ("EMAIL_URL dropping mail", {"EMAIL_URL": "dummymail://"}, "EMAIL_URL must name"),
     ("no CELERY_BROKER_URL", {"CELERY_BROKER_URL": None}, "CELERY_BROKER_URL must point to Redis"),
+    ("no PRIVACY_OFFICER_NAME", {"PRIVACY_OFFICER_NAME": None}, "PRIVACY_OFFICER_NAME and PRIVACY_OFFICER_CONTACT"),
+    ("no PRIVACY_OFFICER_CONTACT", {"PRIVACY_OFFICER_CONTACT": None}, "PRIVACY_OFFICER_NAME and PRIVACY_OFFICER_CONTACT"),
     ("no ILL_ISO18626_AGENCY", {"ILL_ISO18626_AGENCY": None}, "ILL_ISO18626_AGENCY must give NLK's own"),
     ("ILL_ISO18626_AGENCY without its type", {"ILL_ISO18626_AGENCY": "KR-SeNL"}, "ILL_ISO18626_AGENCY must give"),
     (

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from nlk_portal.core import privacy
 from partners.models import Institution
 
 from ..models import MAX_TEXT, Delivery, IllRequest, ItemType, Service
@@ -49,6 +50,15 @@ class BorrowingRequestForm(ItemChecks, forms.ModelForm):
             "I understand that the fees are paid in advance and that the difference is refunded after processing."
         ),
         error_messages={"required": _("Please confirm that you will pay the fees in advance.")},
+    )
+    transfer_consent = forms.BooleanField(
+        label=_("I agree to the details of this request going to a library abroad, as described here."),
+        error_messages={
+            "required": _(
+                "Tick the box to agree to the details going to a library abroad: without it NLK cannot borrow "
+                "the material for you."
+            )
+        },
     )
     isbn = forms.CharField(label=_("ISBN"), max_length=20, required=False,
                            help_text=_("For a monograph, if known. Hyphens are fine."))
@@ -109,6 +119,7 @@ class BorrowingRequestForm(ItemChecks, forms.ModelForm):
         self.fields["delivery"].initial = Delivery.POST
         self.fields["lender"].widget.attrs["data-lender-select"] = ""
         self.fields["lender_country"].widget.attrs["data-lender-country"] = ""
+        self.fields["transfer_consent"].help_text = privacy.transfer_notice()
         self.helper = _helper()
 
     def clean(self):
@@ -192,6 +203,7 @@ def _helper():
             "confirms_not_available_elsewhere",
             "accepts_prepayment",
         ),
+        Fieldset(_("Sending the request abroad"), "transfer_consent"),
         "submission_key",
     )
     return helper

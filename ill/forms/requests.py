@@ -333,6 +333,7 @@ def _helper():
             "contact_name",
             "email",
             "postal_address",
+            HTML('{% include "includes/privacy_notice.html" with kind="request" %}'),
         ),
         item_fieldset("nlk_number", "citation_source"),
         Fieldset(

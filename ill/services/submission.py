@@ -32,7 +32,9 @@ from .peer_messages import record_incoming
 from .workflow import record_received
 
 NLK_KEY = "national-library-of-korea"
-BORROWING_FIELDS = ["lender", "lender_name", "lender_country", "max_amount"]
+BORROWING_FIELDS = [
+    "lender", "lender_name", "lender_country", "max_amount", "transfer_consent_version", "transfer_consent_at",
+]
 # The submission key of a peer's request is derived from the peer and its request id (uuid5), so the
 # same request sent again is the same submission.
 ISO18626_KEYS = uuid.UUID("6f1d3c8e-2b7a-5c4e-9a61-0e8f4d2b7c15")
@@ -116,19 +118,26 @@ def submit_request(
 
 
 def submit_borrowing(
-    details, *, user, submission_key=None, language="ko", received_at: datetime | None = None
+    details, *, user, submission_key=None, language="ko", received_at: datetime | None = None,
+    transfer_consent_version: str = "",
 ) -> IllRequest:
     """Create a user's request to borrow from abroad, with its Borrowing.
 
     `details` holds the request's fields and the borrowing's: lender (or
-    lender_name), lender_country and max_amount. Raises SubmissionKeyUsed if
-    `submission_key` made another request.
+    lender_name), lender_country and max_amount. `transfer_consent_version` is the privacy
+    notice the user agreed to when consenting to the details going abroad (kept with the time).
+    Raises SubmissionKeyUsed if `submission_key` made another request.
     """
     received_at = received_at or timezone.now()
     digest = details_digest(Direction.NLK_BORROWS, details, user)
+    consent = (
+        {"transfer_consent_version": transfer_consent_version, "transfer_consent_at": received_at}
+        if transfer_consent_version
+        else {}
+    )
     return create_once(
         submission_key,
-        lambda: _create_borrowing(dict(details), user, submission_key, digest, language, received_at),
+        lambda: _create_borrowing({**details, **consent}, user, submission_key, digest, language, received_at),
         direction=Direction.NLK_BORROWS,
         digest=digest,
     )

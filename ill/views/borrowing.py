@@ -1,5 +1,6 @@
 """The pages of a user in Korea: the request to borrow from abroad, their requests, and the statement."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -41,6 +42,7 @@ def borrow(request):
                     user=request.user,
                     submission_key=form.cleaned_data["submission_key"],
                     language=translation.get_language() or "ko",
+                    transfer_consent_version=settings.PRIVACY_NOTICE_VERSION,
                 )
             except SubmissionKeyUsed as error:
                 # The key made another request: say nothing of it, and offer these details on a fresh form.

@@ -55,6 +55,7 @@ def test_a_user_in_korea_requests_prepays_and_receives_the_refund_statement(chro
     page.get_by_label("우편 주소").fill("서울특별시 서초구 반포대로 201")
     page.locator("#id_password1").fill(PASSWORD)
     page.get_by_label("비밀번호 확인").fill(PASSWORD)
+    page.get_by_label("개인정보를 수집·이용하는 데 동의합니다").check()
     page.get_by_role("button", name="가입").click()
     expect(page.get_by_role("status")).to_contain_text("jiwoo.han@example.kr")
     link = re.search(r"https?://\S+/accounts/confirm/\S+/", mail.outbox[-1].body)[0]
@@ -81,6 +82,7 @@ def test_a_user_in_korea_requests_prepays_and_receives_the_refund_statement(chro
     page.get_by_label("최대 지불 금액(원)").fill("50000")
     page.get_by_label("이 자료는 국내에서 구할 수 없습니다.").check()
     page.get_by_label("비용은 신청할 때 미리 납부하고").check()
+    page.get_by_label("해외 도서관에 제공되는 데 동의합니다").check()
     page.get_by_role("button", name="신청하기").click()
 
     expect(page.locator(".current-status")).to_have_text("신청 접수")

@@ -150,7 +150,7 @@ def test_registrations_from_one_address_are_limited(client, settings, form):
     details = {
         "full_name": "Sun-hee Park", "library_named": "Seoul National University Library",
         "phone": "02-880-5114", "postal_address": "서울특별시 관악구 관악로 1",
-        "password1": PASSWORD, "password2": PASSWORD,
+        "password1": PASSWORD, "password2": PASSWORD, "privacy_consent": "on",
     }
 
     first = client.post(reverse(form), {**details, "email": "first@example.org"})

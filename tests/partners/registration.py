@@ -8,12 +8,15 @@ from django.urls import reverse
 PASSWORD = "correct horse battery staple"
 
 
-def register(client, email, *, password=PASSWORD, name="Sun-hee Park", form="accounts:register", **extra):
+def register(client, email, *, password=PASSWORD, name="Sun-hee Park", form="accounts:register",
+             privacy_consent_missing=False, **extra):
     details = {
         "full_name": name, "email": email, "library_named": "Seoul National University Library",
         "phone": "02-880-5114", "postal_address": "서울특별시 관악구 관악로 1",
         "password1": password, "password2": password,
     }
+    if not privacy_consent_missing:
+        details["privacy_consent"] = "on"
     return client.post(reverse(form), details, **extra)
 
 

@@ -15,9 +15,11 @@ PRODUCTION = {
     "EMAIL_URL": "smtp+tls://portal:secret@smtp.example.org:587",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "ILL_ISO18626_AGENCY": "ISIL:KR-SeNL",
+    "PRIVACY_OFFICER_NAME": "Privacy officer",
+    "PRIVACY_OFFICER_CONTACT": "privacy@portal.example.org",
 }
 # What a test's environment holds only if the test says so.
-OWN = ("DJANGO_", "CACHE_URL", "PORTAL_URL", "EMAIL_URL", "CELERY_BROKER_URL", "AWS_", "ILL_ISO18626_")
+OWN = ("DJANGO_", "CACHE_URL", "PORTAL_URL", "EMAIL_URL", "CELERY_BROKER_URL", "AWS_", "ILL_ISO18626_", "PRIVACY_")
 
 
 def environment(**environ):
@@ -109,6 +111,9 @@ def test_production_refuses_to_start_without_a_shared_cache():
         ({"ILL_ISO18626_AGENCY": "KR-SeNL"}, "ILL_ISO18626_AGENCY must give NLK's own ISO 18626 agency id"),
         ({"ILL_ISO18626_REQUIRE_PUBLIC_ENDPOINTS": "off"}, "ILL_ISO18626_REQUIRE_PUBLIC_ENDPOINTS cannot be off"),
         ({"ILL_ISO18626_ALLOWED_NETWORKS": "intranet"}, "ILL_ISO18626_ALLOWED_NETWORKS must list networks"),
+        ({"PRIVACY_OFFICER_NAME": None}, "PRIVACY_OFFICER_NAME and PRIVACY_OFFICER_CONTACT must name"),
+        ({"PRIVACY_OFFICER_CONTACT": None}, "PRIVACY_OFFICER_NAME and PRIVACY_OFFICER_CONTACT must name"),
+        ({"PRIVACY_OFFICER_NAME": "  "}, "PRIVACY_OFFICER_NAME and PRIVACY_OFFICER_CONTACT must name"),
     ],
     ids=lambda value: str(value) if isinstance(value, dict) else "",
 )

@@ -34,7 +34,7 @@ def form_data(lender, **overrides):
     details = borrowing_details(lender, **overrides)
     data = {k: v for k, v in details.items() if v is not None and k not in ("lender",)}
     data.update(lender=lender.pk if lender else "", confirms_not_available_elsewhere="on",
-                accepts_prepayment="on", submission_key="5b0d6a3c-2f7e-4d0e-9d7c-1d6c1b7c9a11")
+                accepts_prepayment="on", transfer_consent="on", submission_key="5b0d6a3c-2f7e-4d0e-9d7c-1d6c1b7c9a11")
     return data
 
 

@@ -29,6 +29,7 @@ def test_a_user_in_korea_registers_confirms_by_the_emailed_link_and_lands_on_the
         response = client.post(reverse("accounts:register_korea"), {
             "full_name": "Ji-woo Han", "email": "jiwoo.han@example.kr", "phone": "010-1234-5678",
             "postal_address": "서울특별시 서초구 반포대로 201", "password1": PASSWORD, "password2": PASSWORD,
+            "privacy_consent": "on",
         })
 
     assert "jiwoo.han@example.kr" in response.content.decode()
