@@ -217,6 +217,11 @@ ILL_ISO18626_RENEWALS = env.bool("ILL_ISO18626_RENEWALS", default=False)
 # page states no loan period, so this is the library's choice to set.
 ILL_LOAN_DAYS = env.int("ILL_LOAN_DAYS", default=30)
 
+# Personal data of a request or borrowing is removed this many days after it reached a final status
+# (ill.services.retention; daily by beat, or `manage.py purge_personal_data`); login records after theirs.
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=1095)
+LOGIN_RECORD_RETENTION_DAYS = env.int("LOGIN_RECORD_RETENTION_DAYS", default=90)
+
 # Where the daily digest of unassigned ILL requests goes (a shared mailbox); unset, to every
 # member of the "ILL staff" group.
 ILL_TEAM_EMAIL = env.list("ILL_TEAM_EMAIL", default=[])
@@ -365,6 +370,11 @@ CELERY_BEAT_SCHEDULE = {
     "partners-delete-expired-registrations": {
         "task": "partners.tasks.delete_expired_registrations",
         "schedule": crontab(hour=4, minute=0),
+    },
+    # Personal data past PERSONAL_DATA_RETENTION_DAYS, and login records past LOGIN_RECORD_RETENTION_DAYS.
+    "ill-purge-personal-data": {
+        "task": "ill.tasks.purge_personal_data",
+        "schedule": crontab(hour=3, minute=30),
     },
     "ill-payment-reminders": {
         "task": "ill.tasks.send_payment_reminders",
