@@ -243,9 +243,11 @@ def _outbox(purged, *, dry_run) -> int:
         entry_ids = []
         for task_name, by_subject in subjects.items():
             model, to_request = TASK_SUBJECTS[task_name]
-            of_purged = model.objects.filter(
-                pk__in=list(by_subject), **{f"{to_request}__in": purged.values("pk")}
-            ).values_list("pk", flat=True)
+            of_purged = (
+                model.objects.filter(pk__in=list(by_subject))
+                .filter(**{f"{to_request}__in": purged.values("pk")})
+                .values_list("pk", flat=True)
+            )
             entry_ids += [by_subject[subject] for subject in of_purged]
         if dry_run:
             count += len(entry_ids)
