@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import OperationalError
 
 from .models import IllRequest, Invoice, StatusChange
-from .services import borrowing, digests, invoices, notifications, peer_messages, status_emails
+from .services import borrowing, digests, invoices, notifications, peer_messages, retention, status_emails
 
 # An SMTP server that is down or refuses: worth trying again a little later.
 EMAIL_RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
@@ -108,3 +108,9 @@ def send_iso18626_message(self, message_id):
 def send_due_iso18626_messages():
     """Every minute (beat): hand over again the ISO 18626 messages whose pause after a failure is over."""
     peer_messages.send_due_messages()
+
+
+@shared_task
+def purge_personal_data():
+    """Daily (beat): remove the personal data past its retention period, and old login records."""
+    retention.purge()

@@ -221,9 +221,9 @@ ILL_LOAN_DAYS = env.int("ILL_LOAN_DAYS", default=30)
 # member of the "ILL staff" group.
 ILL_TEAM_EMAIL = env.list("ILL_TEAM_EMAIL", default=[])
 
-# Personal data (the privacy page states these, and the purge applies them): the personal details of a
-# request or borrowing are kept this many days from the day it reached a final status, and login records
-# this many days; both are the library's to set. The notice's version is the date of its text, kept with
+# Personal data (the privacy page states these, and the purge applies them: ill.services.retention, daily
+# by beat or `manage.py purge_personal_data`): the personal details of a request or borrowing are kept this
+# many days from the day it reached a final status, and login records this many days; both are the library's to set. The notice's version is the date of its text, kept with
 # each consent given; set a new one when the notice or the periods it states change.
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=1095)
 LOGIN_RECORD_RETENTION_DAYS = env.int("LOGIN_RECORD_RETENTION_DAYS", default=365)
@@ -381,6 +381,11 @@ CELERY_BEAT_SCHEDULE = {
     "partners-delete-expired-registrations": {
         "task": "partners.tasks.delete_expired_registrations",
         "schedule": crontab(hour=4, minute=0),
+    },
+    # Personal data past PERSONAL_DATA_RETENTION_DAYS, and login records past LOGIN_RECORD_RETENTION_DAYS.
+    "ill-purge-personal-data": {
+        "task": "ill.tasks.purge_personal_data",
+        "schedule": crontab(hour=3, minute=30),
     },
     "ill-payment-reminders": {
         "task": "ill.tasks.send_payment_reminders",

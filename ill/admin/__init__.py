@@ -3,6 +3,7 @@
 from .borrowing import BorrowingInline, CopyPolicyAdmin, PaymentInstructionAdmin, RefundPayoutAdmin
 from .iso18626 import Iso18626MessageAdmin
 from .requests import FeeScheduleAdmin, IllRequestAdmin
+from .retention import PersonalDataPurgeAdmin
 
 __all__ = [
     "BorrowingInline",
@@ -12,5 +13,6 @@ __all__ = [
     "InvoiceAdmin",
     "Iso18626MessageAdmin",
     "PaymentInstructionAdmin",
+    "PersonalDataPurgeAdmin",
     "RefundPayoutAdmin",
 ]

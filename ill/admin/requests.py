@@ -129,6 +129,7 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
         "language",
         "updated_at",
         "updated_by_name",
+        "personal_data_removed_at",
     ]
     fieldsets = [
         (
@@ -147,7 +148,12 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
         ),
         (
             _("Requester"),
-            {"fields": ["requesting_library", "contact_name", "email", "postal_address", "language", "submitted_by"]},
+            {
+                "fields": [
+                    "requesting_library", "contact_name", "email", "postal_address", "language", "submitted_by",
+                    "personal_data_removed_at",
+                ]
+            },
         ),
         (
             _("Item"),
@@ -280,6 +286,13 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
         if obj is None or admin_iso18626.link_of(obj) is None:
             inlines = [i for i in inlines if not isinstance(i, admin_iso18626.Iso18626MessageInline)]
         return inlines
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.personal_data_removed_at:
+            # Removed after its retention period: nothing personal is written back.
+            return [*fields, "contact_name", "email", "postal_address"]
+        return fields
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -16,6 +16,7 @@ from .requests import (
     StatusChange,
     new_tracking_token,
 )
+from .retention import PersonalDataPurge
 
 __all__ = [
     "MAX_COST_USD",
@@ -35,6 +36,7 @@ __all__ = [
     "MoneyChange",
     "LenderAnswer",
     "Payment",
+    "PersonalDataPurge",
     "PaymentInstruction",
     "RefundPayout",
     "SentEmail",

@@ -168,6 +168,8 @@ class IllRequest(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # The Hangul and Hanja characters and character pairs of GRAM_FIELDS, kept by save() (ill.rules.search).
     search_grams = models.TextField(blank=True, default="", db_default="", editable=False)
+    # When the requester's personal data was removed, its retention period over (ill.services.retention).
+    personal_data_removed_at = models.DateTimeField(_("personal data removed"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_at"]
