@@ -23,6 +23,7 @@ urlpatterns = [
     # Partner ILL systems post their ISO 18626 messages here.
     path("iso18626/", iso18626_endpoint, name="iso18626"),
     path("accounts/", include("partners.account_urls")),
+    path("accounts/mine/", include("ill.account_urls")),
     path("cooperation/", include("exchange.urls")),
     path("reports/", include("exchange.reports.urls")),
     path("admin/", admin.site.urls),

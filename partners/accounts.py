@@ -1,9 +1,10 @@
 """Accounts of partner librarians and users in Korea: registration, email confirmation, new passwords,
-the expiry of registrations never confirmed, and what an account may see."""
+the expiry of registrations never confirmed, what an account may see, and closing one."""
 
 import hashlib
 from datetime import timedelta
 
+from axes.models import AccessFailureLog, AccessLog
 from axes.utils import reset as reset_login_failures
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -282,3 +283,21 @@ def confirm_email(uidb64, token):
         Librarian.objects.filter(user=user).update(email_confirmed_at=timezone.now())
         LibraryUser.objects.filter(user=user).update(email_confirmed_at=timezone.now())
     return user
+
+
+def is_registrant(user):
+    """A partner librarian's or a user in Korea's own account: not staff, who are kept by the administrators."""
+    if not user.is_authenticated or user.is_staff or user.is_superuser:
+        return False
+    return Librarian.objects.filter(user=user).exists() or is_library_user(user)
+
+
+def delete_account(user):
+    """Delete the account with its profile (name, email, phone, address, the library typed at registration)
+    and the login records kept under its name; its requests stay, no longer linked to it."""
+    username = user.username.lower()
+    with transaction.atomic():
+        reset_login_failures(username=username)
+        AccessLog.objects.filter(username__iexact=username).delete()
+        AccessFailureLog.objects.filter(username__iexact=username).delete()
+        get_user_model().objects.filter(pk=user.pk).delete()

@@ -145,3 +145,11 @@ def test_the_borrowing_form_asks_consent_to_the_transfer_abroad_with_its_own_box
     assert "going to a library abroad" in label
     assert "its country is known once staff choose it" in notice
     assert f'href="{PRIVACY}"' in notice and "version 2027-03-01" in notice
+
+
+def test_a_signed_in_user_is_led_from_the_page_to_their_account_where_they_see_and_delete_their_data(client):
+    client.force_login(library_user())
+
+    html = page(client, PRIVACY, language="en")
+
+    assert f'href="{reverse("my_account:account")}"' in html

@@ -1,0 +1,37 @@
+"""Closing a partner librarian's or a user in Korea's account at their own request."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from partners import accounts
+
+from ..selectors.personal_data import open_requests_of
+from .retention import remove_user_personal_data
+
+
+class AccountStillNeeded(Exception):
+    """The account cannot be closed now; `open_requests` are the requests still being worked."""
+
+    def __init__(self, open_requests=()):
+        super().__init__("The account has requests still being worked.")
+        self.open_requests = list(open_requests)
+
+
+def close_account(user):
+    """Remove the personal data of the account's requests as the retention purge does, then delete the
+    account. The requests keep their reference, library, dates, status history and money.
+
+    Refused (AccountStillNeeded, changing nothing) while any of its requests is not in a final status,
+    and for staff, whose accounts the administrators keep. Returns the counts of what was removed.
+    """
+    if not accounts.is_registrant(user):
+        raise AccountStillNeeded()
+    with transaction.atomic():
+        # Locked, so two closings of the same account run one after the other.
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        still_open = list(open_requests_of(user))
+        if still_open:
+            raise AccountStillNeeded(still_open)
+        removed = remove_user_personal_data(user)
+        accounts.delete_account(user)
+    return removed
