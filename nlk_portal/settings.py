@@ -103,6 +103,11 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "nlk_portal.wsgi.application"
 
+if not DEBUG and "DATABASE_URL" not in env:
+    raise ImproperlyConfigured(
+        "DATABASE_URL must name the portal's PostgreSQL database (postgres://user:password@host:5432/name) "
+        "when DJANGO_DEBUG is off, rather than a SQLite file on this machine."
+    )
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
