@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from nlk_portal.core import ratelimits
+from nlk_portal.core import ratelimits, roles
 from nlk_portal.outbox.dispatch import after_commit
 
 from .models import Librarian, LibraryUser
@@ -252,6 +252,33 @@ def send_password_reset(user, language="en"):
     )
     context = {"reset_url": link, "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)}
     _send_email(user, "password_reset", context, language)
+
+
+def lockout_notice_recipients():
+    """ILL_TEAM_EMAIL if set (a shared mailbox), else every member of ILL staff with an email address."""
+    if settings.ILL_TEAM_EMAIL:
+        return list(settings.ILL_TEAM_EMAIL)
+    return sorted(set(roles.ill_staff_members().exclude(email="").values_list("email", flat=True)))
+
+
+def send_staff_lockout_notice(user, ip_address, locked_at):
+    """Tell ILL staff which staff account is blocked after failed logins, when, from where, and how to lift it."""
+    recipients = lockout_notice_recipients()
+    if not recipients:
+        return
+    attempts = reverse("admin:axes_accessattempt_changelist")
+    context = {
+        "account": user.get_username(),
+        "name": roles.staff_name(user),
+        "ip_address": ip_address or "?",
+        "locked_at": locked_at,
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "attempts_url": f"{settings.PORTAL_URL.rstrip('/')}{attempts}?q={user.get_username()}",
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("partners/email/staff_locked_out_subject.txt", context).strip()
+        body = render_to_string("partners/email/staff_locked_out.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
 def confirm_email(uidb64, token):
