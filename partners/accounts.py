@@ -190,6 +190,20 @@ def request_password_reset(email, language="en"):
                 after_commit("partners.tasks.send_password_reset", user.pk, language)
 
 
+def staff_may_reset_password(email):
+    """The accounts at `email` that may set a new password by the admin's own reset: active staff accounts."""
+    users = get_user_model().objects.filter(email__iexact=email, is_active=True, is_staff=True)
+    return [user for user in users if user.has_usable_password()]
+
+
+def request_staff_password_reset(email, language="en"):
+    """Email a link to set a new password to each staff account at `email`."""
+    with transaction.atomic():
+        for user in staff_may_reset_password(email):
+            if within_email_limit(user.email):
+                after_commit("partners.tasks.send_staff_password_reset", user.pk, language)
+
+
 def lift_login_lockout(user):
     """Forget the failed logins counted against the account: its owner has proved the address is theirs."""
     reset_login_failures(username=user.username.lower())
@@ -252,6 +266,17 @@ def send_password_reset(user, language="en"):
     )
     context = {"reset_url": link, "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)}
     _send_email(user, "password_reset", context, language)
+
+
+def send_staff_password_reset(user, language="en"):
+    """Email a member of staff the link that sets a new password in the admin; it works once."""
+    link = portal_url(
+        "password_reset_confirm",
+        uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+        token=default_token_generator.make_token(user),
+    )
+    context = {"reset_url": link, "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600), "account": user.get_username()}
+    _send_email(user, "staff_password_reset", context, language)
 
 
 def lockout_notice_recipients():

@@ -33,6 +33,14 @@ def send_password_reset(self, user_id, language="en"):
         accounts.send_password_reset(user, language)
 
 
+@shared_task(bind=True, **EMAIL_RETRY)
+def send_staff_password_reset(self, user_id, language="en"):
+    """Email a member of staff the link that sets a new password, if the account is still staff's."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is not None and user in accounts.staff_may_reset_password(user.email):
+        accounts.send_staff_password_reset(user, language)
+
+
 @shared_task
 def delete_expired_registrations():
     """Beat, daily: remove registrations never confirmed in time, which frees their addresses."""
