@@ -441,9 +441,20 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # runserver's request log (Django's own, as Django configures it) writes paths without their tokens.
+    "filters": {"redact_tokens": {"()": "nlk_portal.core.redaction.RedactTokens"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django.server": {
+            "handlers": ["django.server"], "level": "INFO", "propagate": False, "filters": ["redact_tokens"],
+        },
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint reports every step of every PDF at INFO.
         "weasyprint": {"level": "WARNING"},
