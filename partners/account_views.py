@@ -164,7 +164,7 @@ class StaffPasswordResetView(auth_views.PasswordResetView):
         if is_ratelimited(request, group="admin-password-reset", key="ip", rate=email_rate, increment=True):
             form = self.get_form()
             form.is_valid()
-            form.add_error("email", _("Too many requests from your network. Try again in an hour."))
+            form.add_error("email", _("Too many requests from your network: please try again later."))
             response = self.form_invalid(form)
             response.status_code = 429
             return response
