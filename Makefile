@@ -48,6 +48,7 @@ messages: $(VENV)/.runtime
 check-deploy: $(VENV)/.runtime
 	export DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	  DJANGO_ALLOWED_HOSTS=portal.example.org PORTAL_URL=https://portal.example.org \
+	  DATABASE_URL=postgres://portal@127.0.0.1:5432/portal \
 	  CACHE_URL=rediscache://127.0.0.1:6379/1 CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
 	  EMAIL_URL=smtp+tls://portal:secret@smtp.example.org:587 \
 	  DJANGO_TRUSTED_PROXY=on DJANGO_CLIENT_IP_HEADER=X-Real-IP ILL_ISO18626_AGENCY=ISIL:KR-SeNL \

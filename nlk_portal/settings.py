@@ -103,6 +103,11 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "nlk_portal.wsgi.application"
 
+if not DEBUG and "DATABASE_URL" not in env:
+    raise ImproperlyConfigured(
+        "DATABASE_URL must name the portal's PostgreSQL database (postgres://user:password@host:5432/name) "
+        "when DJANGO_DEBUG is off, rather than a SQLite file on this machine."
+    )
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -245,17 +250,23 @@ if not DEBUG and not (PORTAL_URL.startswith("https://") and len(PORTAL_URL) > le
         "when DJANGO_DEBUG is off: the links in every email are built on it."
     )
 
-# Password guessing (django-axes), on both login pages: after LOGIN_FAILURE_LIMIT failures an account
-# name, and separately a client address, is locked out for LOGIN_LOCKOUT_MINUTES, so guesses spread over
-# many addresses still lock the account; the right password does not log in meanwhile. The failures
-# are rows in the database (staff see and delete them in the admin under "Axes"), whatever the cache.
+# Password guessing (django-axes), on both login pages. Failures are counted three ways within
+# LOGIN_LOCKOUT_MINUTES, each with its limit (partners/lockouts.py): one account from one client address
+# (LOGIN_FAILURE_LIMIT), so a stranger's guesses do not lock the account's owner out from elsewhere; one
+# account from every address (LOGIN_ACCOUNT_FAILURE_LIMIT), so guesses spread over many addresses still
+# stop; one address at every account (LOGIN_ADDRESS_FAILURE_LIMIT). Once a limit is reached even the
+# right password does not log in until the time is up. A lockout of a staff account is emailed to ILL
+# staff. The failures are rows in the database (staff see and delete them in the admin under "Axes").
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "partners.lockouts.LockoutHandler"
 AXES_CLIENT_IP_CALLABLE = "nlk_portal.core.client_ip.client_ip"
 AXES_USERNAME_CALLABLE = "partners.accounts.username_tried"
 AXES_LOCKOUT_CALLABLE = "partners.account_views.locked_out"
@@ -451,9 +462,20 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # runserver's request log (Django's own, as Django configures it) writes paths without their tokens.
+    "filters": {"redact_tokens": {"()": "nlk_portal.core.redaction.RedactTokens"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django.server": {
+            "handlers": ["django.server"], "level": "INFO", "propagate": False, "filters": ["redact_tokens"],
+        },
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint reports every step of every PDF at INFO.
         "weasyprint": {"level": "WARNING"},

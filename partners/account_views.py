@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,7 +13,13 @@ from django_ratelimit.core import is_ratelimited
 from nlk_portal.core.language import korean_first
 
 from . import accounts
-from .forms import EmailAddressForm, EmailLoginForm, LibrarianRegistrationForm, LibraryUserRegistrationForm
+from .forms import (
+    EmailAddressForm,
+    EmailLoginForm,
+    LibrarianRegistrationForm,
+    LibraryUserRegistrationForm,
+    StaffPasswordResetForm,
+)
 
 
 def register_rate(group, request):
@@ -149,13 +155,47 @@ class LoginView(auth_views.LoginView):
         return super().get_default_redirect_url()
 
 
+class StaffPasswordResetView(auth_views.PasswordResetView):
+    """The admin's own "forgotten your password": a link by email for staff accounts only, answered alike
+    whether the address is a member of staff's or not, and limited as the other email forms are."""
+
+    form_class = StaffPasswordResetForm
+
+    def post(self, request, *args, **kwargs):
+        if is_ratelimited(request, group="admin-password-reset", key="ip", rate=email_rate, increment=True):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error("email", _("Too many requests from your network: please try again later."))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
+
+
+class StaffPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link emailed to staff: a new password, once. It also lifts a lockout for failed logins."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        accounts.lift_login_lockout(form.user)
+        return response
+
+
 def locked_out(request, original_response=None, credentials=None):
-    """The answer to a login refused for too many failures (django-axes' lockout response)."""
+    """The answer to a login refused for too many failures (django-axes' lockout response).
+
+    On the admin's login page it offers staff their own password reset, never the registrants'.
+    """
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    admin = request.path == reverse("admin:login")
     return render(
         request,
         "partners/locked_out.html",
-        {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        {
+            "minutes": minutes,
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "password_reset_url": reverse("admin_password_reset" if admin else "accounts:password_reset"),
+        },
         status=429,
     )
 

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from nlk_portal.core import ratelimits
+from nlk_portal.core import ratelimits, roles
 from nlk_portal.outbox.dispatch import after_commit
 
 from .models import Librarian, LibraryUser
@@ -202,6 +202,20 @@ def request_password_reset(email, language="en"):
                 after_commit("partners.tasks.send_password_reset", user.pk, language)
 
 
+def staff_may_reset_password(email):
+    """The accounts at `email` that may set a new password by the admin's own reset: active staff accounts."""
+    users = get_user_model().objects.filter(email__iexact=email, is_active=True, is_staff=True)
+    return [user for user in users if user.has_usable_password()]
+
+
+def request_staff_password_reset(email, language="en"):
+    """Email a link to set a new password to each staff account at `email`."""
+    with transaction.atomic():
+        for user in staff_may_reset_password(email):
+            if within_email_limit(user.email):
+                after_commit("partners.tasks.send_staff_password_reset", user.pk, language)
+
+
 def lift_login_lockout(user):
     """Forget the failed logins counted against the account: its owner has proved the address is theirs."""
     reset_login_failures(username=user.username.lower())
@@ -264,6 +278,44 @@ def send_password_reset(user, language="en"):
     )
     context = {"reset_url": link, "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)}
     _send_email(user, "password_reset", context, language)
+
+
+def send_staff_password_reset(user, language="en"):
+    """Email a member of staff the link that sets a new password in the admin; it works once."""
+    link = portal_url(
+        "password_reset_confirm",
+        uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+        token=default_token_generator.make_token(user),
+    )
+    context = {"reset_url": link, "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600), "account": user.get_username()}
+    _send_email(user, "staff_password_reset", context, language)
+
+
+def lockout_notice_recipients():
+    """ILL_TEAM_EMAIL if set (a shared mailbox), else every member of ILL staff with an email address."""
+    if settings.ILL_TEAM_EMAIL:
+        return list(settings.ILL_TEAM_EMAIL)
+    return sorted(set(roles.ill_staff_members().exclude(email="").values_list("email", flat=True)))
+
+
+def send_staff_lockout_notice(user, ip_address, locked_at):
+    """Tell ILL staff which staff account is blocked after failed logins, when, from where, and how to lift it."""
+    recipients = lockout_notice_recipients()
+    if not recipients:
+        return
+    attempts = reverse("admin:axes_accessattempt_changelist")
+    context = {
+        "account": user.get_username(),
+        "name": roles.staff_name(user),
+        "ip_address": ip_address or "?",
+        "locked_at": locked_at,
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "attempts_url": f"{settings.PORTAL_URL.rstrip('/')}{attempts}?q={user.get_username()}",
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("partners/email/staff_locked_out_subject.txt", context).strip()
+        body = render_to_string("partners/email/staff_locked_out.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
 def confirm_email(uidb64, token):

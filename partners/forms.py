@@ -1,9 +1,12 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from nlk_portal.core import privacy
+
+from . import accounts
 
 
 class RegistrationForm(forms.Form):
@@ -85,3 +88,13 @@ class EmailAddressForm(forms.Form):
     """The address to send a new password link, or the confirmation link again, to."""
 
     email = forms.EmailField(label=_("Email"), max_length=254)
+
+
+class StaffPasswordResetForm(PasswordResetForm):
+    """The admin's own password reset: only active staff accounts are sent a link, through the outbox."""
+
+    def get_users(self, email):
+        return accounts.staff_may_reset_password(email)
+
+    def save(self, *args, **kwargs):
+        accounts.request_staff_password_reset(self.cleaned_data["email"], translation.get_language() or "en")

@@ -1,3 +1,4 @@
+from datetime import datetime
 from smtplib import SMTPException
 
 from celery import shared_task
@@ -32,7 +33,23 @@ def send_password_reset(self, user_id, language="en"):
         accounts.send_password_reset(user, language)
 
 
+@shared_task(bind=True, **EMAIL_RETRY)
+def send_staff_password_reset(self, user_id, language="en"):
+    """Email a member of staff the link that sets a new password, if the account is still staff's."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is not None and user in accounts.staff_may_reset_password(user.email):
+        accounts.send_staff_password_reset(user, language)
+
+
 @shared_task
 def delete_expired_registrations():
     """Beat, daily: remove registrations never confirmed in time, which frees their addresses."""
     return accounts.delete_expired_registrations()
+
+
+@shared_task(bind=True, **EMAIL_RETRY)
+def send_staff_lockout_notice(self, user_id, ip_address, locked_at):
+    """Tell ILL staff that a staff account's login is blocked after failed logins, and how to lift it."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is not None:
+        accounts.send_staff_lockout_notice(user, ip_address, datetime.fromisoformat(locked_at))

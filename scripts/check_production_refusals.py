@@ -18,6 +18,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 REFUSALS = [
     ("no DJANGO_SECRET_KEY", {"DJANGO_SECRET_KEY": None}, "DJANGO_SECRET_KEY must be set"),
     ("no DJANGO_ALLOWED_HOSTS", {"DJANGO_ALLOWED_HOSTS": None}, "DJANGO_ALLOWED_HOSTS must list"),
+    ("no DATABASE_URL", {"DATABASE_URL": None}, "DATABASE_URL must name the portal's PostgreSQL database"),
     ("no CACHE_URL", {"CACHE_URL": None}, "CACHE_URL must point to a shared cache"),
     ("no PORTAL_URL", {"PORTAL_URL": None}, "PORTAL_URL must be the portal's public https address"),
     ("PORTAL_URL on plain http", {"PORTAL_URL": "http://portal.example.org"}, "PORTAL_URL must be"),

@@ -1,4 +1,6 @@
-"""Password guessing: both login pages lock an account, and an address, out after a handful of failures."""
+"""Password guessing: both login pages lock an account out from an address after a handful of failures, the
+account everywhere after more spread over many addresses, and an address guessing at many accounts; a lockout
+of a staff account is emailed to ILL staff."""
 
 import importlib
 from datetime import timedelta
@@ -57,9 +59,13 @@ def test_after_five_wrong_passwords_even_the_right_one_is_refused(client, settin
     assert not logged_in(client)
 
 
-def test_guesses_spread_over_many_addresses_still_lock_the_account(client, librarian):
-    for n in range(5):
-        log_in(client, EMAIL, "wrong", REMOTE_ADDR=f"198.51.100.{n + 1}")
+def test_guesses_spread_over_many_addresses_still_lock_the_account(client, settings, librarian):
+    assert settings.LOGIN_ACCOUNT_FAILURE_LIMIT == 20
+    for n in range(19):
+        log_in(client, EMAIL, "wrong", REMOTE_ADDR=f"198.51.100.{n // 4 + 1}")
+    assert log_in(client, EMAIL, PASSWORD, REMOTE_ADDR="203.0.113.50").status_code == 302, "19 do not lock"
+    client.logout()
+    log_in(client, EMAIL, "wrong", REMOTE_ADDR="198.51.100.99")
 
     response = log_in(client, EMAIL, PASSWORD, REMOTE_ADDR="203.0.113.50")
 
@@ -68,15 +74,40 @@ def test_guesses_spread_over_many_addresses_still_lock_the_account(client, libra
 
 
 def test_the_case_of_the_email_does_not_make_another_account(client, librarian):
-    for variant in ["Sun-Hee.Park@snu.example.ac.kr", "SUN-HEE.PARK@SNU.EXAMPLE.AC.KR", f" {EMAIL} "] * 2:
-        log_in(client, variant, "wrong", REMOTE_ADDR=f"198.51.100.{len(variant)}")
+    variants = ["Sun-Hee.Park@snu.example.ac.kr", "SUN-HEE.PARK@SNU.EXAMPLE.AC.KR", f" {EMAIL} ", EMAIL.title(), EMAIL]
+    for variant in variants:
+        log_in(client, variant, "wrong", REMOTE_ADDR="198.51.100.7")
 
-    assert log_in(client, EMAIL, PASSWORD, REMOTE_ADDR="203.0.113.50").status_code == 429
+    assert log_in(client, EMAIL, PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 429
 
 
-def test_one_address_guessing_at_many_accounts_is_locked_out(client, librarian):
-    for n in range(5):
+def test_five_wrong_passwords_from_one_address_leave_the_account_open_from_another(client, librarian):
+    guess(client, EMAIL, 5, REMOTE_ADDR="198.51.100.7")
+
+    assert log_in(client, EMAIL, PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 429
+    assert log_in(client, EMAIL, PASSWORD, REMOTE_ADDR="203.0.113.50").status_code == 302
+
+
+def test_a_stranger_s_guesses_do_not_lock_staff_out_of_the_admin(client):
+    get_user_model().objects.create_superuser("nlk-admin", "admin@nl.go.kr", PASSWORD)
+    guess(client, "nlk-admin", 5, REMOTE_ADDR="198.51.100.7")
+    guess(client, "nlk-admin", 5, page=ADMIN_LOGIN, REMOTE_ADDR="198.51.100.7")
+
+    assert log_in(client, "nlk-admin", PASSWORD, page=ADMIN_LOGIN, REMOTE_ADDR="198.51.100.7").status_code == 429
+    staff = Client()
+    response = log_in(staff, "nlk-admin", PASSWORD, page=ADMIN_LOGIN, REMOTE_ADDR="203.0.113.50")
+    assert response.status_code == 302 and logged_in(staff)
+    assert staff.get("/admin/", REMOTE_ADDR="203.0.113.50").status_code == 200
+
+
+def test_one_address_guessing_at_many_accounts_is_locked_out(client, settings, librarian):
+    assert settings.LOGIN_ADDRESS_FAILURE_LIMIT == 50
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 12
+    for n in range(11):
         log_in(client, f"someone{n}@example.org", "wrong")
+    assert log_in(client, EMAIL, PASSWORD).status_code == 302, "eleven do not lock"
+    client.logout()
+    log_in(client, "someone11@example.org", "wrong")
 
     assert log_in(client, EMAIL, PASSWORD).status_code == 429
     assert log_in(client, EMAIL, PASSWORD, REMOTE_ADDR="203.0.113.50").status_code == 302
@@ -112,8 +143,8 @@ def test_the_lockout_ends_after_the_cool_off(client, settings, librarian):
 
 
 def test_staff_see_a_lockout_in_the_admin_and_lift_it(client, admin_client, librarian):
-    for n in range(5):
-        log_in(client, EMAIL, "wrong", REMOTE_ADDR=f"198.51.100.{n + 1}")
+    guess(client, EMAIL, 5, REMOTE_ADDR="198.51.100.1")
+    assert log_in(client, EMAIL, PASSWORD, REMOTE_ADDR="198.51.100.1").status_code == 429
     changelist = reverse("admin:axes_accessattempt_changelist")
 
     listing = admin_client.get(changelist, {"q": EMAIL})
@@ -129,6 +160,7 @@ def test_staff_see_a_lockout_in_the_admin_and_lift_it(client, admin_client, libr
 
 def test_behind_a_trusted_proxy_the_lockout_counts_the_address_the_proxy_names(client, settings, librarian):
     settings.CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 5
     for n in range(5):
         log_in(client, f"someone{n}@example.org", "wrong", headers={"x-real-ip": "198.51.100.7"})
 
@@ -147,8 +179,8 @@ def test_a_member_of_ill_staff_lifts_a_lockout_without_being_a_superuser(client,
     clerk.groups.add(Group.objects.get(name="ILL staff"))
     staff = Client()
     staff.force_login(clerk)
-    for n in range(5):
-        log_in(client, EMAIL, "wrong", REMOTE_ADDR=f"198.51.100.{n + 1}")
+    guess(client, EMAIL, 5, REMOTE_ADDR="198.51.100.1")
+    assert log_in(client, EMAIL, PASSWORD, REMOTE_ADDR="198.51.100.1").status_code == 429
     changelist = reverse("admin:axes_accessattempt_changelist")
     attempts = list(AccessAttempt.objects.filter(username=EMAIL).values_list("pk", flat=True))
 

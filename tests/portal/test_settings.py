@@ -17,9 +17,11 @@ PRODUCTION = {
     "ILL_ISO18626_AGENCY": "ISIL:KR-SeNL",
     "PRIVACY_OFFICER_NAME": "Privacy officer",
     "PRIVACY_OFFICER_CONTACT": "privacy@portal.example.org",
+    "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
 }
 # What a test's environment holds only if the test says so.
-OWN = ("DJANGO_", "CACHE_URL", "PORTAL_URL", "EMAIL_URL", "CELERY_BROKER_URL", "AWS_", "ILL_ISO18626_", "PRIVACY_")
+OWN = ("DJANGO_", "DATABASE_URL", "CACHE_URL", "PORTAL_URL", "EMAIL_URL", "CELERY_BROKER_URL", "AWS_", "ILL_ISO18626_",
+       "PRIVACY_")
 
 
 def environment(**environ):
@@ -104,6 +106,7 @@ def test_production_refuses_to_start_without_a_shared_cache():
         ({"EMAIL_URL": "dummymail://"}, "EMAIL_URL must name the SMTP server"),
         ({"EMAIL_URL": "filemail:///tmp/mail"}, "EMAIL_URL must name the SMTP server"),
         ({"CELERY_BROKER_URL": None}, "CELERY_BROKER_URL must point to Redis"),
+        ({"DATABASE_URL": None}, "DATABASE_URL must name the portal's PostgreSQL database"),
         ({"DJANGO_TRUSTED_PROXY": "on"}, "DJANGO_CLIENT_IP_HEADER must name the header"),
         ({"DJANGO_CLIENT_IP_HEADER": "X-Real-IP"}, "DJANGO_CLIENT_IP_HEADER is only read behind a proxy"),
         ({"RATELIMIT_IP_META_KEY": "HTTP_X_REAL_IP"}, "RATELIMIT_IP_META_KEY is replaced"),
@@ -141,6 +144,7 @@ def test_make_check_deploy_shows_each_development_default_refused():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "refused: no CELERY_BROKER_URL" in result.stdout
+    assert "refused: no DATABASE_URL" in result.stdout
     assert "ACCEPTED" not in result.stdout
 
 
