@@ -6,6 +6,14 @@ class PortalConfig(AppConfig):
     name = "nlk_portal"
     verbose_name = "NLK International Cooperation Portal"
 
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .core.two_factor import decide_at_sign_in
+
+        # Whether a session must give a one-time code is decided as the user signs in.
+        user_logged_in.connect(decide_at_sign_in, dispatch_uid="staff_two_factor")
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the portal's site as its default (admin.site); named in INSTALLED_APPS."""

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_ratelimit",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "nlk_portal",
     "nlk_portal.outbox",
     "partners",
@@ -75,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a one-time code (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -274,6 +279,14 @@ AXES_LOCKOUT_CALLABLE = "partners.account_views.locked_out"
 AXES_RESET_ON_SUCCESS = False
 # Successful logins are not kept: nothing would ever remove them.
 AXES_DISABLE_ACCESS_LOG = True
+
+# Staff two-factor sign-in (django-otp): superusers and ILL staff give a code from an authenticator app
+# (TOTP), or one of their recovery codes, after the password before any admin page. Off in development,
+# where any member of staff may still set it up; decided at each sign-in.
+STAFF_TWO_FACTOR_REQUIRED = env.bool("STAFF_TWO_FACTOR_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="NLK portal")
+# The admin's pages of devices never show their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "ill:library_requests"

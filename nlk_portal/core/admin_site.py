@@ -1,4 +1,5 @@
-"""The admin site: Django's own, refusing the query strings on which Django's admin views fail."""
+"""The admin site: Django's own, refusing the query strings on which Django's admin views fail, and asking
+staff who must use two-factor sign-in (two_factor.py) for their code before any page."""
 
 import re
 from functools import wraps
@@ -6,7 +7,15 @@ from functools import wraps
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, ValidationError
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django_otp import user_has_device
+
+from . import two_factor, two_factor_views
 
 # A list's date drill-down (date_hierarchy) reads <field>__year, __month and __day as whole numbers and
 # builds a date a day, a month or a year on, in the time zone: 1 or 9999 overflow, as does any long number.
@@ -43,15 +52,49 @@ def check_selected_rows(selected, pk):
 
 class PortalAdminSite(admin.AdminSite):
     """The default admin site (nlk_portal.apps.PortalAdminConfig): every admin view, Django's own
-    included, checks its query string first, and a model's views the rows a list action is sent for."""
+    included, checks its query string first, and a model's views the rows a list action is sent for.
+    A session that owes a one-time code is sent to give it (or to set up an app) from every view but
+    signing out, whatever the method, before the view runs."""
 
     def admin_view(self, view, cacheable=False):
         protected = super().admin_view(view, cacheable)
         model = getattr(getattr(view, "__self__", None), "model", None)
+        signing_out = getattr(view, "__self__", None) is self and view.__name__ == "logout"
 
         @wraps(protected)
         def checked(request, *args, **kwargs):
             check_admin_query(request, model)
+            if not signing_out and self.has_permission(request) and two_factor.session_must_verify(request):
+                return self.two_factor_redirect(request)
             return protected(request, *args, **kwargs)
 
         return checked
+
+    def two_factor_redirect(self, request):
+        step = "two_factor_verify" if user_has_device(request.user) else "two_factor_setup"
+        return redirect(
+            two_factor_views.with_next(reverse(f"admin:{step}", current_app=self.name), request.get_full_path())
+        )
+
+    def two_factor_view(self, view):
+        """One of the two-factor pages: for active staff signed in with their password, code given or not."""
+
+        def page(request):
+            check_admin_query(request)
+            if not self.has_permission(request):
+                return redirect_to_login(request.get_full_path(), reverse("admin:login", current_app=self.name))
+            return view(request, self)
+
+        return csrf_protect(never_cache(page))
+
+    def get_urls(self):
+        return [
+            path("two-factor/", self.two_factor_view(two_factor_views.verify), name="two_factor_verify"),
+            path("two-factor/setup/", self.two_factor_view(two_factor_views.setup), name="two_factor_setup"),
+            path(
+                "two-factor/recovery-codes/",
+                self.two_factor_view(two_factor_views.recovery_codes),
+                name="two_factor_recovery_codes",
+            ),
+            *super().get_urls(),
+        ]

@@ -27,6 +27,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_encode
 from django.utils.regex_helper import normalize
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from exchange.models import Depositor, DepositReceipt, KoreanStudiesSupply, Shipment
 from ill.admin.actions import ACTIONS
@@ -153,6 +155,11 @@ class World:
             )
         self.borrowed = self._borrowing(capture)
         self._iso18626_records(library)
+        # Two-factor devices being set up: not yet confirmed, so the superuser is not asked for a code.
+        TOTPDevice.objects.create(user=self.staff, name="TOTP", confirmed=False)
+        StaticDevice.objects.create(user=self.staff, name="Recovery codes", confirmed=False).token_set.create(
+            token="abcd2345"
+        )
 
     def _iso18626_records(self, library):
         """A partner ILL system and one message it sent about the supplied request."""
@@ -204,7 +211,7 @@ class World:
     def real_values(self, param, template):
         """Values of `param` that name a real object (or a real choice) for the pattern `template`."""
         model = admin_model(template)
-        if param == "object_id":
+        if param in ("object_id", "pk"):
             if model is None or model._meta.label == "ill.IllRequest":
                 return [self.supplied.pk, self.borrowed.pk]
             return [obj.pk for obj in model._default_manager.order_by("pk")[:1]] or [1]
