@@ -243,7 +243,9 @@ class LibraryUser(models.Model):
     postal_address = models.TextField(_("postal address"), max_length=2000, blank=True)
     email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
     # The privacy notice the user agreed to at registration (settings.PRIVACY_NOTICE_VERSION), and when.
-    privacy_notice_version = models.CharField(_("privacy notice agreed to"), max_length=20, blank=True)
+    privacy_notice_version = models.CharField(
+        _("privacy notice agreed to"), max_length=20, blank=True, default="", db_default=""
+    )
     privacy_consent_at = models.DateTimeField(_("privacy consent given"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 

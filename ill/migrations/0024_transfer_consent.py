@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='borrowing',
             name='transfer_consent_version',
-            field=models.CharField(blank=True, max_length=20, verbose_name='transfer abroad agreed to (notice)'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=20, verbose_name='transfer abroad agreed to (notice)'),
         ),
     ]

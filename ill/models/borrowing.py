@@ -129,7 +129,9 @@ class Borrowing(models.Model):
     target_date = models.DateField(_("target date"))
     # The user's consent to the request's details going to a library abroad: the privacy notice's version
     # (settings.PRIVACY_NOTICE_VERSION) and when it was given.
-    transfer_consent_version = models.CharField(_("transfer abroad agreed to (notice)"), max_length=20, blank=True)
+    transfer_consent_version = models.CharField(
+        _("transfer abroad agreed to (notice)"), max_length=20, blank=True, default="", db_default=""
+    )
     transfer_consent_at = models.DateTimeField(_("transfer abroad agreed on"), null=True, blank=True)
 
     sent_to_lender_at = models.DateTimeField(_("sent to the lending institution"), null=True, blank=True)

@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='libraryuser',
             name='privacy_notice_version',
-            field=models.CharField(blank=True, max_length=20, verbose_name='privacy notice agreed to'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=20, verbose_name='privacy notice agreed to'),
         ),
     ]

@@ -34,7 +34,7 @@ from exchange.models import Depositor, DepositReceipt, KoreanStudiesSupply, Ship
 from ill.admin.actions import ACTIONS
 from ill.admin.borrowing import STEPS
 from ill.models import CopyPolicy, Invoice, Iso18626Message, PaymentInstruction
-from ill.services import borrowing, invoices, pdf, submission
+from ill.services import borrowing, invoices, pdf, retention, submission
 from ill.services.workflow import do_transition
 from ill.status import Status
 from nlk_portal.core import calendar
@@ -142,6 +142,8 @@ class World:
         self.librarian = LibrarianFactory(institution=library).user
         self.user_in_korea = library_user()
         self._login_records()
+        # A dry run of the personal data purge, as staff see it in the admin's list of removals.
+        retention.purge(dry_run=True)
         with capture(execute=True):
             self.supplied = submission.submit_request(ill_request_details(requesting_library=library))
         with capture(execute=True):
