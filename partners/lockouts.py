@@ -4,11 +4,13 @@ django-axes counts each failed login once for each of AXES_LOCKOUT_PARAMETERS: o
 client address, one account from every address, one address at every account. Axes holds them all to one
 limit; here each has its own (LOGIN_FAILURE_LIMIT, LOGIN_ACCOUNT_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT),
 so a few wrong passwords from one network lock only that account from that network, while guesses spread
-over many addresses, or one address trying many accounts, are still stopped.
+over many addresses, or one address trying many accounts, are still stopped. The count of one address at
+every account does not apply to staff accounts: a stranger on the library's own network, guessing at any
+accounts from it, never keeps staff out (their own two counts still stop guesses at them).
 """
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_failure_limit
+from axes.helpers import get_client_username, get_failure_limit
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -42,13 +44,15 @@ class LockoutHandler(AxesDatabaseHandler):
             attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
             for attempts in self.get_user_attempts(request, credentials)
         ]
-        request.nlk_lockout_begins = any(
-            count == own_limit for count, own_limit in zip(counts, failure_limits(), strict=True)
-        )
-        return max(
-            (count + limit - own_limit for count, own_limit in zip(counts, failure_limits(), strict=True)),
-            default=0,
-        )
+        kept = list(zip(counts, failure_limits(), settings.AXES_LOCKOUT_PARAMETERS, strict=True))
+        if is_staff_account(get_client_username(request, credentials)):
+            kept = [(count, own_limit, parameter) for count, own_limit, parameter in kept if parameter != "ip_address"]
+        request.nlk_lockout_begins = any(count == own_limit for count, own_limit, _parameter in kept)
+        return max((count + limit - own_limit for count, own_limit, _parameter in kept), default=0)
+
+
+def is_staff_account(username) -> bool:
+    return bool(username) and get_user_model().objects.filter(username__iexact=username, is_staff=True).exists()
 
 
 @receiver(user_locked_out)

@@ -113,6 +113,22 @@ def test_one_address_guessing_at_many_accounts_is_locked_out(client, settings, l
     assert log_in(client, EMAIL, PASSWORD, REMOTE_ADDR="203.0.113.50").status_code == 302
 
 
+def test_a_stranger_guessing_at_many_accounts_from_the_library_s_network_does_not_keep_staff_out(
+    client, settings, librarian
+):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 12
+    get_user_model().objects.create_superuser("nlk-admin", "admin@nl.go.kr", PASSWORD)
+    library = {"REMOTE_ADDR": "192.0.2.80"}
+    for n in range(12):
+        log_in(client, f"someone{n}@example.org", "wrong", **library)
+    assert log_in(Client(), EMAIL, PASSWORD, **library).status_code == 429, "the address is stopped"
+
+    staff = Client()
+    response = log_in(staff, "nlk-admin", PASSWORD, page=ADMIN_LOGIN, **library)
+
+    assert response.status_code == 302 and logged_in(staff)
+
+
 def test_the_admin_login_is_locked_the_same_way(client):
     get_user_model().objects.create_superuser("nlk-admin", "admin@nl.go.kr", PASSWORD)
     guess(client, "nlk-admin", 5, page=ADMIN_LOGIN)
