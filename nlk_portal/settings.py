@@ -259,8 +259,8 @@ if not DEBUG and not (PORTAL_URL.startswith("https://") and len(PORTAL_URL) > le
 # LOGIN_LOCKOUT_MINUTES, each with its limit (partners/lockouts.py): one account from one client address
 # (LOGIN_FAILURE_LIMIT), so a stranger's guesses do not lock the account's owner out from elsewhere; one
 # account from every address (LOGIN_ACCOUNT_FAILURE_LIMIT), so guesses spread over many addresses still
-# stop; one address at every account (LOGIN_ADDRESS_FAILURE_LIMIT), which never locks staff accounts. Once a limit is reached even the
-# right password does not log in until the time is up. A lockout of a staff account is emailed to ILL
+# stop; one address at every account (LOGIN_ADDRESS_FAILURE_LIMIT), which never locks staff accounts.
+# Once a limit is reached even the right password does not log in until the time is up. A lockout of a staff account is emailed to ILL
 # staff. The failures are rows in the database (staff see and delete them in the admin under "Axes").
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
