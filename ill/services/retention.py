@@ -43,16 +43,10 @@ from ..models import (
 )
 from ..rules.search import GRAM_FIELDS, search_grams
 from ..status import CLOSED
+from .peer_messages import UNFINISHED
 
 REMOVED = "(removed)"
 BATCH = 1000
-UNSENT = [
-    Iso18626Message.State.PENDING,
-    Iso18626Message.State.WAITING,
-    Iso18626Message.State.SENDING,
-    Iso18626Message.State.RETRYING,
-    Iso18626Message.State.HELD,
-]
 FINISHED_TASKS = [OutboxEntry.State.DONE, OutboxEntry.State.FAILED]
 
 # Each ILL task's first argument: the id of a row of this model, and the path from it to its request.
@@ -130,10 +124,11 @@ def purge(*, dry_run=False, now=None) -> PersonalDataPurge:
             break
         counts.add(_requests_batch(ids, dry_run=dry_run, now=now))
         last = ids[-1]
-    # The tasks and admin log of every purged request (in a dry run, of those it would purge).
-    purged = past_retention(now) if dry_run else IllRequest.objects.filter(personal_data_removed_at__isnull=False)
-    counts.outbox_entries = _outbox(purged, dry_run=dry_run)
-    counts.admin_log_entries = _admin_log(purged, dry_run=dry_run)
+    if counts.requests:
+        # The tasks and admin log of the requests this purge removed (in a dry run, would remove).
+        purged = past_retention(now) if dry_run else IllRequest.objects.filter(personal_data_removed_at=now)
+        counts.outbox_entries = _outbox(purged, dry_run=dry_run)
+        counts.admin_log_entries = _admin_log(purged, dry_run=dry_run)
     counts.login_records = accounts_retention.remove_login_records(login_cutoff(now), dry_run=dry_run)
     return PersonalDataPurge.objects.create(
         started_at=started,
@@ -201,8 +196,8 @@ def _requests_batch(ids, *, dry_run, now) -> Counts:
         counts.status_notes = kinds["status_notes"].update(note=REMOVED)
         counts.internal_notes = kinds["internal_notes"].update(text=REMOVED)
         counts.iso18626_transactions = kinds["iso18626_transactions"].update(patron_reference="")
-        # A message never sent is not sent now: its body is gone.
-        kinds["iso18626_messages"].filter(state__in=UNSENT).update(
+        # A message not yet confirmed (or refused) is never sent now: its body is gone.
+        kinds["iso18626_messages"].filter(incoming=False, state__in=UNFINISHED).update(
             state=Iso18626Message.State.DROPPED, next_attempt_at=None
         )
         counts.iso18626_messages = kinds["iso18626_messages"].update(
@@ -261,25 +256,22 @@ def _admin_log(purged, *, dry_run) -> int:
     """Take the names of the objects (staff's notes among them) out of the admin's log of the `purged`
     requests; what was added, changed or deleted, and which fields, stay. Return how many entries."""
     count = 0
-    last = 0
     content_type = ContentType.objects.get_for_model(IllRequest)
-    rows = LogEntry.objects.filter(content_type=content_type, change_message__contains='"object"').order_by("pk")
-    while True:
-        batch = list(rows.filter(pk__gt=last).values_list("pk", "object_id", "change_message")[:BATCH])
-        if not batch:
-            return count
-        last = batch[-1][0]
-        request_ids = {int(object_id) for _pk, object_id, _message in batch if object_id.isdigit()}
-        of_purged = set(purged.filter(pk__in=request_ids).values_list("pk", flat=True))
-        changed = []
-        for pk, object_id, message in batch:
-            if object_id.isdigit() and int(object_id) in of_purged:
-                rewritten = _without_object_names(message)
-                if rewritten != message:
-                    changed.append(LogEntry(pk=pk, change_message=rewritten))
+    object_ids = [str(pk) for pk in purged.order_by("pk").values_list("pk", flat=True)]
+    for start in range(0, len(object_ids), BATCH):
+        rows = LogEntry.objects.filter(
+            content_type=content_type, object_id__in=object_ids[start:start + BATCH],
+            change_message__contains='"object"',
+        ).values_list("pk", "change_message")
+        changed = [
+            LogEntry(pk=pk, change_message=rewritten)
+            for pk, message in rows
+            if (rewritten := _without_object_names(message)) != message
+        ]
         count += len(changed)
         if not dry_run:
             LogEntry.objects.bulk_update(changed, ["change_message"], batch_size=BATCH)
+    return count
 
 
 def _without_object_names(message):
