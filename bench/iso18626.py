@@ -9,11 +9,9 @@ in the public section's posts, has its header from `header`.
 """
 
 import json
-import statistics
-import time
 from datetime import UTC, datetime
 
-from bench import setup_django
+from bench import admin_list, setup_django
 
 FEW, MANY = 5, 500
 NLK_AGENCY = "ISIL:KR-SeNL"
@@ -89,30 +87,6 @@ def with_messages(ill_request, count):
     return ill_request
 
 
-def measure(client, url, runs):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(2):
-        client.get(url)
-    times, counts = [], set()
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url}: {response.status_code}")
-        counts.add(len(captured))
-    times.sort()
-    return {
-        "queries": max(counts),
-        "p50_ms": statistics.median(times),
-        "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
-        "bytes": len(response.content),
-    }
-
-
 def main():
     import argparse
 
@@ -136,7 +110,7 @@ def main():
     for name, ill_request, count in (("few", few, FEW), ("many", many, MANY)):
         with_messages(ill_request, count)
         url = reverse("admin:ill_illrequest_change", args=[ill_request.pk])
-        result[name] = {"messages": count, **measure(client, url, options.runs)}
+        result[name] = {"messages": count, **admin_list.measure(client, {}, options.runs, url=url)}
     print(json.dumps(result))
 
 
