@@ -1,6 +1,7 @@
 """What a request's page shows beneath it: its history, the staff's notes and the emails sent."""
 
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from nlk_portal.core.roles import staff_name
@@ -35,10 +36,23 @@ class StatusChangeInline(admin.TabularInline):
         return change.reason_text
 
 
+class NotesInWords(BaseInlineFormSet):
+    """The request's notes with those the portal wrote put in the reader's language. The notes already there
+    are only shown (InternalNoteInline gives no change permission), so the words put in them are never saved."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_notes"):
+            self._notes = list(super().get_queryset())
+            for note in self._notes:
+                note.text = note.shown_text
+        return self._notes
+
+
 class InternalNoteInline(admin.TabularInline):
     """Notes staff keep for each other; never shown to the requester. Written once, never edited."""
 
     model = InternalNote
+    formset = NotesInWords
     extra = 1
     can_delete = False
     fields = ["created_at", "by", "text"]

@@ -13,6 +13,7 @@ from partners.models import Institution
 
 from ..choices import Delivery, Direction, ItemType, Service
 from ..rules.copyright import MAX_PAGES
+from ..rules.history_words import in_words
 from ..rules.search import GRAM_FIELDS, search_grams
 from ..status import COMPLETED, OPEN, Status, UnfilledReason
 from .fees import FeeSchedule
@@ -282,7 +283,11 @@ class InternalNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name=_("by")
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
+    # What a member of staff typed, as typed; empty for a note the portal wrote, which is kept as a code
+    # and values (ill.rules.history_words) and read in the reader's language.
     text = models.TextField(_("note"), max_length=MAX_TEXT)
+    text_code = models.CharField(max_length=40, blank=True, editable=False)
+    text_values = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -290,7 +295,14 @@ class InternalNote(models.Model):
         verbose_name_plural = _("internal notes")
 
     def __str__(self):
-        return f"{self.request_id}: {self.text[:50]}"
+        return f"{self.request_id}: {self.shown_text[:50]}"
+
+    @property
+    def shown_text(self):
+        """The note in the reader's language if the portal wrote it; otherwise as its author typed it."""
+        if self.text_code:
+            return in_words(self.text_code, self.text_values)
+        return self.text
 
 
 class MoneyChange(models.Model):
@@ -325,7 +337,11 @@ class MoneyChange(models.Model):
     old_currency = models.CharField(_("old currency"), max_length=3, blank=True)
     new_amount = models.DecimalField(_("new amount"), max_digits=12, decimal_places=2, null=True, blank=True)
     new_currency = models.CharField(_("new currency"), max_length=3, blank=True)
+    # Recorded as a code and values (ill.rules.history_words) and read in the reader's language; `detail`
+    # holds the text of changes recorded before, as it was written then.
     detail = models.CharField(_("detail"), max_length=300, blank=True)
+    detail_code = models.CharField(max_length=40, blank=True, editable=False)
+    detail_values = models.JSONField(default=dict, blank=True, editable=False)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("by")
     )
@@ -347,6 +363,13 @@ class MoneyChange(models.Model):
     @property
     def old_value(self):
         return format_money(self.old_amount, self.old_currency)
+
+    @property
+    def detail_text(self):
+        """What the change was about (an invoice, a receipt, the day it was paid), in the reader's language."""
+        if self.detail_code:
+            return in_words(self.detail_code, self.detail_values)
+        return self.detail
 
     @property
     def new_value(self):

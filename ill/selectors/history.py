@@ -41,11 +41,11 @@ def request_history(ill_request: IllRequest) -> list[HistoryEntry]:
             detail=" — ".join(str(part) for part in [change.reason_text, change.note] if part),
         ))
     for note in ill_request.internal_notes.select_related("author"):
-        entries.append(HistoryEntry(note.created_at, _who(note.author), _("Internal note"), note.text))
+        entries.append(HistoryEntry(note.created_at, _who(note.author), _("Internal note"), note.shown_text))
     for change in ill_request.money_changes.select_related("changed_by"):
         entries.append(HistoryEntry(
             change.changed_at, _who(change.changed_by), _("Money"), change.get_figure_display(),
-            old=change.old_value or "—", new=change.new_value or "—", detail=change.detail,
+            old=change.old_value or "—", new=change.new_value or "—", detail=change.detail_text,
         ))
     for email in ill_request.emails.all():
         entries.append(HistoryEntry(

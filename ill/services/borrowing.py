@@ -37,6 +37,7 @@ from ..models import (
     SentEmail,
 )
 from ..rules import settlement
+from ..rules.history_words import Words, phrase
 from ..selectors.borrowing import PrepaymentDue, payment_instructions
 from ..selectors.iso18626 import lender_peer
 from ..status import ALLOWED_TRANSITIONS, CLOSED, Status, UnfilledReason
@@ -134,7 +135,7 @@ def _check_step(step, borrowing):
         )
 
 
-def _record_figure(borrowing, figure, *, old, new, by, detail=""):
+def _record_figure(borrowing, figure, *, old, new, by, detail=None):
     """Keep a change to a figure in the request's history; `old` and `new` are (amount, currency)."""
     return record_money_change(borrowing.request, figure, old=old, new=new, by=by, detail=detail)
 
@@ -223,8 +224,7 @@ def record_prepayment(ill_request, *, amount, currency, paid_on, receipt_number,
         borrowing.prepaid_on, borrowing.prepayment_receipt = paid_on, receipt_number
         _record_figure(
             borrowing, Figure.PREPAYMENT, old=old, new=(amount, currency.upper()), by=by,
-            detail=_("paid on %(date)s, receipt %(receipt)s") % {"date": paid_on.isoformat(),
-                                                                  "receipt": receipt_number},
+            detail=phrase(Words.PAID, date=paid_on, receipt=receipt_number),
         )
         borrowing.save(
             update_fields=["prepaid_amount", "prepaid_currency", "prepaid_on", "prepayment_receipt"]
@@ -465,7 +465,7 @@ def record_refund_paid(ill_request, *, paid_on, by=None):
         _check_step(Step.REFUND, borrowing)
         _record_figure(
             borrowing, Figure.REFUND_PAID, old=(None, ""), new=(refund.amount, refund.currency), by=by,
-            detail=_("paid on %(date)s") % {"date": paid_on.isoformat()},
+            detail=phrase(Words.PAID_OUT, date=paid_on),
         )
         return RefundPayout.objects.create(
             borrowing=borrowing, amount=refund.amount, currency=refund.currency, paid_on=paid_on, paid_by=by
@@ -489,8 +489,7 @@ def record_balance_paid(ill_request, *, paid_on, receipt_number, by=None):
         balance = settlement.for_borrowing(borrowing).balance_due
         _record_figure(
             borrowing, Figure.BALANCE_PAID, old=(None, ""), new=(balance.amount, balance.currency), by=by,
-            detail=_("paid on %(date)s, receipt %(receipt)s") % {"date": paid_on.isoformat(),
-                                                                  "receipt": receipt_number.strip()},
+            detail=phrase(Words.PAID, date=paid_on, receipt=receipt_number.strip()),
         )
         borrowing.balance_paid_on, borrowing.balance_receipt = paid_on, receipt_number.strip()
         borrowing.balance_recorded_by = by
@@ -507,8 +506,9 @@ def message_user(ill_request, *, text, by=None):
     with transaction.atomic():
         borrowing = _locked(ill_request)
         _check_step(Step.MESSAGE_USER, borrowing)
+        words = phrase(Words.SENT_TO_USER, text=text)
         note = InternalNote.objects.create(
-            request=borrowing.request, author=by, text=_("Sent to the user as our message: %(text)s") % {"text": text}
+            request=borrowing.request, author=by, text="", text_code=words.code, text_values=words.values
         )
         after_commit("ill.tasks.email_message_to_user", note.pk, text)
     return note

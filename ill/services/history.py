@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from ..models import IllRequest, MoneyChange
+from ..rules.history_words import Phrase
 
 # (amount or None, currency): a figure as it stood, or None where there was none.
 Amount = tuple[Decimal | None, str]
@@ -10,9 +11,16 @@ NONE: Amount = (None, "")
 
 
 def record_money_change(
-    ill_request: IllRequest, figure: MoneyChange.Figure, *, old: Amount, new: Amount, by=None, detail=""
+    ill_request: IllRequest,
+    figure: MoneyChange.Figure,
+    *,
+    old: Amount,
+    new: Amount,
+    by=None,
+    detail: Phrase | None = None,
 ) -> MoneyChange | None:
-    """Add the change of `figure` from `old` to `new` to the request's history; nothing if it did not change."""
+    """Add the change of `figure` from `old` to `new` to the request's history, with what it was about
+    (`detail`, read in the reader's language); nothing if it did not change."""
     if old == new:
         return None
     (old_amount, old_currency), (new_amount, new_currency) = old, new
@@ -23,6 +31,7 @@ def record_money_change(
         old_currency=old_currency if old_amount is not None else "",
         new_amount=new_amount,
         new_currency=new_currency if new_amount is not None else "",
-        detail=detail[:300],
+        detail_code=detail.code if detail else "",
+        detail_values=detail.values if detail else {},
         changed_by=by,
     )

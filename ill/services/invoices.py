@@ -21,6 +21,7 @@ from nlk_portal.outbox.dispatch import after_commit
 
 from ..models import IllRequest, Invoice, InvoiceLine, MoneyChange, Payment
 from ..rules import fees
+from ..rules.history_words import Words, phrase
 from . import pdf
 from .history import NONE, record_money_change
 from .numbering import INVOICE_SERIES, next_reference
@@ -71,9 +72,9 @@ def _issue(ill_request, quote, by):
     ]
     InvoiceLine.objects.bulk_create(lines)
     if replaced is None:
-        detail = _("invoice %(number)s") % {"number": invoice.number}
+        detail = phrase(Words.INVOICE, number=invoice.number)
     else:
-        detail = _("invoice %(number)s, in place of %(void)s") % {"number": invoice.number, "void": replaced.number}
+        detail = phrase(Words.INVOICE_REPLACING, number=invoice.number, void=replaced.number)
     for line in lines:
         record_money_change(
             ill_request, LINE_FIGURES[line.kind], old=NONE, new=(line.amount, invoice.currency), by=by, detail=detail
@@ -162,8 +163,7 @@ def record_payment(invoice, *, amount, received_on, receipt_number, by=None):
             old=(paid_before, locked.currency),
             new=(paid_before + amount, locked.currency),
             by=by,
-            detail=_("invoice %(number)s, receipt %(receipt)s, received on %(date)s")
-            % {"number": locked.number, "receipt": receipt_number, "date": received_on.isoformat()},
+            detail=phrase(Words.INVOICE_PAID, number=locked.number, receipt=receipt_number, date=received_on),
         )
         if locked.balance_due <= 0:
             locked.status = State.PAID
@@ -183,7 +183,7 @@ def void(invoice, *, by=None):
             )
         locked.status, locked.voided_at, locked.voided_by = State.VOID, timezone.now(), by
         locked.save(update_fields=["status", "voided_at", "voided_by"])
-        detail = _("invoice %(number)s voided") % {"number": locked.number}
+        detail = phrase(Words.INVOICE_VOIDED, number=locked.number)
         for line in locked.lines.all():
             record_money_change(
                 locked.request, LINE_FIGURES[line.kind], old=(line.amount, locked.currency), new=NONE, by=by,

@@ -22,6 +22,7 @@ from ..iso18626.messages import RequestingAgencyMessage, SupplyingAgencyMessage
 from ..iso18626.vocabulary import Action, ReasonForMessage
 from ..models import MAX_TEXT, IllRequest, InternalNote, Iso18626Message, Iso18626Transaction
 from ..rules import terms
+from ..rules.history_words import Words, phrase
 from ..selectors.iso18626 import pending_cancels
 from ..status import Status
 from . import borrowing, peer_messages, workflow
@@ -36,9 +37,14 @@ SUPPORTED_ACTIONS = frozenset(
 RENEWABLE = {S.LOANED}
 
 
-def note_for_staff(ill_request, text):
-    """A note on the request for staff, written by the exchange rather than by a member of staff."""
-    return InternalNote.objects.create(request=ill_request, author=None, text=fit(text, MAX_TEXT))
+def note_for_staff(ill_request, code, **values):
+    """A note on the request for staff, written by the exchange rather than by a member of staff: the sentence
+    `code` of ill.rules.history_words with `values`, read in the reader's language. What a peer wrote is one of
+    the values, kept as it came."""
+    words = phrase(code, **{name: fit(str(value), MAX_TEXT) for name, value in values.items()})
+    return InternalNote.objects.create(
+        request=ill_request, author=None, text="", text_code=words.code, text_values=words.values
+    )
 
 
 def can_move(ill_request, to_status, *, step=None) -> bool:
@@ -76,22 +82,18 @@ def receive_requesting_agency_message(
                 note="" if allowed else "The National Library of Korea does not renew loans by ISO 18626.",
             )
             if allowed:
-                note_for_staff(ill_request, _("%(peer)s asked to renew the loan; it was answered yes: it is now due "
-                                              "back on %(date)s.") % {"peer": peer, "date": ill_request.loan_due_date})
+                note_for_staff(ill_request, Words.PEER_RENEWED, peer=peer, date=ill_request.loan_due_date)
         elif action == Action.RECEIVED:
             link.requester_received_at = timezone.now()
             link.save(update_fields=["requester_received_at"])
             if ill_request.status == S.WILL_SUPPLY:
-                note_for_staff(ill_request, _("%(peer)s says it has received the material: record what was sent.")
-                               % {"peer": peer})
+                note_for_staff(ill_request, Words.PEER_RECEIVED, peer=peer)
         elif action == Action.SHIPPED_RETURN:
             link.return_shipped_at = timezone.now()
             link.save(update_fields=["return_shipped_at"])
-            note_for_staff(ill_request, _("%(peer)s has shipped the loan back: mark it returned when it arrives.")
-                           % {"peer": peer})
+            note_for_staff(ill_request, Words.PEER_SHIPPED_RETURN, peer=peer)
         if note and action != Action.CANCEL or action == Action.NOTIFICATION:
-            note_for_staff(ill_request, _("From %(peer)s (ISO 18626 %(action)s): %(note)s")
-                           % {"peer": peer, "action": action, "note": note or "—"})
+            note_for_staff(ill_request, Words.PEER_SAID, peer=peer, action=action, note=note or "—")
     return incoming
 
 
@@ -113,11 +115,7 @@ def _ask_to_cancel(ill_request, link, incoming, *, note):
             note="" if accepted else "The request can no longer be cancelled: it has been supplied or closed.",
         )
         return
-    note_for_staff(
-        ill_request,
-        _("%(peer)s asks to cancel this request: accept or refuse on the request's page. %(note)s")
-        % {"peer": link.peer.institution.name_en, "note": note},
-    )
+    note_for_staff(ill_request, Words.PEER_ASKS_CANCEL, peer=link.peer.institution.name_en, note=note)
 
 
 def answer_cancel(ill_request, *, accept: bool, by=None, note: str = "", expected_version=None):
@@ -171,20 +169,20 @@ def _record_lender_message(ill_request, link, message):
             if info.answer_yes_no and can_move(ill_request, S.CANCELLED):
                 workflow.do_transition(ill_request, S.CANCELLED)
             elif not info.answer_yes_no:
-                note_for_staff(ill_request, _("%(lender)s refused to cancel.") % {"lender": lender})
+                note_for_staff(ill_request, Words.LENDER_REFUSED_CANCEL, lender=lender)
             lender_note(ill_request, lender, said)
             return
         if info.reason_for_message in (ReasonForMessage.RENEW_RESPONSE, ReasonForMessage.NOTIFICATION):
-            note_for_staff(ill_request, _("From %(lender)s (ISO 18626 %(reason)s%(answer)s): %(said)s") % {
-                "lender": lender, "reason": info.reason_for_message,
-                "answer": "" if info.answer_yes_no is None else (", yes" if info.answer_yes_no else ", no"),
-                "said": said or "—",
-            })
+            code = {None: Words.LENDER_SAID, True: Words.LENDER_SAID_YES, False: Words.LENDER_SAID_NO}[
+                None if info.answer_yes_no is None else bool(info.answer_yes_no)
+            ]
+            note_for_staff(ill_request, code, lender=lender, reason=info.reason_for_message, said=said or "—")
             return
         _record_lender_status(ill_request, link, message, said=said)
     except ValidationError as refusal:
-        note_for_staff(ill_request, _("%(lender)s reported %(status)s, which could not be recorded: %(why)s")
-                       % {"lender": lender, "status": status, "why": " ".join(refusal.messages)})
+        note_for_staff(
+            ill_request, Words.LENDER_STATUS_REFUSED, lender=lender, status=status, why=" ".join(refusal.messages)
+        )
         lender_note(ill_request, lender, said)
 
 
@@ -209,8 +207,7 @@ def _record_lender_status(ill_request, link, message, *, said):
         link.supplier_shipped_at = delivery.date_sent if delivery else timezone.now()
         link.supplier_due_at = message.status_info.due_date
         link.save(update_fields=["supplier_shipped_at", "supplier_due_at"])
-        note_for_staff(ill_request, _("%(lender)s has sent the material: record its arrival when it comes.")
-                       % {"lender": lender})
+        note_for_staff(ill_request, Words.LENDER_SENT, lender=lender)
     elif status == S.UNFILLED:
         if ill_request.status == S.EXPECT_TO_SUPPLY:
             borrowing.record_lender_answer(ill_request, available=False, answered_on=today)
@@ -219,7 +216,7 @@ def _record_lender_status(ill_request, link, message, *, said):
     elif status in (S.OVERDUE, S.RECALLED, S.CANCELLED) and can_move(ill_request, status):
         workflow.do_transition(ill_request, status)
     elif status == S.RETRY_POSSIBLE:
-        note_for_staff(ill_request, _("%(lender)s needs something before it can supply.") % {"lender": lender})
+        note_for_staff(ill_request, Words.LENDER_NEEDS, lender=lender)
     lender_note(ill_request, lender, said)
 
 
@@ -227,4 +224,4 @@ def lender_note(ill_request, lender, said):
     """The lender's own words (its note, its reasons), kept for staff and labelled as the lender's. They never
     reach the user as NLK's message: staff pass on what the user should know (borrowing.message_user)."""
     if said:
-        note_for_staff(ill_request, _("Note from %(lender)s (ISO 18626): %(said)s") % {"lender": lender, "said": said})
+        note_for_staff(ill_request, Words.LENDER_NOTE, lender=lender, said=said)

@@ -194,7 +194,8 @@ def _requests_batch(ids, *, dry_run, now) -> Counts:
             personal_data_removed_at=now,
         )
         counts.status_notes = kinds["status_notes"].update(note=REMOVED)
-        counts.internal_notes = kinds["internal_notes"].update(text=REMOVED)
+        # A note the portal wrote holds its names and words in its values: they go with the text.
+        counts.internal_notes = kinds["internal_notes"].update(text=REMOVED, text_code="", text_values={})
         counts.iso18626_transactions = kinds["iso18626_transactions"].update(patron_reference="")
         # A message not yet confirmed (or refused) is never sent now: its body is gone.
         kinds["iso18626_messages"].filter(incoming=False, state__in=UNFINISHED).update(

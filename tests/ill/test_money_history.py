@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from ill.models import Invoice, MoneyChange
 from ill.services import invoices, workflow
@@ -52,7 +53,7 @@ def test_issuing_an_invoice_keeps_each_line_and_the_total_with_who_made_the_fees
         (F.INVOICED_SHIPPING, "", "USD 3.00", "kim"),
         (F.INVOICED_TOTAL, "", "USD 12.00", "kim"),
     ]
-    assert {c.detail for c in copied.money_changes.all()} == {f"invoice {invoice.number}"}
+    assert {c.detail_text for c in copied.money_changes.all()} == {f"invoice {invoice.number}"}
 
 
 def test_voiding_and_reissuing_keep_the_old_and_new_lines_with_who_did_each(
@@ -72,7 +73,7 @@ def test_voiding_and_reissuing_keep_the_old_and_new_lines_with_who_did_each(
         (F.INVOICED_SHIPPING, "", "USD 3.00", "lee"),
         (F.INVOICED_TOTAL, "", "USD 12.00", "lee"),
     ]
-    details = [c.detail for c in copied.money_changes.all()]
+    details = [c.detail_text for c in copied.money_changes.all()]
     assert details[3] == f"invoice {first.number} voided"
     assert details[-1] == f"invoice {second.number}, in place of {first.number}"
 
@@ -91,8 +92,10 @@ def test_each_payment_keeps_what_was_paid_before_and_after(copied, lee):  # noqa
         ("USD 0.00", "USD 5.00", "lee"),
         ("USD 5.00", "USD 12.00", "lee"),
     ]
-    assert paid.last().detail == (
-        f"invoice {invoice.number}, receipt R-2, received on {(today - timedelta(days=1)).isoformat()}"
+    yesterday = today - timedelta(days=1)
+    assert paid.last().detail_values == {"number": invoice.number, "receipt": "R-2", "date": yesterday.isoformat()}
+    assert paid.last().detail_text == (
+        f"invoice {invoice.number}, receipt R-2, received on {date_format(yesterday, 'DATE_FORMAT')}"
     )
 
 

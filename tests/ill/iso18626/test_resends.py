@@ -60,7 +60,7 @@ def test_a_message_about_a_request_sent_again_is_acted_on_once(client, royal_lib
     for each in (body, body, padded(body)):
         assert answer(post(client, each)).is_ok
 
-    (note,) = InternalNote.objects.filter(text__contains="Please send it as a PDF.")
+    (note,) = [note for note in InternalNote.objects.all() if "Please send it as a PDF." in note.shown_text]
     row = Iso18626Message.objects.get(reason=Action.NOTIFICATION)
     assert row.resends == 2
 

@@ -132,7 +132,7 @@ def test_a_loan_is_sent_with_its_shipping_and_completed_when_it_is_back(
     assert link.requester_received_at and link.return_shipped_at
     # Shipped back is not yet back: staff mark it returned when it arrives.
     assert IllRequest.objects.get(pk=loan_from_peer.pk).status == Status.LOANED
-    notes = list(InternalNote.objects.filter(request=loan_from_peer).values_list("text", flat=True))
+    notes = [note.shown_text for note in InternalNote.objects.filter(request=loan_from_peer)]
     assert any("shipped the loan back" in text for text in notes)
     assert any("Sent back by DHL." in text for text in notes)
     with django_capture_on_commit_callbacks(execute=True):
@@ -276,7 +276,7 @@ def test_a_notification_becomes_a_note_for_staff(client, from_peer, django_captu
         answer(post(client, action_body(Action.NOTIFICATION, note="Please send it as a PDF.")))
 
     (note,) = InternalNote.objects.filter(request=from_peer)
-    assert "Royal Danish Library" in note.text and "Please send it as a PDF." in note.text
+    assert note.shown_text == "From Royal Danish Library (ISO 18626 Notification): Please send it as a PDF."
 
 
 def test_a_peer_that_is_down_for_a_while_gets_each_message_once_and_in_order(
