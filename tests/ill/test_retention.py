@@ -23,6 +23,7 @@ from ill.models import (
     SentEmail,
     StatusChange,
 )
+from ill.rules.history_words import Words, phrase
 from ill.services import retention, submission
 from ill.services.workflow import do_transition
 from ill.status import Status
@@ -118,6 +119,9 @@ def personal_world(source_fee_schedule, kim, django_capture_on_commit_callbacks)
         )
     with django_capture_on_commit_callbacks(execute=True):
         do_transition(borrowed, Status.CANCELLED, by=kim, note=f"{BORROWER} withdrew it")
+    # A note the portal wrote keeps what it quotes in its values.
+    words = phrase(Words.SENT_TO_USER, text=f"Dear {BORROWER}, the copy is on its way.")
+    InternalNote.objects.create(request=borrowed, author=kim, text="", text_code=words.code, text_values=words.values)
 
     # Closed too, but well inside the period at FUTURE: it keeps everything.
     with django_capture_on_commit_callbacks(execute=True):
@@ -161,7 +165,7 @@ def test_after_the_period_none_of_the_personal_data_is_left_in_the_database(pers
     assert {name: kept_facts(personal_world[name]) for name in ("supplied", "borrowed")} == facts
     assert facts["supplied"]["invoices"] and len(facts["supplied"]["history"]) == 3
     assert retention.counts_of(record) == {
-        "requests": 2, "borrowings": 1, "status_notes": expected["status_notes"], "internal_notes": 1,
+        "requests": 2, "borrowings": 1, "status_notes": expected["status_notes"], "internal_notes": 2,
         "iso18626_transactions": 1, "iso18626_messages": 2, "sent_emails": expected["sent_emails"],
         "outbox_entries": OutboxEntry.objects.filter(args=[]).count(), "admin_log_entries": 1, "login_records": 1,
     }
