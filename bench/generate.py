@@ -62,7 +62,7 @@ BORROWING_COLUMNS = [
 HISTORY_COLUMNS = ["request_id", "from_status", "to_status", "changed_at", "changed_by_id", "note", "reason"]
 INSTITUTION_COLUMNS = [
     "id", "key", "name_en", "name_ko", "kind", "country", "city", "address", "website", "ill_email",
-    "is_active", "is_verified", "created_at", "updated_at",
+    "is_active", "is_verified", "created_at", "updated_at", "folded_name_en", "folded_name_ko", "folded_city",
 ]
 SHIPMENT_COLUMNS = ["date", "institution_id", "direction", "category", "items", "notes"]
 
@@ -254,6 +254,8 @@ def drop_secondary_indexes(cursor, tables):
 def add_institutions(cursor, rng, count, start):
     from django_countries import countries
 
+    from nlk_portal.core.folding import fold
+
     codes = list(COUNTRY_WEIGHTS)
     weights = list(COUNTRY_WEIGHTS.values())
     kinds, kind_weights = zip(*KINDS)
@@ -275,8 +277,10 @@ def add_institutions(cursor, rng, count, start):
         domain = f"lib{pk}.example.{code.lower()}"
         address = f"{rng.randint(1, 999)} Library Road\n{city}\n{country}"
         created = start + timedelta(days=rng.randint(0, 365 * 3))
-        copier.add([pk, f"bench-{pk}", name, f"{country} 도서관 {pk}", kind, code, city, address,
-                    f"https://{domain}/", f"ill@{domain}", rng.random() > 0.03, True, created, created])
+        name_ko = f"{country} 도서관 {pk}"
+        copier.add([pk, f"bench-{pk}", name, name_ko, kind, code, city, address,
+                    f"https://{domain}/", f"ill@{domain}", rng.random() > 0.03, True, created, created,
+                    fold(name), fold(name_ko), fold(city)])
         libraries.append((pk, domain, address, code))
     copier.flush()
     cursor.execute("SELECT setval(pg_get_serial_sequence('partners_institution', 'id'), %s)", [count])

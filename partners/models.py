@@ -3,6 +3,7 @@ import hmac
 import ipaddress
 import secrets
 from enum import IntEnum
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django_countries import countries
 from django_countries.fields import CountryField
 
 from nlk_portal.core import endpoints
+from nlk_portal.core.folding import FoldedField, fold, with_folded_fields
 
 
 class InstitutionKind(models.TextChoices):
@@ -29,27 +31,77 @@ class InstitutionKind(models.TextChoices):
     INTERNATIONAL_ORG = "international_org", _("International organization")
 
 
+# Common abbreviations of country names, which no country's name contains ("UK" is in no
+# "United Kingdom"); a search that is one of them, dots and spaces aside, finds that country.
+COUNTRY_ABBREVIATIONS = {
+    "uk": "GB",
+    "gb": "GB",
+    "us": "US",
+    "usa": "US",
+    "uae": "AE",
+    "prc": "CN",
+    "rok": "KR",
+    "dprk": "KP",
+    "drc": "CD",
+    "ksa": "SA",
+    "nz": "NZ",
+}
+
+# Korean words for the kinds of institution besides the kinds' own labels (국립도서관, 대학도서관,
+# 공공도서관, 전문도서관, 연구기관, 국제기구): "대학교" is the usual word for a university, and no
+# label holds it. A search that is part of one of these words finds the institutions of that kind.
+# The directory has no museums, so 박물관 finds what "museum" finds: nothing.
+KOREAN_KIND_WORDS = {
+    InstitutionKind.NATIONAL: ["국가도서관"],
+    InstitutionKind.ACADEMIC: ["대학교도서관", "대학원도서관", "학술도서관"],
+    InstitutionKind.PUBLIC: ["공립도서관", "시립도서관", "도립도서관", "구립도서관"],
+    InstitutionKind.SPECIAL: ["특수도서관"],
+    InstitutionKind.RESEARCH: ["연구소", "연구원", "연구센터"],
+    InstitutionKind.INTERNATIONAL_ORG: ["국제기관", "국제단체"],
+}
+
+
+@lru_cache(maxsize=16)
+def _folded_country_names(language):
+    with translation.override(language):
+        return tuple((code, fold(name)) for code, name in countries)
+
+
+@lru_cache(maxsize=16)
+def _kind_words(language):
+    """(kind, word folded and without spaces) for each kind's label in language and its Korean words."""
+    with translation.override(language):
+        words = [(kind, str(label)) for kind, label in InstitutionKind.choices]
+    words += [(kind, word) for kind, others in KOREAN_KIND_WORDS.items() for word in others]
+    return tuple((kind, fold(word).replace(" ", "")) for kind, word in words)
+
+
 def countries_matching(text):
-    """Country codes whose name in English, Korean or the reader's language contains text.
+    """Country codes whose name in English, Korean or the reader's language contains text, ignoring
+    case and accents, or of which text is a common abbreviation ("UK", "U.S.A.").
 
     The Korean names are django-countries' own translations ("일본" is Japan, "독일" Germany).
     """
-    text = text.casefold()
+    text = fold(text)
     codes = set()
     for language in {"en", "ko", get_language() or "en"}:
-        with translation.override(language):
-            codes.update(code for code, name in countries if text in str(name).casefold())
+        codes.update(code for code, name in _folded_country_names(language) if text in name)
+    abbreviation = COUNTRY_ABBREVIATIONS.get(text.replace(".", "").replace(" ", ""))
+    if abbreviation:
+        codes.add(abbreviation)
     return codes
 
 
 def kinds_matching(text):
-    """Kinds of institution whose name in English, Korean or the reader's language contains text
-    ("대학도서관" and "academic library" both give academic libraries)."""
-    text = text.casefold()
+    """Kinds of institution whose name in English, Korean or the reader's language, or one of their
+    other Korean words, contains text, spaces aside ("대학교", "대학 도서관" and "academic library"
+    all give academic libraries)."""
+    text = fold(text).replace(" ", "")
+    if not text:
+        return set()
     kinds = set()
     for language in {"en", "ko", get_language() or "en"}:
-        with translation.override(language):
-            kinds.update(kind for kind, label in InstitutionKind.choices if text in str(label).casefold())
+        kinds.update(kind for kind, word in _kind_words(language) if text in word)
     return kinds
 
 
@@ -75,38 +127,47 @@ class InstitutionQuerySet(models.QuerySet):
     def search(self, text):
         """Institutions matching text, each with its `search_rank` (SearchRank), best first.
 
-        Text is matched, ignoring case, against the English and Korean names, the other spellings
-        (aliases), the city in English and in Korean, the country's name and the kind of institution in
-        English, Korean or the reader's language; so a Korean search finds what its English equivalent
-        finds. The rank is the best of: a name or alias equal to the text (0), starting with it (1),
-        containing it (2); an institution found only through its city, country or kind ranks 3. Equal
-        ranks go by English name.
+        Text is matched against the English and Korean names, the other spellings (aliases), the
+        city in English and in Korean, the country's name and the kind of institution in English,
+        Korean or the reader's language; so a Korean search finds what its English equivalent finds.
+        Case, accents and other spellings of Latin letters are ignored both ways ("Malaga" finds
+        "Málaga", "Kobenhavn" finds "København"): text is folded (nlk_portal.core.folding.fold) and
+        compared with the folded copies stored on each row. The rank is the best of: a name or alias
+        equal to the text (0), starting with it (1), containing it (2); an institution found only
+        through its city, country or kind ranks 3. Equal ranks go by English name.
         """
         # No name holds a NUL character, and PostgreSQL refuses one in a query.
         text = text.replace("\x00", "").strip()
         if not text:
             return self.annotate(search_rank=Value(SearchRank.OTHER))
+        folded = fold(text)
+        if not folded:
+            # Only marks that fold away (a stray combining accent): nothing to look for.
+            return self.none().annotate(search_rank=Value(SearchRank.OTHER))
 
         def named(lookup):
-            aliases = InstitutionAlias.objects.filter(institution=OuterRef("pk"), **{f"name__{lookup}": text})
+            aliases = InstitutionAlias.objects.filter(
+                institution=OuterRef("pk"), **{f"folded_name__{lookup}": folded}
+            )
             return (
-                Q(**{f"name_en__{lookup}": text}) | Q(**{f"name_ko__{lookup}": text}) | Q(Exists(aliases))
+                Q(**{f"folded_name_en__{lookup}": folded})
+                | Q(**{f"folded_name_ko__{lookup}": folded})
+                | Q(Exists(aliases))
             )
 
         elsewhere = (
-            Q(city__icontains=text)
-            | Q(city_ko__icontains=text)
-            | Q(country__in=countries_matching(text))
-            | Q(kind__in=kinds_matching(text))
+            Q(folded_city__contains=folded)
+            | Q(country__in=countries_matching(folded))
+            | Q(kind__in=kinds_matching(folded))
         )
         rank = Case(
-            When(named("iexact"), then=Value(SearchRank.EXACT)),
-            When(named("istartswith"), then=Value(SearchRank.PREFIX)),
-            When(named("icontains"), then=Value(SearchRank.CONTAINS)),
+            When(named("exact"), then=Value(SearchRank.EXACT)),
+            When(named("startswith"), then=Value(SearchRank.PREFIX)),
+            When(named("contains"), then=Value(SearchRank.CONTAINS)),
             default=Value(SearchRank.OTHER),
         )
         return (
-            self.filter(named("icontains") | elsewhere)
+            self.filter(named("contains") | elsewhere)
             .annotate(search_rank=rank)
             .order_by("search_rank", "name_en")
         )
@@ -133,6 +194,10 @@ class Institution(models.Model):
         db_default="",
         help_text=_("The city's name in Korean, shown and searched on the Korean pages."),
     )
+    # Folded copies of the names and cities (nlk_portal.core.folding.fold) that the search compares.
+    folded_name_en = FoldedField(of=["name_en"])
+    folded_name_ko = FoldedField(of=["name_ko"])
+    folded_city = FoldedField(of=["city", "city_ko"])
     address = models.TextField(_("postal address"), blank=True)
     website = models.URLField(_("website"), blank=True)
     ill_email = models.EmailField(_("ILL contact email"), blank=True)
@@ -169,10 +234,10 @@ class Institution(models.Model):
             return self.city_ko
         return self.city
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, update_fields=None, **kwargs):
         if not self.key:
             self.key = self._unique_key()
-        super().save(*args, **kwargs)
+        super().save(*args, update_fields=with_folded_fields(Institution, update_fields), **kwargs)
 
     def _unique_key(self):
         base = slugify(self.name_en)[:90] or "institution"
@@ -188,6 +253,7 @@ class InstitutionAlias(models.Model):
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(_("name"), max_length=255)
+    folded_name = FoldedField(of=["name"])
 
     class Meta:
         ordering = ["name"]
@@ -199,6 +265,9 @@ class InstitutionAlias(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, update_fields=None, **kwargs):
+        super().save(*args, update_fields=with_folded_fields(InstitutionAlias, update_fields), **kwargs)
 
 
 class Librarian(models.Model):

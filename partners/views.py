@@ -1,5 +1,7 @@
 from django.views.generic import ListView
 
+from nlk_portal.core.folding import has_hangul
+
 from .models import Institution
 
 MAX_QUERY_LENGTH = 200
@@ -40,6 +42,9 @@ class DirectoryView(ListView):
             groups.setdefault(institution.country.code or "", []).append(institution)
         context.update(
             query=self.get_query(),
+            # Cities and most names are in their own languages, not in Korean: a Korean search that
+            # finds nothing says so rather than suggest the directory lacks the institution.
+            query_in_hangul=has_hangul(self.get_query()),
             groups=[{"country": members[0].country, "institutions": members} for members in groups.values()],
             institution_count=len(institutions),
             country_count=sum(1 for code in groups if code),

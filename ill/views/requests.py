@@ -15,6 +15,7 @@ from django_ratelimit.core import is_ratelimited
 
 from nlk_portal.core import ratelimits
 from nlk_portal.core.calendar import library_today
+from nlk_portal.core.folding import has_hangul
 from nlk_portal.core.printing import pdf_response
 from partners.models import Institution
 
@@ -274,7 +275,14 @@ def library_search(request):
         }
         for i in found
     ]
-    return JsonResponse({"results": results})
+    body = {"results": results}
+    if not results and has_hangul(text):
+        # Cities and most names are in their own languages: say so rather than suggest the library is missing.
+        body["message"] = _(
+            "No library matched “%(query)s”. City and library names are listed in their own languages; "
+            "try the English or native name, or enter your library below."
+        ) % {"query": text}
+    return JsonResponse(body)
 
 
 @login_required

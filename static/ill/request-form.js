@@ -132,7 +132,7 @@
       select.focus();
     }
 
-    function render(found) {
+    function render(found, message) {
       results.replaceChildren();
       found.forEach(function (result) {
         const item = document.createElement("li");
@@ -145,7 +145,7 @@
         item.appendChild(button);
         results.appendChild(item);
       });
-      status.textContent = found.length ? fill(box.dataset.found, { count: found.length }) : box.dataset.none;
+      status.textContent = found.length ? fill(box.dataset.found, { count: found.length }) : message || box.dataset.none;
     }
 
     function search() {
@@ -158,7 +158,7 @@
       const call = ++latest;
       fetch(box.dataset.url + "?" + new URLSearchParams({ q: text }).toString(), { headers: { Accept: "application/json" } })
         .then(function (response) { return response.json(); })
-        .then(function (body) { if (call === latest) render(body.results || []); })
+        .then(function (body) { if (call === latest) render(body.results || [], body.message); })
         .catch(function () { results.replaceChildren(); });
     }
 

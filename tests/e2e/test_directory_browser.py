@@ -29,3 +29,50 @@ def test_a_visitor_browses_searches_and_reads_the_directory_in_korean(page, refe
 
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def listed(page, name):
+    return page.locator(".directory-list li").filter(has_text=name)
+
+
+def test_a_reader_in_korea_searches_the_directory_in_korean(open_as, reference_data):
+    page = open_as(None, "ko")
+    page.goto("/partners/")
+    expect(page.get_by_role("heading", name="협력 기관 목록", level=1)).to_be_visible()
+    search = page.get_by_label("이름, 다른 표기, 도시 또는 국가로 검색")
+
+    search.fill("대학교")
+    search.press("Enter")
+    expect(page.locator(".result-count")).to_have_text("“대학교” 검색 결과 23개 기관")
+    expect(listed(page, "Free University of Berlin")).to_have_count(1)
+    expect(listed(page, "Biblioteca universitaria de la Universidad de Málaga")).to_have_count(1)
+
+    search = page.get_by_label("이름, 다른 표기, 도시 또는 국가로 검색")
+    search.fill("MALAGA")
+    search.press("Enter")
+    expect(page.locator(".directory-list li")).to_have_count(1)
+    expect(listed(page, "Biblioteca universitaria de la Universidad de Málaga")).to_have_count(1)
+    expect(page.get_by_role("heading", name="스페인")).to_be_visible()
+
+    search = page.get_by_label("이름, 다른 표기, 도시 또는 국가로 검색")
+    search.fill("UK")
+    search.press("Enter")
+    expect(page.locator(".directory-list li")).to_have_count(1)
+    expect(listed(page, "Bodleian Libraries, University of Oxford")).to_have_count(1)
+
+    search = page.get_by_label("이름, 다른 표기, 도시 또는 국가로 검색")
+    search.fill("코펜하겐")
+    search.press("Enter")
+    expect(page.locator(".directory-list li")).to_have_count(0)
+    expect(page.locator(".search-hint")).to_have_text(
+        "“코펜하겐”에 대한 검색 결과가 없습니다. 도시와 기관의 이름은 각 나라의 언어로 적혀 있습니다. "
+        "영어 이름이나 현지 이름으로 검색하십시오."
+    )
+
+    search = page.get_by_label("이름, 다른 표기, 도시 또는 국가로 검색")
+    search.fill("Copenhagen")
+    search.press("Enter")
+    expect(listed(page, "University of Copenhagen")).to_have_count(1)
+
+    page.locator('form[role="search"] a[href="/partners/"]').click()
+    expect(page.locator(".directory-list li")).to_have_count(75)

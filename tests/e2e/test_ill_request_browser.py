@@ -89,3 +89,21 @@ def test_without_a_library_chosen_the_errors_are_listed_and_lead_to_their_fields
     expect(summary).to_be_focused()
     summary.get_by_role("link", name=re.compile("^Requesting library")).click()
     expect(page.get_by_label("Requesting library")).to_be_focused()
+
+
+def test_the_library_search_of_the_korean_form_folds_accents_and_explains_a_korean_city(open_as, portal):
+    page = open_as(None, "ko")
+    page.goto("/ill/request/")
+    search = page.get_by_label("이름, 다른 표기 또는 국가로 도서관 찾기")
+
+    search.press_sequentially("malaga")
+    expect(page.locator("#library-search-results button")).to_have_count(1)
+    expect(page.locator("#library-search-results")).to_contain_text("Universidad de Málaga")
+
+    search.fill("")
+    search.press_sequentially("코펜하겐")
+    expect(page.locator("#library-search-status")).to_have_text(
+        "“코펜하겐”에 대한 검색 결과가 없습니다. 도시와 도서관의 이름은 각 나라의 언어로 적혀 있습니다. "
+        "영어 이름이나 현지 이름으로 검색하거나 아래에 도서관을 입력하십시오."
+    )
+    expect(page.locator("#library-search-results button")).to_have_count(0)
