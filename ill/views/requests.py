@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
@@ -23,6 +24,7 @@ from ..forms.openurl import initial_from_openurl
 from ..forms.requests import IllRequestForm, fresh_form
 from ..models import IllRequest, Invoice, Service
 from ..rules import copyright, fees
+from ..rules import delivery as delivery_rules
 from ..selectors.fees import preview_schedule_in_force, schedule_in_force
 from ..selectors.tracking import request_for_token, submission_key_used, tracking_path
 from ..services.submission import SubmissionKeyUsed, submit_request
@@ -188,6 +190,9 @@ def fee_quote(request):
     }
     if ranges_pages is not None:
         body["pages"] = ranges_pages
+        body["pages_label"] = ngettext("%(count)s page", "%(count)s pages", ranges_pages) % {
+            "count": f"{ranges_pages:,}"
+        }
     if total_pages is not None:
         # The one-third limit, as soon as the total is known: the form shows it instead of a fee.
         body["total_pages"] = total_pages
@@ -209,6 +214,10 @@ def _quote_params(params):
     delivery = params.get("delivery", "")
     if delivery not in ("post", "electronic"):
         raise _BadParam("delivery", _("Delivery must be post or electronic."))
+    try:
+        delivery_rules.check_delivery(service, delivery)
+    except ValidationError as error:
+        raise _BadParam("delivery", error.messages[0])
     if service == Service.LOAN:
         return service, delivery, None, None
     if "ranges" in params:
@@ -274,7 +283,10 @@ def library_search(request):
         }
         for i in found
     ]
-    return JsonResponse({"results": results})
+    found_text = ngettext(
+        "%(count)s library found: choose yours.", "%(count)s libraries found: choose yours.", len(results)
+    ) % {"count": len(results)}
+    return JsonResponse({"results": results, "found": found_text if results else ""})
 
 
 @login_required
