@@ -210,6 +210,17 @@ class IllRequest(models.Model):
         return self.title
 
     @property
+    def publication(self):
+        """Publisher, place and year of publication, those given, joined by commas: "" when none is."""
+        return ", ".join(str(part).strip() for part in (self.publisher, self.place, self.year) if str(part or "").strip())
+
+    @property
+    def author_and_publication(self):
+        """"Author. Publisher, Place, Year" of the parts given, as an invoice or a statement cites the item."""
+        author = (self.author or "").strip().rstrip(".").strip()
+        return ". ".join(part for part in (author, self.publication) if part)
+
+    @property
     def total_fee(self):
         return self.copying_fee + self.shipping_fee
 
