@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from nlk_portal.core import ratelimits
 from nlk_portal.core.calendar import library_today
@@ -40,18 +40,23 @@ def verified_submit_rate(group, request):
     return settings.ILL_SUBMIT_RATE_VERIFIED
 
 
-def over_submission_limit(request):
-    """Count this submission; True once its sender is over the limit.
+def seconds_over_submission_limit(request):
+    """Count this submission; once its sender is over the limit, the seconds until the limit's window ends
+    (at least 1), else 0.
 
     A partner librarian whose account staff have linked to their library is counted per account at
     the higher ILL_SUBMIT_RATE_VERIFIED; anyone else per client address at ILL_SUBMIT_RATE.
     """
     if _librarian_institution(request.user) is not None:
-        return is_ratelimited(
+        usage = get_usage(
             request, group="ill-submit-verified", key="user", rate=verified_submit_rate, method="POST",
             increment=True,
         )
-    return is_ratelimited(request, group="ill-submit", key="ip", rate=submit_rate, method="POST", increment=True)
+    else:
+        usage = get_usage(request, group="ill-submit", key="ip", rate=submit_rate, method="POST", increment=True)
+    if usage is None or not usage["should_limit"]:
+        return 0
+    return max(1, usage["time_left"])
 
 
 def service(request):
@@ -78,9 +83,13 @@ def new_request(request):
         return render(request, "ill/request_review.html", {"form": form})
     submission_key = form.cleaned_data["submission_key"]
     # The limit counts new requests: the same form sent again (a double click, a reload) makes none.
-    if not submission_key_used(submission_key) and over_submission_limit(request):
-        # Nothing typed is lost: the form comes back as it was sent, with the way to reach the service.
-        return _form_page(request, form, limited=True, status=429)
+    wait = 0 if submission_key_used(submission_key) else seconds_over_submission_limit(request)
+    if wait:
+        # Nothing typed is lost: the form comes back as it was sent, with when to send it again and the way
+        # to reach the service.
+        response = _form_page(request, form, limited=True, status=429, retry_minutes=-(-wait // 60))
+        response["Retry-After"] = str(wait)
+        return response
     try:
         ill_request = submit_request(
             form.request_details(),
@@ -95,9 +104,9 @@ def new_request(request):
     return redirect("ill:submitted", token=ill_request.tracking_token)
 
 
-def _form_page(request, form, limited=False, status=200):
+def _form_page(request, form, limited=False, status=200, retry_minutes=None):
     schedule = schedule_in_force(library_today())
-    context = {"form": form, "schedule": schedule, "limited": limited}
+    context = {"form": form, "schedule": schedule, "limited": limited, "retry_minutes": retry_minutes}
     return render(request, "ill/request_form.html", context, status=status)
 
 
