@@ -25,9 +25,17 @@
     });
   }
 
-  function keptFields(form) {
+  // A review step carries what was typed in hidden fields (data-keep-typed="all"): those are kept too, and
+  // are put back in the form's own fields on the page the switch leads to.
+  function keepsHidden(form) {
+    return form.dataset.keepTyped === "all";
+  }
+
+  function keptFields(form, withHidden) {
     return Array.prototype.filter.call(form.elements, function (field) {
-      if (!field.name || field.disabled || SKIPPED_TYPES.indexOf(field.type) !== -1) return false;
+      if (!field.name || field.disabled || field.name === "csrfmiddlewaretoken") return false;
+      if (field.type === "hidden" && withHidden) return true;
+      if (SKIPPED_TYPES.indexOf(field.type) !== -1) return false;
       // A field hidden from everyone (the form's trap for robots) is not the reader's typing.
       return !field.closest('[aria-hidden="true"]');
     });
@@ -52,8 +60,9 @@
     if (!store) return;
     keptForms().forEach(function (form, index) {
       // A form as the page gave it holds nothing of the reader's: the page in the other language gives it again.
-      if (!keptFields(form).some(changed)) return;
-      const values = keptFields(form).map(function (field) {
+      if (!keepsHidden(form) && !keptFields(form).some(changed)) return;
+      const values = keptFields(form, keepsHidden(form)).map(function (field) {
+        if (field.type === "hidden") return { name: field.name, value: field.value, hidden: true };
         if (field.type === "checkbox" || field.type === "radio") {
           return { name: field.name, value: field.value, checked: field.checked };
         }
@@ -74,7 +83,12 @@
   function restoreField(form, kept, position) {
     const fields = keptFields(form).filter(function (field) { return field.name === kept.name; });
     fields.forEach(function (field) {
-      if (field.type === "checkbox" || field.type === "radio") {
+      if (kept.hidden && field.type === "checkbox") {
+        // A box ticked on the form is carried by the review step as "True".
+        field.checked = ["true", "on", field.value.toLowerCase()].indexOf(kept.value.toLowerCase()) !== -1;
+      } else if (kept.hidden && field.type === "radio") {
+        field.checked = field.value === kept.value;
+      } else if (field.type === "checkbox" || field.type === "radio") {
         if (field.value === kept.value) field.checked = kept.checked;
       } else if (field.type === "select-multiple") {
         Array.prototype.forEach.call(field.options, function (option) {

@@ -2,6 +2,7 @@
 language in the middle of a form keeps what was typed."""
 
 import importlib
+import re
 
 import pytest
 from django.core.cache import cache
@@ -129,3 +130,29 @@ def test_switching_language_in_the_middle_of_the_borrowing_form_keeps_what_was_t
     expect(page.locator("#id_author")).to_have_value("Cumings, Bruce")
     expect(page.locator("#id_notes")).to_have_value("3장만 필요합니다")
     expect(page.locator("#id_service_1")).to_be_checked()
+
+
+def test_switching_language_on_the_review_step_brings_the_form_back_filled_in(open_as, portal):
+    page = open_as(None, "en")
+    page.goto("/ill/request/")
+    page.get_by_label("Find your library by name, other spelling or country").press_sequentially("Butan")
+    page.get_by_role("button", name=re.compile("National Library of Bhutan")).click()
+    _fill_request_form(page)
+    page.locator("#id_serial_title").fill("Korea Journal")
+    page.locator("#id_pages_wanted").fill("3-9")
+    page.locator("#id_confirms_not_available_elsewhere").check()
+    page.get_by_role("button", name="Review the request").click()
+    expect(page.get_by_role("heading", name="Check your request")).to_be_visible()
+    library = page.locator("input[name=requesting_library]").input_value()
+
+    page.get_by_role("button", name="한국어").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("국제 상호대차 및 원문 제공 신청")
+    expect(page.get_by_label("신청 도서관")).to_have_value(library)
+    expect(page.locator("#id_contact_name")).to_have_value("Karma Wangmo")
+    expect(page.locator("#id_notes")).to_have_value("Urgent <b>please</b>")
+    expect(page.locator("#id_item_type_1")).to_be_checked()
+    expect(page.locator("#id_pages_wanted")).to_have_value("3-9")
+    expect(page.locator("#id_confirms_published_in_korea")).to_be_checked()
+    expect(page.locator("#id_confirms_not_available_elsewhere")).to_be_checked()
+    expect(page.locator("#fee-preview")).to_contain_text("7쪽")
