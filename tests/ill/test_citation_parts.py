@@ -69,3 +69,30 @@ def test_the_citation_line_never_begins_or_ends_with_punctuation(source_fee_sche
 
     assert line == ". ".join(part for part in (author.strip(), expected_publication(parts)) if part)
     assert not re.search(r"^[\s,.]|[\s,.]$", line)
+
+
+@pytest.mark.parametrize(
+    "serial, volume, issue, language, expected",
+    [
+        ("Korea Journal", "12", "3", "en", "Korea Journal, vol. 12, no. 3"),
+        ("Korea Journal", "", "3", "en", "Korea Journal, no. 3"),
+        ("Korea Journal", "12", "", "en", "Korea Journal, vol. 12"),
+        ("Korea Journal", "", "", "en", "Korea Journal"),
+        ("", "12", "3", "en", "vol. 12, no. 3"),
+        ("Korea Journal", "12", "3", "ko", "Korea Journal, 제12권, 제3호"),
+        ("", "", "3", "ko", "제3호"),
+    ],
+)
+def test_the_request_summary_joins_the_serial_volume_and_issue_given(
+    client, source_fee_schedule, serial, volume, issue, language, expected
+):
+    copied = supply_copy(item_type="article", title="", article_title="Movable type in Joseon")
+    # A request from a partner's system (ISO 18626) may lack what the web form requires.
+    copied.serial_title, copied.volume, copied.issue = serial, volume, issue
+    copied.save(update_fields=["serial_title", "volume", "issue"])
+
+    html = client.get(
+        reverse("ill:track", args=[copied.tracking_token]), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+
+    assert re.search(r'<dd class="col-sm-8 serial">(.*?)</dd>', html)[1] == expected
