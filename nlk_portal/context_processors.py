@@ -2,12 +2,12 @@
 
 from django.conf import settings
 
-from .core.contact import ILL_CONTACT
+from .core.contact import ill_contact
 
 
 def library(request):
     return {
-        "ill_contact": ILL_CONTACT,
+        "ill_contact": ill_contact(),
         # What the notices on forms state, from the settings the privacy page and the purge read.
         "privacy": {
             "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,

@@ -227,6 +227,11 @@ ILL_ISO18626_RENEWALS = env.bool("ILL_ISO18626_RENEWALS", default=False)
 # page states no loan period, so this is the library's choice to set.
 ILL_LOAN_DAYS = env.int("ILL_LOAN_DAYS", default=30)
 
+# The International ILL service's own email address, shown with its telephone and fax wherever the portal
+# gives the ILL contact. The library's page leaves it blank ("E-Mail:"), so it is the library's to set;
+# unset, none is shown.
+ILL_CONTACT_EMAIL = env.str("ILL_CONTACT_EMAIL", default="").strip()
+
 # Where the daily digest of unassigned ILL requests goes (a shared mailbox); unset, to every
 # member of the "ILL staff" group.
 ILL_TEAM_EMAIL = env.list("ILL_TEAM_EMAIL", default=[])

@@ -11,7 +11,7 @@ from django.views.generic import RedirectView, TemplateView
 
 from partners.models import Institution
 
-from .core.contact import ILL_CONTACT
+from .core.contact import ill_contact
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def server_error(request):
     Nothing here reads the session or the user (both are in the database);
     should the page itself fail, a plain one is sent.
     """
-    context = {"request": request, "csrf_token": get_token(request), "ill_contact": ILL_CONTACT}
+    context = {"request": request, "csrf_token": get_token(request), "ill_contact": ill_contact()}
     try:
         return HttpResponseServerError(render_to_string("500.html", context))
     except Exception:

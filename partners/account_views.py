@@ -3,16 +3,18 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 
 from nlk_portal.core.language import korean_first
 
-from . import accounts
+from . import accounts, lockouts
 from .forms import (
     EmailAddressForm,
     EmailLoginForm,
@@ -148,6 +150,13 @@ class LoginView(auth_views.LoginView):
     template_name = "partners/login.html"
     authentication_form = EmailLoginForm
 
+    def form_invalid(self, form):
+        """The form again, and after a wrong email or password a warning when the next failure locks out."""
+        warning = ""
+        if form.has_error(NON_FIELD_ERRORS, "invalid_login"):
+            warning = tries_left_warning(lockouts.tries_left(self.request, {"username": form.data.get("username")}))
+        return self.render_to_response(self.get_context_data(form=form, tries_left_warning=warning))
+
     def get_default_redirect_url(self):
         # A user in Korea follows their own requests; a partner librarian their library's.
         if accounts.is_library_user(self.request.user):
@@ -179,6 +188,38 @@ class StaffPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         accounts.lift_login_lockout(form.user)
         return response
+
+
+# Warned of when this many failed logins are left before a lockout.
+WARN_AT_TRIES_LEFT = 1
+
+
+def tries_left_warning(left) -> str:
+    """What the login page says when the nearest limit is WARN_AT_TRIES_LEFT failures away, naming what it
+    would lock: "" when it is further."""
+    if not 0 < left.tries <= WARN_AT_TRIES_LEFT:
+        return ""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    values = {"count": left.tries, "time": ngettext("%(minutes)s minute", "%(minutes)s minutes", minutes) % {
+        "minutes": minutes
+    }}
+    if left.count == "address":
+        return ngettext(
+            "%(count)s try left before logins from your network are paused for %(time)s.",
+            "%(count)s tries left before logins from your network are paused for %(time)s.",
+            left.tries,
+        ) % values
+    if left.count == "account":
+        return ngettext(
+            "%(count)s try left before logins to this account, from any network, are paused for %(time)s.",
+            "%(count)s tries left before logins to this account, from any network, are paused for %(time)s.",
+            left.tries,
+        ) % values
+    return ngettext(
+        "%(count)s try left before logins to this account from your network are paused for %(time)s.",
+        "%(count)s tries left before logins to this account from your network are paused for %(time)s.",
+        left.tries,
+    ) % values
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -76,9 +76,15 @@ class LibraryUserRegistrationForm(RegistrationForm):
 class EmailLoginForm(AuthenticationForm):
     """Librarians log in with their email, which is their user name."""
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The email or the password is not right. Note that the password is case-sensitive."),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Email")
+        self.fields["username"].widget.input_type = "email"
 
     def clean_username(self):
         return self.cleaned_data["username"].lower()

@@ -9,6 +9,8 @@ every account does not apply to staff accounts: a stranger on the library's own 
 accounts from it, never keeps staff out (their own two counts still stop guesses at them).
 """
 
+from dataclasses import dataclass
+
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_failure_limit
 from axes.signals import user_locked_out
@@ -40,6 +42,14 @@ class LockoutHandler(AxesDatabaseHandler):
         Also notes on the request whether a count has just reached its limit: the failure that locks out.
         """
         limit = get_failure_limit(request, credentials)
+        kept = self.counts(request, credentials)
+        request.nlk_lockout_begins = any(count == own_limit for count, own_limit, _parameter in kept)
+        return max((count + limit - own_limit for count, own_limit, _parameter in kept), default=0)
+
+
+    def counts(self, request, credentials=None):
+        """(failures, own limit, parameter) of each count that applies to this login, in the order of
+        AXES_LOCKOUT_PARAMETERS: the one address at every account does not apply to a staff account."""
         counts = [
             attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
             for attempts in self.get_user_attempts(request, credentials)
@@ -47,8 +57,33 @@ class LockoutHandler(AxesDatabaseHandler):
         kept = list(zip(counts, failure_limits(), settings.AXES_LOCKOUT_PARAMETERS, strict=True))
         if is_staff_account(get_client_username(request, credentials)):
             kept = [(count, own_limit, parameter) for count, own_limit, parameter in kept if parameter != "ip_address"]
-        request.nlk_lockout_begins = any(count == own_limit for count, own_limit, _parameter in kept)
-        return max((count + limit - own_limit for count, own_limit, _parameter in kept), default=0)
+        return kept
+
+
+@dataclass(frozen=True)
+class TriesLeft:
+    """How many more failed logins the nearest limit allows, and which count it is: "account from address"
+    (one account from this address), "account" (one account from every address) or "address" (this
+    address at every account)."""
+
+    tries: int
+    count: str
+
+
+# The names of AXES_LOCKOUT_PARAMETERS's counts, the widest lockout first: when two limits are as near,
+# the reader is told of the one that stops more.
+COUNT_NAMES = {"ip_address": "address", "username": "account", ("username", "ip_address"): "account from address"}
+WIDEST_FIRST = ["address", "account", "account from address"]
+
+
+def tries_left(request, credentials) -> TriesLeft:
+    """The failed logins left, after those already counted, before this login is locked out; read after a
+    failure, with the request axes has seen."""
+    counts = [
+        TriesLeft(max(0, own_limit - count), COUNT_NAMES[tuple(parameter) if isinstance(parameter, list) else parameter])
+        for count, own_limit, parameter in LockoutHandler().counts(request, credentials)
+    ]
+    return min(counts, key=lambda left: (left.tries, WIDEST_FIRST.index(left.count)))
 
 
 def is_staff_account(username) -> bool:

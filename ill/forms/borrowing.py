@@ -5,6 +5,7 @@ import uuid
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -12,6 +13,7 @@ from nlk_portal.core import privacy
 from partners.models import Institution
 
 from ..models import MAX_TEXT, Delivery, IllRequest, ItemType, Service
+from ..rules import delivery as delivery_rules
 from ..selectors import borrowing
 from .requests import PART_HELP_TEXTS, PART_LABELS, ItemChecks, LibraryField, item_fieldset
 
@@ -161,8 +163,10 @@ class BorrowingRequestForm(ItemChecks, forms.ModelForm):
             self.add_error("pages_wanted", _("Say which pages you want copied."))
         if service == Service.LOAN:
             data["pages_wanted"] = ""
-            if delivery == Delivery.ELECTRONIC:
-                self.add_error("delivery", _("A loan cannot be delivered electronically."))
+        try:
+            delivery_rules.check_delivery(service, delivery)
+        except ValidationError as error:
+            self.add_error("delivery", error)
         if delivery == Delivery.POST and not data.get("postal_address", "").strip():
             self.add_error("postal_address", _("Enter the postal address to send the material to."))
 

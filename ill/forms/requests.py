@@ -18,6 +18,7 @@ from partners.models import Institution, InstitutionKind
 
 from ..models import Delivery, IllRequest, ItemType, Service
 from ..rules import copyright
+from ..rules import delivery as delivery_rules
 from ..selectors.fees import quote_on
 
 
@@ -249,9 +250,11 @@ class IllRequestForm(ItemChecks, forms.ModelForm):
         service, delivery = data.get("service"), data.get("delivery")
         if delivery == Delivery.POST and not data.get("postal_address", "").strip():
             self.add_error("postal_address", _("Enter the postal address to send the material to."))
+        try:
+            delivery_rules.check_delivery(service, delivery)
+        except ValidationError as error:
+            self.add_error("delivery", error)
         if service == Service.LOAN:
-            if delivery == Delivery.ELECTRONIC:
-                self.add_error("delivery", _("A loan can only be sent by post."))
             data["pages_wanted"] = ""
         elif service == Service.COPY and "pages_wanted" in data:
             try:

@@ -211,6 +211,28 @@ class IllRequest(models.Model):
         return self.title
 
     @property
+    def publication(self):
+        """Publisher, place and year of publication, those given, joined by commas: "" when none is."""
+        return ", ".join(str(part).strip() for part in (self.publisher, self.place, self.year) if str(part or "").strip())
+
+    @property
+    def serial_and_issue(self):
+        """"Serial, vol. 3, no. 2" of the parts given, in the reader's language: "" when none is."""
+        volume, issue = (self.volume or "").strip(), (self.issue or "").strip()
+        parts = [
+            (self.serial_title or "").strip(),
+            _("vol. %(volume)s") % {"volume": volume} if volume else "",
+            _("no. %(issue)s") % {"issue": issue} if issue else "",
+        ]
+        return ", ".join(part for part in parts if part)
+
+    @property
+    def author_and_publication(self):
+        """"Author. Publisher, Place, Year" of the parts given, as an invoice or a statement cites the item."""
+        author = (self.author or "").strip().rstrip(".").strip()
+        return ". ".join(part for part in (author, self.publication) if part)
+
+    @property
     def total_fee(self):
         return self.copying_fee + self.shipping_fee
 

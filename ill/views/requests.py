@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from nlk_portal.core import ratelimits
 from nlk_portal.core.calendar import library_today
@@ -24,6 +25,7 @@ from ..forms.openurl import initial_from_openurl
 from ..forms.requests import IllRequestForm, fresh_form
 from ..models import IllRequest, Invoice, Service
 from ..rules import copyright, fees
+from ..rules import delivery as delivery_rules
 from ..selectors.fees import preview_schedule_in_force, schedule_in_force
 from ..selectors.tracking import request_for_token, submission_key_used, tracking_path
 from ..services.submission import SubmissionKeyUsed, submit_request
@@ -39,18 +41,23 @@ def verified_submit_rate(group, request):
     return settings.ILL_SUBMIT_RATE_VERIFIED
 
 
-def over_submission_limit(request):
-    """Count this submission; True once its sender is over the limit.
+def seconds_over_submission_limit(request):
+    """Count this submission; once its sender is over the limit, the seconds until the limit's window ends
+    (at least 1), else 0.
 
     A partner librarian whose account staff have linked to their library is counted per account at
     the higher ILL_SUBMIT_RATE_VERIFIED; anyone else per client address at ILL_SUBMIT_RATE.
     """
     if _librarian_institution(request.user) is not None:
-        return is_ratelimited(
+        usage = get_usage(
             request, group="ill-submit-verified", key="user", rate=verified_submit_rate, method="POST",
             increment=True,
         )
-    return is_ratelimited(request, group="ill-submit", key="ip", rate=submit_rate, method="POST", increment=True)
+    else:
+        usage = get_usage(request, group="ill-submit", key="ip", rate=submit_rate, method="POST", increment=True)
+    if usage is None or not usage["should_limit"]:
+        return 0
+    return max(1, usage["time_left"])
 
 
 def service(request):
@@ -77,9 +84,13 @@ def new_request(request):
         return render(request, "ill/request_review.html", {"form": form})
     submission_key = form.cleaned_data["submission_key"]
     # The limit counts new requests: the same form sent again (a double click, a reload) makes none.
-    if not submission_key_used(submission_key) and over_submission_limit(request):
-        # Nothing typed is lost: the form comes back as it was sent, with the way to reach the service.
-        return _form_page(request, form, limited=True, status=429)
+    wait = 0 if submission_key_used(submission_key) else seconds_over_submission_limit(request)
+    if wait:
+        # Nothing typed is lost: the form comes back as it was sent, with when to send it again and the way
+        # to reach the service.
+        response = _form_page(request, form, limited=True, status=429, retry_minutes=-(-wait // 60))
+        response["Retry-After"] = str(wait)
+        return response
     try:
         ill_request = submit_request(
             form.request_details(),
@@ -94,9 +105,9 @@ def new_request(request):
     return redirect("ill:submitted", token=ill_request.tracking_token)
 
 
-def _form_page(request, form, limited=False, status=200):
+def _form_page(request, form, limited=False, status=200, retry_minutes=None):
     schedule = schedule_in_force(library_today())
-    context = {"form": form, "schedule": schedule, "limited": limited}
+    context = {"form": form, "schedule": schedule, "limited": limited, "retry_minutes": retry_minutes}
     return render(request, "ill/request_form.html", context, status=status)
 
 
@@ -189,6 +200,9 @@ def fee_quote(request):
     }
     if ranges_pages is not None:
         body["pages"] = ranges_pages
+        body["pages_label"] = ngettext("%(count)s page", "%(count)s pages", ranges_pages) % {
+            "count": f"{ranges_pages:,}"
+        }
     if total_pages is not None:
         # The one-third limit, as soon as the total is known: the form shows it instead of a fee.
         body["total_pages"] = total_pages
@@ -210,6 +224,10 @@ def _quote_params(params):
     delivery = params.get("delivery", "")
     if delivery not in ("post", "electronic"):
         raise _BadParam("delivery", _("Delivery must be post or electronic."))
+    try:
+        delivery_rules.check_delivery(service, delivery)
+    except ValidationError as error:
+        raise _BadParam("delivery", error.messages[0])
     if service == Service.LOAN:
         return service, delivery, None, None
     if "ranges" in params:
@@ -276,6 +294,12 @@ def library_search(request):
         for i in found
     ]
     body = {"results": results}
+    body["found"] = (
+        ngettext("%(count)s library found: choose yours.", "%(count)s libraries found: choose yours.", len(results))
+        % {"count": len(results)}
+        if results
+        else ""
+    )
     if not results and has_hangul(text):
         # Cities and most names are in their own languages: say so rather than suggest the library is missing.
         body["message"] = _(

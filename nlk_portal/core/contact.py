@@ -1,5 +1,6 @@
 """Who to contact about international ILL, as the library's page states it."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 ILL_CONTACT = {
@@ -11,3 +12,8 @@ ILL_CONTACT = {
     "fax": "+82-2-590-0608",
     "fax_local": "(02)590-0608",
 }
+
+
+def ill_contact():
+    """ILL_CONTACT with the service's email address (ILL_CONTACT_EMAIL; "" when none is set)."""
+    return {**ILL_CONTACT, "email": settings.ILL_CONTACT_EMAIL}

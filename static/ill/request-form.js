@@ -49,11 +49,34 @@
       box.classList.toggle("fee-preview-over", Boolean(over));
     }
 
+    // What the quote refuses about the delivery (a loan goes by post) is said beside the choice as well.
+    const deliveryGroup = document.getElementById("div_id_delivery");
+    let deliveryNote = null;
+    if (deliveryGroup) {
+      deliveryNote = document.createElement("p");
+      deliveryNote.id = "delivery-rule";
+      deliveryNote.className = "delivery-rule small fw-semibold text-danger-emphasis mb-2";
+      deliveryNote.setAttribute("aria-live", "polite");
+      deliveryGroup.appendChild(deliveryNote);
+    }
+
+    function noteDelivery(text) {
+      if (!deliveryNote) return;
+      deliveryNote.textContent = text;
+      deliveryNote.hidden = !text;
+      form.querySelectorAll('input[name="delivery"]').forEach(function (radio) {
+        if (text) radio.setAttribute("aria-describedby", deliveryNote.id);
+        else radio.removeAttribute("aria-describedby");
+      });
+    }
+    noteDelivery("");
+
     function update() {
       const service = checkedValue(form, "service") || "copy";
       const delivery = checkedValue(form, "delivery");
       const ranges = pages.value.trim();
       if (!delivery || (service === "copy" && !ranges)) {
+        noteDelivery("");
         show(box.dataset.prompt);
         return;
       }
@@ -65,12 +88,13 @@
         .then(function (response) { return response.json(); })
         .then(function (body) {
           if (call !== latest) return;
+          noteDelivery(body.field === "delivery" ? body.error : "");
           if (body.error) {
-            show(body.error);
+            show(body.error, body.field === "delivery");
             return;
           }
           const values = {
-            pages: grouped(body.pages), currency: body.currency, copying: grouped(body.copying_fee),
+            pages: grouped(body.pages), pages_label: body.pages_label, currency: body.currency, copying: grouped(body.copying_fee),
             shipping: grouped(body.shipping_fee), total: grouped(body.total),
             total_pages: grouped(body.total_pages), allowed: grouped(body.most_pages_allowed),
           };
@@ -132,7 +156,7 @@
       select.focus();
     }
 
-    function render(found, message) {
+    function render(found, foundText, message) {
       results.replaceChildren();
       found.forEach(function (result) {
         const item = document.createElement("li");
@@ -145,7 +169,7 @@
         item.appendChild(button);
         results.appendChild(item);
       });
-      status.textContent = found.length ? fill(box.dataset.found, { count: found.length }) : message || box.dataset.none;
+      status.textContent = found.length ? foundText : message || box.dataset.none;
     }
 
     function search() {
@@ -158,7 +182,7 @@
       const call = ++latest;
       fetch(box.dataset.url + "?" + new URLSearchParams({ q: text }).toString(), { headers: { Accept: "application/json" } })
         .then(function (response) { return response.json(); })
-        .then(function (body) { if (call === latest) render(body.results || [], body.message); })
+        .then(function (body) { if (call === latest) render(body.results || [], body.found || "", body.message); })
         .catch(function () { results.replaceChildren(); });
     }
 

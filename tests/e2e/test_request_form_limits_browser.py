@@ -112,7 +112,9 @@ def test_over_the_submission_limit_the_form_comes_back_filled_in_with_the_contac
     expect(alert).to_be_focused()
     expect(alert).to_contain_text("Your request has not been sent yet")
     expect(alert).to_contain_text("201 Banpo-daero, Seocho-gu, Seoul 06579, Republic of Korea")
-    expect(alert).to_contain_text("+82-2-590-0586")
+    # The telephone is written as the footer writes it, and the notice says when to send the form again.
+    expect(alert.get_by_role("link", name="(02)590-0586")).to_have_attribute("href", "tel:+82-2-590-0586")
+    expect(alert).to_contain_text(re.compile(r"You can send it again in about \d+ minutes?\."))
     expect(page.get_by_label("Title of the book")).to_have_value("한국 근대 문학사")
     expect(page.get_by_label("Title of the chapter or part")).to_have_value("식민지 시대의 시")
     expect(page.get_by_label("Contact person")).to_have_value("Karma Wangmo")

@@ -233,3 +233,58 @@ def test_a_bad_total_is_answered_with_a_400_naming_it(client, source_fee_schedul
 
     assert response.status_code == 400
     assert response.json() == {"error": error, "field": field}
+
+
+@pytest.mark.parametrize(
+    "language, message",
+    [("en", "A loan can only be sent by post."), ("ko", "대출 자료는 우편으로만 보낼 수 있습니다.")],
+)
+def test_a_loan_sent_electronically_is_refused_by_the_quote_as_by_the_form(
+    client, source_fee_schedule, language, message
+):
+    response = client.get(URL, {"service": "loan", "delivery": "electronic"}, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400
+    assert response.json() == {"error": message, "field": "delivery"}
+
+
+def test_a_loan_by_post_is_quoted_its_shipping(client, source_fee_schedule):
+    body = client.get(URL, {"service": "loan", "delivery": "post"}).json()
+
+    assert (body["copying_fee"], body["shipping_fee"], body["total"]) == ("0.00", "3.00", "3.00")
+
+
+@pytest.mark.parametrize(
+    "ranges, language, label",
+    [
+        ("12", "en", "1 page"),
+        ("12-13", "en", "2 pages"),
+        ("1-1204", "en", "1,204 pages"),
+        ("12", "ko", "1쪽"),
+        ("12-13", "ko", "2쪽"),
+    ],
+)
+def test_the_quote_names_the_pages_in_the_singular_or_the_plural(
+    client, source_fee_schedule, ranges, language, label
+):
+    body = client.get(URL, {"ranges": ranges, "delivery": "post"}, HTTP_ACCEPT_LANGUAGE=language).json()
+
+    assert body["pages_label"] == label
+
+
+@pytest.mark.parametrize(
+    "names, language, found",
+    [
+        (["National Library of Bhutan"], "en", "1 library found: choose yours."),
+        (["National Library of Bhutan", "Bhutan University Library"], "en", "2 libraries found: choose yours."),
+        (["National Library of Bhutan"], "ko", "도서관 1곳을 찾았습니다. 선택하십시오."),
+    ],
+)
+def test_the_library_search_says_how_many_it_found_in_the_singular_or_the_plural(client, names, language, found):
+    for name in names:
+        InstitutionFactory(name_en=name, country="BT")
+
+    body = client.get(reverse("ill:library_search"), {"q": "Bhutan"}, HTTP_ACCEPT_LANGUAGE=language).json()
+
+    assert len(body["results"]) == len(names)
+    assert body["found"] == found

@@ -78,3 +78,44 @@ def test_a_librarian_not_yet_linked_to_a_library_counts_as_a_visitor(client, lib
     client.force_login(LibrarianFactory(institution=None).user)
 
     assert [submit(client, library).status_code for _ in range(2)] == [302, 429]
+
+
+@pytest.mark.parametrize(
+    "language, one, many",
+    [
+        ("en", "You can send it again in about 1 minute.", "You can send it again in about {} minutes."),
+        ("ko", "약 1분 뒤에 다시 보낼 수 있습니다.", "약 {}분 뒤에 다시 보낼 수 있습니다."),
+    ],
+)
+def test_the_notice_says_when_the_form_may_be_sent_again(client, library, settings, language, one, many):
+    settings.ILL_SUBMIT_RATE = "0/h"
+
+    response = client.post(URL, form_data(library, action="submit"), HTTP_ACCEPT_LANGUAGE=language)
+
+    # The limit's window ends when django-ratelimit's count is reset: the same seconds as Retry-After.
+    seconds = int(response["Retry-After"])
+    assert 0 < seconds <= 3600
+    minutes = -(-seconds // 60)
+    assert (one if minutes == 1 else many.format(minutes)) in response.content.decode()
+
+
+def test_the_notice_gives_the_ill_email_and_writes_the_telephone_as_the_footer_does(client, library, settings):
+    settings.ILL_SUBMIT_RATE = "0/h"
+    settings.ILL_CONTACT_EMAIL = "ill-desk@nl.example.kr"
+
+    html = client.post(URL, form_data(library, action="submit")).content.decode()
+
+    notice = html[html.index('id="submission-limit"'):html.index("</address>")]
+    assert 'href="mailto:ill-desk@nl.example.kr">ill-desk@nl.example.kr</a>' in notice
+    assert "Tel" in notice and '>(02)590-0586</a>' in notice and "(02)590-0608" in notice
+    footer = html[html.index('<footer'):]
+    assert '>(02)590-0586</a>' in footer and "ill-desk@nl.example.kr" in footer
+
+
+def test_without_an_ill_email_set_none_is_made_up(client, library, settings):
+    settings.ILL_SUBMIT_RATE = "0/h"
+    settings.ILL_CONTACT_EMAIL = ""
+
+    html = client.post(URL, form_data(library, action="submit")).content.decode()
+
+    assert "mailto:" not in html
