@@ -294,12 +294,10 @@ def library_search(request):
         for i in found
     ]
     body = {"results": results}
-    body["found"] = (
-        ngettext("%(count)s library found: choose yours.", "%(count)s libraries found: choose yours.", len(results))
-        % {"count": len(results)}
-        if results
-        else ""
-    )
+    if results:
+        body["found"] = ngettext(
+            "%(count)s library found: choose yours.", "%(count)s libraries found: choose yours.", len(results)
+        ) % {"count": len(results)}
     if not results and has_hangul(text):
         # Cities and most names are in their own languages: say so rather than suggest the library is missing.
         body["message"] = _(
