@@ -203,6 +203,16 @@ class Borrowing(models.Model):
         return self.lender.display_name if self.lender_id else self.lender_name
 
     @property
+    def prepayment_left(self):
+        """What is still to pay of the prepayment asked for once less was paid (same currency), or None."""
+        if self.prepayment_requested is None or self.prepaid_amount is None:
+            return None
+        if self.prepaid_currency.upper() != self.prepayment_requested_currency.upper():
+            return None
+        left = self.prepayment_requested - self.prepaid_amount
+        return left if left > 0 else None
+
+    @property
     def statement_filename(self):
         return f"{self.request.reference}-statement.pdf"
 
