@@ -560,7 +560,7 @@ class PaymentInstructionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Given a way to pay, save it through the service, which emails the users it newly serves."""
-        waiting = borrowing.save_payment_instruction(obj, by=request.user)
+        waiting = borrowing.save_payment_instruction(obj)
         if waiting:
             messages.info(request, ngettext(
                 "%(count)d user asked to prepay is being emailed how to pay: %(references)s.",

@@ -218,7 +218,7 @@ def email_prepayment_request(change_id):
     )
 
 
-def save_payment_instruction(instruction: PaymentInstruction, *, by=None) -> list[IllRequest]:
+def save_payment_instruction(instruction: PaymentInstruction) -> list[IllRequest]:
     """Save a way to pay in advance, as staff record it, and return the requests whose users are to be emailed.
 
     When the way newly takes a currency (added, shown to users again, or moved to another currency), every
