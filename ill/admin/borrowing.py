@@ -105,9 +105,10 @@ def no_payment_method_notice(currency):
     return None
 
 
-def ask_prepayment_notice(ill_request):
-    """On a request's page, beside the step's button: that asking for the prepayment would be refused now."""
-    if BorrowingStep.ASK_PREPAYMENT not in borrowing.available_steps(ill_request):
+def ask_prepayment_notice(ill_request, steps):
+    """On a request's page, beside the step's button (`steps` are those it offers): that asking for the
+    prepayment would be refused now."""
+    if BorrowingStep.ASK_PREPAYMENT not in {step.name for step in steps}:
         return None
     return no_payment_method_notice(ill_request.borrowing.prepayment_requested_currency or "KRW")
 
