@@ -92,6 +92,11 @@ def email_prepayment_request(self, change_id):
 
 
 @shared_task(bind=True, **EMAIL_RETRY)
+def email_how_to_pay(self, request_id):
+    borrowing.email_how_to_pay(request_id)
+
+
+@shared_task(bind=True, **EMAIL_RETRY)
 def email_message_to_user(self, note_id, text):
     borrowing.email_message_to_user(note_id, text)
 

@@ -15,7 +15,9 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from nlk_portal.core.calendar import library_date, library_today
 from nlk_portal.core.money import format_amount, format_money
@@ -70,12 +72,45 @@ class AskPrepaymentForm(StepForm):
         if record.prepayment_requested is not None:
             self.fields["amount"].initial = record.prepayment_requested
             self.fields["currency"].initial = record.prepayment_requested_currency
+        # Said before staff fill the form: the step is refused while users are shown no way to pay.
+        self.notice = no_payment_method_notice(self.fields["currency"].initial)
+
+    def clean(self):
+        data = super().clean()
+        currency = (data.get("currency") or "").upper()
+        if len(currency) == 3:
+            try:
+                borrowing.check_payment_method(currency)
+            except ValidationError:
+                raise ValidationError(no_payment_method_notice(currency)) from None
+        return data
 
     def perform(self, user, version):
         data = self.cleaned_data
         return borrowing.ask_for_prepayment(
             self.ill_request, amount=data["amount"], currency=data["currency"], by=user
         )
+
+
+def no_payment_method_notice(currency):
+    """Why a prepayment in `currency` cannot be asked for yet, with a link to add a way to pay; None if it can."""
+    try:
+        borrowing.check_payment_method(currency)
+    except ValidationError as error:
+        add_url = reverse("admin:ill_paymentinstruction_add") + "?" + urlencode({"currency": currency.upper()})
+        return format_html(
+            '{} <a href="{}">{}</a>', " ".join(error.messages), add_url,
+            _("Add a way to pay in %(currency)s") % {"currency": currency.upper()},
+        )
+    return None
+
+
+def ask_prepayment_notice(ill_request, steps):
+    """On a request's page, beside the step's button (`steps` are those it offers): that asking for the
+    prepayment would be refused now."""
+    if BorrowingStep.ASK_PREPAYMENT not in {step.name for step in steps}:
+        return None
+    return no_payment_method_notice(ill_request.borrowing.prepayment_requested_currency or "KRW")
 
 
 class PrepaymentForm(StepForm):
@@ -523,6 +558,16 @@ class PaymentInstructionAdmin(admin.ModelAdmin):
     list_editable = ["position", "is_active"]
     list_filter = ["method", "is_active"]
     fields = ["method", "details_ko", "details_en", "currency", "position", "is_active"]
+
+    def save_model(self, request, obj, form, change):
+        """Given a way to pay, save it through the service, which emails the users it newly serves."""
+        waiting = borrowing.save_payment_instruction(obj)
+        if waiting:
+            messages.info(request, ngettext(
+                "%(count)d user asked to prepay is being emailed how to pay: %(references)s.",
+                "%(count)d users asked to prepay are being emailed how to pay: %(references)s.",
+                len(waiting),
+            ) % {"count": len(waiting), "references": ", ".join(r.reference for r in waiting)})
 
 
 @admin.register(RefundPayout)

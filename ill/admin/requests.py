@@ -326,6 +326,7 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
         if obj is not None:
             context["staff_actions"] = admin_actions.available(obj, request.user)
             context["borrowing_steps"] = admin_borrowing.available_steps(obj)
+            context["ask_prepayment_notice"] = admin_borrowing.ask_prepayment_notice(obj, context["borrowing_steps"])
             context["iso18626_cancels"] = admin_iso18626.has_cancel_requests(obj)
             context["iso18626_refused"] = admin_iso18626.refused_notice(obj)
             context["due_html"] = columns.due(obj)

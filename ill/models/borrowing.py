@@ -56,7 +56,9 @@ class CopyPolicy(models.Model):
 class PaymentInstruction(models.Model):
     """A way a user in Korea pays NLK in advance, and the account or desk it is paid at, as staff record it.
 
-    Nothing here is assumed: until staff record one, users are told that staff will tell them how to pay.
+    Nothing here is assumed: until staff record one, users are told that staff will tell them how to pay, and
+    staff cannot ask for a prepayment in a currency that no way shown to users takes (one with no currency
+    takes any).
     """
 
     class Method(models.TextChoices):
@@ -70,7 +72,11 @@ class PaymentInstruction(models.Model):
         help_text=_("For a transfer: the bank, account number and holder. For the desk: where and when."),
     )
     details_en = models.TextField(_("account or desk (English)"), max_length=MAX_TEXT, blank=True)
-    currency = models.CharField(_("currency taken"), max_length=3, blank=True, default="KRW")
+    currency = models.CharField(
+        _("currency taken"), max_length=3, blank=True, default="KRW",
+        help_text=_("Leave it empty if this way takes any currency. A prepayment can be asked for only in a "
+                    "currency that a way shown to users takes."),
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("shown to users"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -201,6 +207,16 @@ class Borrowing(models.Model):
     @property
     def lender_display(self):
         return self.lender.display_name if self.lender_id else self.lender_name
+
+    @property
+    def prepayment_left(self):
+        """What is still to pay of the prepayment asked for once less was paid (same currency), or None."""
+        if self.prepayment_requested is None or self.prepaid_amount is None:
+            return None
+        if self.prepaid_currency.upper() != self.prepayment_requested_currency.upper():
+            return None
+        left = self.prepayment_requested - self.prepaid_amount
+        return left if left > 0 else None
 
     @property
     def statement_filename(self):

@@ -42,6 +42,7 @@ class SentEmail(models.Model):
         STATEMENT = "statement", _("Settlement statement")
         PREPAYMENT_REQUEST = "prepayment_request", _("Prepayment request")
         MESSAGE = "message", _("Message from staff")
+        HOW_TO_PAY = "how_to_pay", _("How to pay in advance")
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("Pending")

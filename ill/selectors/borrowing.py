@@ -4,8 +4,11 @@ a user is asked to pay in advance and how."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q, QuerySet
+
 from ..choices import Direction
 from ..models import Borrowing, CopyPolicy, IllRequest, PaymentInstruction
+from ..status import CLOSED
 
 
 def copying_permitted(country):
@@ -44,6 +47,28 @@ def prepayment_due(record: Borrowing) -> PrepaymentDue | None:
     return None
 
 
-def payment_instructions():
-    """How users pay in advance, as staff keep it; empty until they record one."""
-    return PaymentInstruction.objects.filter(is_active=True)
+def payment_instructions(currency: str | None = None) -> QuerySet[PaymentInstruction]:
+    """How users pay in advance, as staff keep it; empty until they record one.
+
+    With `currency`, only the ways that take it: those recorded for that currency and those recorded for none.
+    """
+    active = PaymentInstruction.objects.filter(is_active=True)
+    if currency:
+        active = active.filter(Q(currency__iexact=currency) | Q(currency=""))
+    return active
+
+
+def awaiting_prepayment(currency: str = "") -> QuerySet[Borrowing]:
+    """The open borrowings whose user was asked to prepay in `currency` (by staff, or by the country's deposit)
+    and has not paid yet; with no currency, those asked in any."""
+    asked = Q(prepayment_requested__isnull=False)
+    deposits = CopyPolicy.objects.filter(deposit_amount__isnull=False)
+    if currency:
+        asked &= Q(prepayment_requested_currency__iexact=currency)
+        deposits = deposits.filter(deposit_currency__iexact=currency)
+    by_deposit = Q(prepayment_requested__isnull=True, lender_country__in=deposits.values("country"))
+    return (
+        Borrowing.objects.filter(asked | by_deposit, prepaid_amount__isnull=True, settled_at__isnull=True)
+        .exclude(request__status__in=CLOSED)
+        .select_related("request")
+    )

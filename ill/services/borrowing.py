@@ -33,12 +33,13 @@ from ..models import (
     Iso18626Message,
     Iso18626Transaction,
     MoneyChange,
+    PaymentInstruction,
     RefundPayout,
     SentEmail,
 )
 from ..rules import settlement
 from ..rules.history_words import Words, phrase
-from ..selectors.borrowing import PrepaymentDue, payment_instructions
+from ..selectors.borrowing import PrepaymentDue, awaiting_prepayment, payment_instructions, prepayment_due
 from ..selectors.iso18626 import lender_peer
 from ..status import ALLOWED_TRANSITIONS, CLOSED, Status, UnfilledReason
 from . import pdf, peer_messages, workflow
@@ -159,10 +160,25 @@ def _not_future(day, what):
         raise StepRefused(_("The date %(what)s is in the future.") % {"what": what})
 
 
+NO_PAYMENT_METHOD = "no_payment_method"
+
+
+def check_payment_method(currency: str) -> None:
+    """Refuse (code NO_PAYMENT_METHOD) a prepayment in `currency` while users are shown no way to pay it."""
+    if not payment_instructions(currency).exists():
+        raise StepRefused(
+            _("Users are shown no way to pay in %(currency)s yet: add one under How to pay in advance first, "
+              "then ask for the prepayment."),
+            code=NO_PAYMENT_METHOD,
+            params={"currency": currency.upper()},
+        )
+
+
 def ask_for_prepayment(ill_request, *, amount, currency, by=None):
     """Ask the user to pay `amount` in advance, once the lending institution's fees are known; emailed once.
 
-    Asked again (a new figure) until the prepayment is recorded; the request's history keeps each figure.
+    Refused while users are shown no way to pay in `currency`. Asked again (a new figure) until the
+    prepayment is recorded; the request's history keeps each figure.
     """
     with transaction.atomic():
         borrowing = _locked(ill_request)
@@ -173,6 +189,7 @@ def ask_for_prepayment(ill_request, *, amount, currency, by=None):
             raise StepRefused(_("Give the currency as its three-letter code, for example KRW."))
         _check_step(Step.ASK_PREPAYMENT, borrowing)
         currency = currency.upper()
+        check_payment_method(currency)
         old = (borrowing.prepayment_requested, borrowing.prepayment_requested_currency)
         change = _record_figure(borrowing, Figure.PREPAYMENT_REQUESTED, old=old, new=(amount, currency), by=by)
         if change is None:
@@ -197,8 +214,51 @@ def email_prepayment_request(change_id):
         context={
             "borrowing": record,
             "due": PrepaymentDue(change.new_amount, change.new_currency, True),
-            "instructions": list(payment_instructions()),
+            "instructions": list(payment_instructions(change.new_currency)),
         },
+    )
+
+
+def save_payment_instruction(instruction: PaymentInstruction) -> list[IllRequest]:
+    """Save a way to pay in advance, as staff record it, and return the requests whose users are to be emailed.
+
+    When the way newly takes a currency (added, shown to users again, or moved to another currency), every
+    user asked to prepay in it who has not paid yet is emailed how to pay: once per request, however often
+    ways are added or saved. A way for no currency takes every currency.
+    """
+    instruction.currency = (instruction.currency or "").strip().upper()
+    with transaction.atomic():
+        before = (
+            PaymentInstruction.objects.select_for_update().filter(pk=instruction.pk).first()
+            if instruction.pk else None
+        )
+        instruction.save()
+        newly_taken = instruction.is_active and (
+            before is None or not before.is_active or before.currency != instruction.currency
+        )
+        if not newly_taken:
+            return []
+        waiting = [record.request for record in awaiting_prepayment(instruction.currency)]
+        for ill_request in waiting:
+            after_commit("ill.tasks.email_how_to_pay", ill_request.pk)
+    return waiting
+
+
+def email_how_to_pay(request_id):
+    """Tell a user who was asked to prepay, and has not, how they can pay now; once per request, and only while
+    the prepayment is still awaited and some way takes its currency. Returns the SentEmail, or None."""
+    record = Borrowing.objects.select_related("request").get(request_id=request_id)
+    due = prepayment_due(record)
+    if due is None or not awaiting_prepayment(due.currency).filter(pk=record.pk).exists():
+        return None
+    instructions = list(payment_instructions(due.currency))
+    if not instructions:
+        return None
+    return send_request_email(
+        record.request,
+        SentEmail.Kind.HOW_TO_PAY,
+        key=f"how_to_pay:{record.request_id}",
+        context={"borrowing": record, "due": due, "instructions": instructions},
     )
 
 

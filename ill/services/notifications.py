@@ -31,10 +31,8 @@ def send_acknowledgement(ill_request):
     template, context = None, {}
     if ill_request.is_borrowing:
         template = "borrowing_acknowledgement"
-        context = {
-            "due": prepayment_due(ill_request.borrowing),
-            "instructions": list(payment_instructions()),
-        }
+        due = prepayment_due(ill_request.borrowing)
+        context = {"due": due, "instructions": list(payment_instructions(due.currency if due else None))}
     kind, key = SentEmail.Kind.ACKNOWLEDGEMENT, f"acknowledgement:{ill_request.pk}"
     limit = settings.ILL_ACK_EMAILS_PER_ADDRESS_HOUR
     with transaction.atomic():

@@ -89,6 +89,7 @@ def _own_request(user, reference):
 def borrowing_request(request, reference):
     ill_request = _own_request(request.user, reference)
     record = ill_request.borrowing
+    due = borrowing.prepayment_due(record)
     context = {
         "ill_request": ill_request,
         "borrowing": record,
@@ -97,8 +98,8 @@ def borrowing_request(request, reference):
         "submitted": request.GET.get("submitted") == "1",
         "settlement": settlement.for_borrowing(record) if record.settled_at else None,
         "refund": RefundPayout.objects.filter(borrowing=record).first(),
-        "due": borrowing.prepayment_due(record),
-        "instructions": borrowing.payment_instructions(),
+        "due": due,
+        "instructions": list(borrowing.payment_instructions(due.currency if due else None)),
     }
     return render(request, "ill/borrowing_request.html", context)
 

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,11 +22,11 @@ from partners.models import Institution
 from ..choices import Direction
 from ..forms.openurl import initial_from_openurl
 from ..forms.requests import IllRequestForm, fresh_form
-from ..models import IllRequest, Invoice, Service
+from ..models import IllRequest, Service
 from ..rules import copyright, fees
 from ..rules import delivery as delivery_rules
 from ..selectors.fees import preview_schedule_in_force, schedule_in_force
-from ..selectors.tracking import request_for_token, submission_key_used, tracking_path
+from ..selectors.tracking import request_for_token, requester_invoices, submission_key_used, tracking_path
 from ..services.submission import SubmissionKeyUsed, submit_request
 
 MAX_LIBRARY_RESULTS = 10
@@ -158,18 +157,13 @@ def _request_context(ill_request, invoice_route=None):
         "quote": fees.recorded_quote(ill_request),
         "invoices": [
             (invoice, reverse(invoice_route[0], args=[invoice_route[1], invoice.number]))
-            for invoice in (_invoices(ill_request) if invoice_route else [])
+            for invoice in (requester_invoices(ill_request) if invoice_route else [])
         ],
     }
 
 
-def _invoices(ill_request):
-    # The requester sees the invoices in force that have their PDF; a void one is staff's record.
-    return ill_request.invoices.exclude(Q(status=Invoice.State.VOID) | Q(pdf=""))
-
-
 def _invoice_of(ill_request, number):
-    return get_object_or_404(_invoices(ill_request), number=number)
+    return get_object_or_404(requester_invoices(ill_request), number=number)
 
 
 def _invoice_response(invoice):
