@@ -22,6 +22,7 @@ from django.db import connections, transaction
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from .calendar import library_today
@@ -137,6 +138,18 @@ def typed(field):
     )
 
 
+def labelled(field, choices):
+    """A column of codes written as their labels in the language in force; a code without a label as it is.
+
+    Identifiers a machine reads (references, country and currency codes) stay as they are: only choices are
+    labelled."""
+    return Case(
+        *(When(**{field: value}, then=Value(str(label))) for value, label in choices),
+        default=F(field),
+        output_field=CharField(),
+    )
+
+
 def defused(value):
     """A value a spreadsheet shows as typed rather than evaluates (FORMULA_STARTS)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -198,7 +211,7 @@ def without_jit(alias):
 
 def streaming_csv(rows, name):
     response = StreamingHttpResponse(csv_chunks(rows), content_type=CONTENT_TYPES["csv"])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["Cache-Control"] = "private, no-store"
     # Proxies such as nginx would otherwise hold the stream back until it ends.
     response["X-Accel-Buffering"] = "no"
