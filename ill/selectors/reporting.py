@@ -14,7 +14,6 @@ from django.db.models import (
     CharField,
     Count,
     DecimalField,
-    Exists,
     F,
     FilteredRelation,
     OuterRef,
@@ -277,7 +276,13 @@ RECORDED_FEES = {
 RECORDED_CURRENCY = Case(
     When(BORROWS, then=F("borrowing__fees_currency")), default=F("currency"), output_field=CharField()
 )
-LIVE_INVOICES = Invoice.objects.filter(request=OuterRef("pk")).exclude(status=Invoice.State.VOID)
+
+
+def invoice_in_force():
+    """The request's invoice in force, joined: the one_live_invoice_per_request constraint keeps it to one row."""
+    return FilteredRelation("invoices", condition=~Q(invoices__status=Invoice.State.VOID))
+
+
 # What each fee column holds when the request has an invoice in force: the invoice's line, if it has one.
 INVOICE_LINES = {"copying": InvoiceLine.Kind.COPYING, "shipping": InvoiceLine.Kind.SHIPPING}
 
@@ -299,7 +304,7 @@ class FeeBasis(models.TextChoices):
 
 NOT_YET_SUPPLIED = sorted(OPEN - SUPPLIED)
 FEE_BASIS_CONDITIONS = {
-    FeeBasis.INVOICED: Q(Exists(LIVE_INVOICES)),
+    FeeBasis.INVOICED: Q(invoice_in_force_pk__isnull=False),
     FeeBasis.SETTLED: BORROWS & Q(borrowing__settled_at__isnull=False),
     FeeBasis.TO_SETTLE: BORROWS & Q(status__in=sorted(SUPPLIED)),
     FeeBasis.ESTIMATE: Q(status__in=NOT_YET_SUPPLIED),
@@ -332,9 +337,7 @@ def shown_fee(name):
     so, else nothing."""
     invoiced = None
     if name in INVOICE_LINES:
-        lines = InvoiceLine.objects.filter(invoice__request=OuterRef("pk"), kind=INVOICE_LINES[name]).exclude(
-            invoice__status=Invoice.State.VOID
-        )
+        lines = InvoiceLine.objects.filter(invoice=OuterRef("invoice_in_force_pk"), kind=INVOICE_LINES[name])
         invoiced = Subquery(lines.values("amount")[:1])
     return Case(
         When(FEE_BASIS_CONDITIONS[FeeBasis.INVOICED], then=invoiced),
@@ -346,7 +349,7 @@ def shown_fee(name):
 
 def shown_currency():
     return Case(
-        When(FEE_BASIS_CONDITIONS[FeeBasis.INVOICED], then=Subquery(LIVE_INVOICES.values("currency")[:1])),
+        When(FEE_BASIS_CONDITIONS[FeeBasis.INVOICED], then=F("invoice_in_force__currency")),
         When(shows_recorded(), then=RECORDED_CURRENCY),
         default=Value(""),
         output_field=CharField(),
@@ -366,7 +369,9 @@ def request_listing(requests: QuerySet) -> Listing:
     as their labels, the fees as FeeBasis says."""
     rows = (
         with_completion(requests)
+        .annotate(invoice_in_force=invoice_in_force())
         .annotate(
+            invoice_in_force_pk=F("invoice_in_force__id"),
             partner_name=PARTNER_NAME,
             partner_country=PARTNER_COUNTRY,
             **{f"shown_{name}_fee": shown_fee(name) for name in RECORDED_FEES},
