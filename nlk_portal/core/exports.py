@@ -11,7 +11,9 @@ dates are dates, so a spreadsheet sums, sorts and filters them.
 
 import csv
 import io
+import itertools
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,6 +42,10 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
+# Column widths in a spreadsheet, in characters: a date (yyyy-mm-dd) fits the narrowest.
+MIN_WIDTH, MAX_WIDTH = 12, 50
+# The rows of a listing measured for its column widths: its header and its first rows.
+WIDTH_SAMPLE = 500
 # What makes a spreadsheet read a cell as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Who may download: the managers' permission, as for the reports.
@@ -244,14 +250,50 @@ def xlsx_cell(sheet, value):
     return cell
 
 
+def display_width(value):
+    """The characters a value takes in a spreadsheet's column: a Hangul or Hanja character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
+
+
+def column_widths(rows):
+    """{column number from 1: width} that shows every cell of `rows` whole, within MIN_WIDTH and MAX_WIDTH.
+
+    A cell alone in its row (a title, a note) spills over the empty cells beside it and sets no width."""
+    widths = {}
+    for row in rows:
+        if row is FLUSH or len(row) < 2:
+            continue
+        for n, value in enumerate(row, start=1):
+            if value is not None:
+                widths[n] = max(widths.get(n, 0), display_width(value) + 2)
+    return {n: min(MAX_WIDTH, max(MIN_WIDTH, width)) for n, width in widths.items()}
+
+
+def measured(rows):
+    """(the rows whose widths set the columns, every row): all of a list; the first WIDTH_SAMPLE of rows that
+    arrive one by one, so that a long listing is not read twice."""
+    if isinstance(rows, list):
+        return rows, rows
+    rows = iter(rows)
+    sample = list(itertools.islice(rows, WIDTH_SAMPLE))
+    return sample, itertools.chain(sample, rows)
+
+
 def write_xlsx(sheets, file):
-    """Write [(title, rows)] to `file` with openpyxl's write-only workbook: rows are not kept in memory."""
+    """Write [(title, rows)] to `file` with openpyxl's write-only workbook: rows are not kept in memory. Each
+    column is as wide as its widest cell among those measured (column_widths, measured), so that Korean headers
+    show whole."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     used = set()
     for title, rows in sheets:
         sheet = workbook.create_sheet(sheet_title(title, used))
+        sample, rows = measured(rows)
+        # A write-only sheet takes its column widths before its first row.
+        for n, width in column_widths(sample).items():
+            sheet.column_dimensions[get_column_letter(n)].width = width
         count = 0
         for row in rows:
             if row is FLUSH:
