@@ -3,7 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -133,8 +133,9 @@ class ExchangeAgreement(models.Model):
 
 
 class Direction(models.TextChoices):
-    SENT = "sent", _("Sent")
-    RECEIVED = "received", _("Received")
+    # With a context: a request "Received" and an email "Sent" are other words in Korean.
+    SENT = "sent", pgettext_lazy("shipment", "Sent")
+    RECEIVED = "received", pgettext_lazy("shipment", "Received")
 
 
 class MaterialCategory(models.TextChoices):

@@ -9,6 +9,7 @@ import io
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from nlk_portal.core.exports import csv_value, file_response, listing_rows, streaming_csv, xlsx_response
 from nlk_portal.core.printing import write_pdf
@@ -16,6 +17,10 @@ from nlk_portal.core.printing import write_pdf
 from . import figures, rows
 
 STYLESHEET = "exchange/reports/report.css"
+FEES_NOTE = gettext_lazy(
+    "Requests: the fee columns give what was invoiced or charged at settlement; an estimate only for a request "
+    "still open; nothing for one never supplied. The last column says which."
+)
 
 
 def filename(report_key, filters, fmt):
@@ -23,7 +28,7 @@ def filename(report_key, filters, fmt):
 
 
 def preamble(title, filters):
-    """The rows that open a CSV or the first sheet: what the report is and what it was filtered by."""
+    """The rows that open the XLSX: what the report is and what it was filtered by. A CSV has them in its name."""
     return [
         [str(title)],
         [f"{label}: {value}" for label, value in filters.description()],
@@ -43,21 +48,26 @@ def table_rows(table):
 
 
 def report_csv_rows(report, listing):
-    """The opening rows, the report's tables, then the listing.
+    """The listing, its header the first row, so that a spreadsheet or a program reads it as a table; what the
+    report is and its filters are in the file's name.
 
-    The ILL CSV leaves its figures to the XLSX and PDF: its rows start before any figure is computed.
+    The ILL CSV leaves its figures to the XLSX and PDF: its rows start before any figure is computed. The
+    exchange CSV has its tables after the listing, each under its title.
     """
-    yield from preamble(report.title, report.filters)
+    yield from listing_rows(listing)
     if report.key != "ill":
+        yield []
         for table in report.tables:
             yield from table_rows(table)
-    yield from listing_rows(listing)
 
 
 def report_sheets(report, listing):
     """The XLSX's sheets: what the report is, a sheet per table under its short name, then the listing,
     every cell of its type."""
-    yield _("About this report"), preamble(report.title, report.filters)
+    about = preamble(report.title, report.filters)
+    if report.key == "ill":
+        about.append([str(FEES_NOTE)])
+    yield _("About this report"), about
     for table in report.tables:
         sheet = [[str(c) for c in table.columns], *table.rows]
         if table.note:

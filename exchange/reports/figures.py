@@ -14,7 +14,7 @@ from ill.selectors import reporting
 from ill.status import Status, UnfilledReason
 from nlk_portal.core import charts
 from nlk_portal.core.calendar import library_today
-from nlk_portal.core.exports import Money, days, share
+from nlk_portal.core.exports import Figure, Money, days, share
 
 from ..models import (
     AgreementStatus,
@@ -47,6 +47,13 @@ TURNAROUND_BUCKETS = [
 ]
 TOP = 10
 CENT = Decimal("0.01")
+# What a table sets right, its heading with it; "–" (nothing to give) goes with either.
+NUMBERS = (int, float, Decimal, Money, Figure)
+NOTHING = ("–", "", None)
+
+
+def is_number(value):
+    return isinstance(value, NUMBERS) and not isinstance(value, bool)
 
 
 @dataclass
@@ -68,6 +75,26 @@ class Table:
     @property
     def sheet_name(self):
         return self.sheet or self.title
+
+    @property
+    def numeric(self):
+        """For each column, whether it holds numbers, set right with its heading; the first names the row."""
+        flags = []
+        for n in range(len(self.columns)):
+            values = [row[n] for row in self.rows if row[n] not in NOTHING]
+            flags.append(n > 0 and bool(values) and all(is_number(value) for value in values))
+        return flags
+
+    @property
+    def headings(self):
+        """(column, numeric) for each column."""
+        return list(zip(self.columns, self.numeric, strict=True))
+
+    @property
+    def cells(self):
+        """The rows as (value, numeric) for each value."""
+        numeric = self.numeric
+        return [list(zip(row, numeric, strict=True)) for row in self.rows]
 
 
 @dataclass

@@ -7,8 +7,10 @@ tuples and builds no model instances.
 from django.utils.translation import gettext_lazy as _
 
 from ill.selectors import reporting
-from nlk_portal.core.exports import Listing, typed
+from nlk_portal.core.exports import Listing, labelled, typed
 
+from ..models import Direction as ShipmentDirection
+from ..models import MaterialCategory
 from . import figures
 
 SHIPMENT_HEADERS = [
@@ -23,10 +25,11 @@ SHIPMENT_HEADERS = [
 
 
 def shipments(queryset):
+    """One row per shipment, its direction and category as their labels."""
     rows = queryset.order_by("date", "id").values_list(
         "date",
-        "direction",
-        "category",
+        labelled("direction", ShipmentDirection.choices),
+        labelled("category", MaterialCategory.choices),
         typed("institution__name_en"),
         "institution__country",
         "items",

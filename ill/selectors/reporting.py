@@ -8,20 +8,35 @@ institution when NLK borrows for a user in Korea.
 
 from datetime import date
 
-from django.db import connection
-from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, QuerySet, Sum, Value, When
+from django.db import connection, models
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, ExtractYear, NullIf, TruncDate, TruncMonth
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from nlk_portal.core.calendar import LIBRARY_TIME_ZONE
 from nlk_portal.core.db import AddMonths, DaysBetween, Percentile, percentile
-from nlk_portal.core.exports import Listing, as_date, as_money, as_number, text, typed
+from nlk_portal.core.exports import Listing, as_date, as_money, as_number, labelled, text, typed
 from partners.models import Institution
 
-from ..choices import Direction
-from ..models import IllRequest, Invoice, Payment, RefundPayout, StatusChange
+from ..choices import Direction, ItemType, Service
+from ..models import IllRequest, Invoice, InvoiceLine, Payment, RefundPayout, StatusChange
 from ..rules import terms
-from ..status import COMPLETED, SUPPLIED, Status
+from ..status import COMPLETED, OPEN, SUPPLIED, Status
 from . import queues
 
 DIRECTIONS = [Direction.NLK_SUPPLIES, Direction.NLK_BORROWS]
@@ -240,45 +255,134 @@ REQUEST_HEADERS = [
     _("International shipping"),
     _("Bank fees"),
     _("Currency"),
+    pgettext_lazy("report column", "What the fees are"),
 ]
 BORROWS = Q(direction=Direction.NLK_BORROWS)
 # The institution abroad: the requesting library when NLK supplies, the lending institution (from the
-# directory, or as the user typed it) when NLK borrows; and the fees as the borrowing's page shows them, the
-# lending institution's in their currency, where NLK supplies its own estimate.
+# directory, or as the user typed it) when NLK borrows.
 PARTNER_NAME = Case(
     When(BORROWS, then=Coalesce(NullIf("borrowing__lender__name_en", Value("")), "borrowing__lender_name")),
     default=F("requesting_library__name_en"),
     output_field=CharField(),
 )
-LISTED_FEES = {
-    "listed_copying_fee": Case(When(BORROWS, then=F("borrowing__lender_copying_fee")), default=F("copying_fee")),
-    "listed_loan_fee": Case(When(BORROWS, then=F("borrowing__lender_loan_fee")), default=None),
-    "listed_shipping_fee": Case(When(BORROWS, then=F("borrowing__shipping_fee")), default=F("shipping_fee")),
-    "listed_bank_fee": Case(When(BORROWS, then=F("borrowing__bank_fee")), default=None),
-    "listed_currency": Case(
-        When(BORROWS, then=F("borrowing__fees_currency")), default=F("currency"), output_field=CharField()
-    ),
+# The fees as the request records them: NLK's own estimate when it supplies, the lending institution's fees
+# in their currency when it borrows.
+RECORDED_FEES = {
+    "copying": Case(When(BORROWS, then=F("borrowing__lender_copying_fee")), default=F("copying_fee")),
+    "loan": Case(When(BORROWS, then=F("borrowing__lender_loan_fee")), default=None),
+    "shipping": Case(When(BORROWS, then=F("borrowing__shipping_fee")), default=F("shipping_fee")),
+    "bank": Case(When(BORROWS, then=F("borrowing__bank_fee")), default=None),
 }
-CURRENCY_COLUMN = len(REQUEST_HEADERS) - 1
+RECORDED_CURRENCY = Case(
+    When(BORROWS, then=F("borrowing__fees_currency")), default=F("currency"), output_field=CharField()
+)
+
+
+def invoice_in_force():
+    """The request's invoice in force, joined: the one_live_invoice_per_request constraint keeps it to one row."""
+    return FilteredRelation("invoices", condition=~Q(invoices__status=Invoice.State.VOID))
+
+
+# What each fee column holds when the request has an invoice in force: the invoice's line, if it has one.
+INVOICE_LINES = {"copying": InvoiceLine.Kind.COPYING, "shipping": InvoiceLine.Kind.SHIPPING}
+
+
+class FeeBasis(models.TextChoices):
+    """What a request's fee columns hold, by what is known of its money, first that applies.
+
+    Only what was charged is given for a request that is over: an estimate of one never supplied (Unfilled,
+    Cancelled) would overstate what the library took in.
+    """
+
+    INVOICED = "invoiced", pgettext_lazy("fee basis", "Invoiced")
+    SETTLED = "settled", pgettext_lazy("fee basis", "Charged at settlement")
+    TO_SETTLE = "to_settle", pgettext_lazy("fee basis", "Charged by the lending institution, to be settled")
+    ESTIMATE = "estimate", pgettext_lazy("fee basis", "Estimate: the request is still open")
+    NOT_INVOICED = "not_invoiced", pgettext_lazy("fee basis", "Supplied, no invoice in force")
+    NOT_SUPPLIED = "not_supplied", pgettext_lazy("fee basis", "Not supplied: nothing charged")
+
+
+NOT_YET_SUPPLIED = sorted(OPEN - SUPPLIED)
+FEE_BASIS_CONDITIONS = {
+    FeeBasis.INVOICED: Q(invoice_in_force_pk__isnull=False),
+    FeeBasis.SETTLED: BORROWS & Q(borrowing__settled_at__isnull=False),
+    FeeBasis.TO_SETTLE: BORROWS & Q(status__in=sorted(SUPPLIED)),
+    FeeBasis.ESTIMATE: Q(status__in=NOT_YET_SUPPLIED),
+    FeeBasis.NOT_INVOICED: Q(status__in=sorted(SUPPLIED)),
+}
+# The bases under which the fee columns give the fees the request records.
+RECORDED_BASES = (FeeBasis.SETTLED, FeeBasis.TO_SETTLE, FeeBasis.ESTIMATE)
+AMOUNT = DecimalField(max_digits=12, decimal_places=2)
+
+
+def fee_basis():
+    """FeeBasis of each request, as its label in the language in force."""
+    return Case(
+        *(When(condition, then=Value(str(basis.label))) for basis, condition in FEE_BASIS_CONDITIONS.items()),
+        default=Value(str(FeeBasis.NOT_SUPPLIED.label)),
+        output_field=CharField(),
+    )
+
+
+def shows_recorded():
+    """The requests (not invoiced) whose fee columns give the fees the request records."""
+    condition = Q()
+    for basis in RECORDED_BASES:
+        condition |= FEE_BASIS_CONDITIONS[basis]
+    return ~FEE_BASIS_CONDITIONS[FeeBasis.INVOICED] & condition
+
+
+def shown_fee(name):
+    """A fee column: the invoice's line where an invoice is in force, else the recorded fee where FeeBasis says
+    so, else nothing."""
+    invoiced = None
+    if name in INVOICE_LINES:
+        lines = InvoiceLine.objects.filter(invoice=OuterRef("invoice_in_force_pk"), kind=INVOICE_LINES[name])
+        invoiced = Subquery(lines.values("amount")[:1])
+    return Case(
+        When(FEE_BASIS_CONDITIONS[FeeBasis.INVOICED], then=invoiced),
+        When(shows_recorded(), then=RECORDED_FEES[name]),
+        default=None,
+        output_field=AMOUNT,
+    )
+
+
+def shown_currency():
+    return Case(
+        When(FEE_BASIS_CONDITIONS[FeeBasis.INVOICED], then=F("invoice_in_force__currency")),
+        When(shows_recorded(), then=RECORDED_CURRENCY),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+CURRENCY_COLUMN = 15
 # How a spreadsheet types the columns the listing reads as text.
 REQUEST_KINDS = [
     None, None, None, None, None, None, None, as_date, as_date, as_date, as_number,
-    *[as_money(CURRENCY_COLUMN)] * 4, None,
+    *[as_money(CURRENCY_COLUMN)] * 4, None, None,
 ]
 
 
 def request_listing(requests: QuerySet) -> Listing:
-    """One row per request, oldest first, every derived column computed by the database."""
+    """One row per request, oldest first, every derived column computed by the database; the kinds of request
+    as their labels, the fees as FeeBasis says."""
     rows = (
         with_completion(requests)
-        .annotate(partner_name=PARTNER_NAME, partner_country=PARTNER_COUNTRY, **LISTED_FEES)
+        .annotate(invoice_in_force=invoice_in_force())
+        .annotate(
+            invoice_in_force_pk=F("invoice_in_force__id"),
+            partner_name=PARTNER_NAME,
+            partner_country=PARTNER_COUNTRY,
+            **{f"shown_{name}_fee": shown_fee(name) for name in RECORDED_FEES},
+        )
         .order_by("id")
         .values_list(
             "reference",
-            "direction",
-            "status",
-            "service",
-            "item_type",
+            labelled("direction", Direction.choices),
+            labelled("status", Status.choices),
+            labelled("service", Service.choices),
+            labelled("item_type", ItemType.choices),
             typed("partner_name"),
             "partner_country",
             # Dates and amounts as the database writes them: no conversion to Python and back per row.
@@ -286,11 +390,12 @@ def request_listing(requests: QuerySet) -> Listing:
             text("due_date"),
             text(TruncDate("completed_at", tzinfo=LIBRARY_TIME_ZONE)),
             text(DaysBetween("completed_at", "received_at")),
-            text("listed_copying_fee"),
-            text("listed_loan_fee"),
-            text("listed_shipping_fee"),
-            text("listed_bank_fee"),
-            "listed_currency",
+            text("shown_copying_fee"),
+            text("shown_loan_fee"),
+            text("shown_shipping_fee"),
+            text("shown_bank_fee"),
+            shown_currency(),
+            fee_basis(),
         )
     )
     return Listing(str(_("Requests")), REQUEST_HEADERS, rows, REQUEST_KINDS)

@@ -11,7 +11,9 @@ dates are dates, so a spreadsheet sums, sorts and filters them.
 
 import csv
 import io
+import itertools
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +24,7 @@ from django.db import connections, transaction
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from .calendar import library_today
@@ -39,6 +42,10 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
+# Column widths in a spreadsheet, in characters: a date (yyyy-mm-dd) fits the narrowest.
+MIN_WIDTH, MAX_WIDTH = 12, 50
+# The rows of a listing measured for its column widths: its header and its first rows.
+WIDTH_SAMPLE = 500
 # What makes a spreadsheet read a cell as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Who may download: the managers' permission, as for the reports.
@@ -137,6 +144,18 @@ def typed(field):
     )
 
 
+def labelled(field, choices):
+    """A column of codes written as their labels in the language in force; a code without a label as it is.
+
+    Identifiers a machine reads (references, country and currency codes) stay as they are: only choices are
+    labelled."""
+    return Case(
+        *(When(**{field: value}, then=Value(str(label))) for value, label in choices),
+        default=F(field),
+        output_field=CharField(),
+    )
+
+
 def defused(value):
     """A value a spreadsheet shows as typed rather than evaluates (FORMULA_STARTS)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -198,7 +217,7 @@ def without_jit(alias):
 
 def streaming_csv(rows, name):
     response = StreamingHttpResponse(csv_chunks(rows), content_type=CONTENT_TYPES["csv"])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["Cache-Control"] = "private, no-store"
     # Proxies such as nginx would otherwise hold the stream back until it ends.
     response["X-Accel-Buffering"] = "no"
@@ -231,14 +250,50 @@ def xlsx_cell(sheet, value):
     return cell
 
 
+def display_width(value):
+    """The characters a value takes in a spreadsheet's column: a Hangul or Hanja character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
+
+
+def column_widths(rows):
+    """{column number from 1: width} that shows every cell of `rows` whole, within MIN_WIDTH and MAX_WIDTH.
+
+    A cell alone in its row (a title, a note) spills over the empty cells beside it and sets no width."""
+    widths = {}
+    for row in rows:
+        if row is FLUSH or len(row) < 2:
+            continue
+        for n, value in enumerate(row, start=1):
+            if value is not None:
+                widths[n] = max(widths.get(n, 0), display_width(value) + 2)
+    return {n: min(MAX_WIDTH, max(MIN_WIDTH, width)) for n, width in widths.items()}
+
+
+def measured(rows):
+    """(the rows whose widths set the columns, every row): all of a list; the first WIDTH_SAMPLE of rows that
+    arrive one by one, so that a long listing is not read twice."""
+    if isinstance(rows, list):
+        return rows, rows
+    rows = iter(rows)
+    sample = list(itertools.islice(rows, WIDTH_SAMPLE))
+    return sample, itertools.chain(sample, rows)
+
+
 def write_xlsx(sheets, file):
-    """Write [(title, rows)] to `file` with openpyxl's write-only workbook: rows are not kept in memory."""
+    """Write [(title, rows)] to `file` with openpyxl's write-only workbook: rows are not kept in memory. Each
+    column is as wide as its widest cell among those measured (column_widths, measured), so that Korean headers
+    show whole."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     used = set()
     for title, rows in sheets:
         sheet = workbook.create_sheet(sheet_title(title, used))
+        sample, rows = measured(rows)
+        # A write-only sheet takes its column widths before its first row.
+        for n, width in column_widths(sample).items():
+            sheet.column_dimensions[get_column_letter(n)].width = width
         count = 0
         for row in rows:
             if row is FLUSH:

@@ -36,47 +36,44 @@ def test_the_ill_csv_streams_one_row_per_request_with_turnaround_from_the_databa
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="nlk-ill-report_2025_FR.csv"' in response["Content-Disposition"]
     rows = csv_rows(response)
-    assert rows[0] == ["ILL report"]
-    assert rows[1] == ["Period: 2025", "Country: France"]
-    header = rows.index(
-        [
-            "Reference",
-            "Direction",
-            "Status (ISO 18626)",
-            "Service",
-            "Type of material",
-            "Library abroad (requesting or lending)",
-            "Country",
-            "Received on",
-            "Due date",
-            "Completed on",
-            "Turnaround (days)",
-            "Copying fee",
-            "Loan fee",
-            "International shipping",
-            "Bank fees",
-            "Currency",
-        ]
-    )
-    requests = {row[0]: row for row in rows[header + 1 :]}
+    # The header is the first row: what the report is and its filters are in the file's name.
+    assert rows[0] == [
+        "Reference",
+        "Direction",
+        "Status (ISO 18626)",
+        "Service",
+        "Type of material",
+        "Library abroad (requesting or lending)",
+        "Country",
+        "Received on",
+        "Due date",
+        "Completed on",
+        "Turnaround (days)",
+        "Copying fee",
+        "Loan fee",
+        "International shipping",
+        "Bank fees",
+        "Currency",
+        "What the fees are",
+    ]
+    requests = {row[0]: row for row in rows[1:]}
     first = requests[ill_year["fr_mar_1"].reference]
-    assert first[1:3] == ["supplies", "CopyCompleted"]
+    assert first[1:3] == ["NLK supplies an overseas library", "Copy completed"]
     assert first[6:11] == ["FR", "2025-03-01", "2025-04-01", "2025-03-03", "2.0"]
     still_open = requests[ill_year["fr_jun_1_open"].reference]
     assert still_open[9:11] == ["", ""]
     assert len(requests) == 4 + 1  # four supplied to France and one borrowed for it
 
 
-def test_the_exchange_csv_has_the_figures_and_the_shipments(manager_client, exchange_year):
+def test_the_exchange_csv_has_the_shipments_then_the_figures(manager_client, exchange_year):
     rows = csv_rows(download(manager_client, "exchange", "csv", year=2025))
 
+    assert rows[0] == ["Date", "Direction", "Material category", "Partner", "Country", "Number of items", "Notes"]
+    listing = rows[1 : rows.index([])]
+    assert [row[0] for row in listing] == ["2025-02-01", "2025-03-01", "2025-05-01", "2025-08-01"]
     assert ["Shipments by country"] in rows
     at = rows.index(["Shipments by country"])
     assert rows[at + 2] == ["France", "2", "15", "1", "7"]
-    header = rows.index(
-        ["Date", "Direction", "Material category", "Partner", "Country", "Number of items", "Notes"]
-    )
-    assert [row[0] for row in rows[header + 1 :]] == ["2025-02-01", "2025-03-01", "2025-05-01", "2025-08-01"]
 
 
 def test_the_xlsx_has_a_sheet_per_table_and_the_requests(manager_client, ill_money):

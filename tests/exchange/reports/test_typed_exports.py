@@ -53,10 +53,11 @@ def test_the_ill_export_lists_a_borrowing_under_its_lender_with_the_lenders_fees
     header = next(i for i, row in enumerate(rows) if row[:1] == ["Reference"])
     listed = {row[0]: row for row in rows[header + 1 :]}
     settled = listed[borrowed["settled"].reference]
-    assert settled[1] == "borrows"
+    assert settled[1] == "NLK borrows from abroad"
     assert settled[5:7] == ["Staatsbibliothek zu Berlin", "DE"]
     fees = [Decimal(value) if value else None for value in settled[11:15]]
     assert fees == [Decimal("20000"), None, Decimal("15000"), Decimal("3000")] and settled[15] == "KRW"
+    assert settled[16] == "Charged at settlement"
     waiting = listed[borrowed["waiting"].reference]
     assert waiting[5:7] == ["Biblioteca Nacional de Chile", "CL"]
     assert waiting[11:16] == ["", "", "", "", ""]
@@ -83,9 +84,10 @@ def test_the_xlsx_cells_are_numbers_money_and_dates(client, manager, borrowed, i
     received = settled[header.index("Received on")]
     assert isinstance(received.value, datetime) and received.value.date() == calendar.library_today()
     assert received.is_date
+    still_open = by_reference[ill_year["fr_jun_1_open"].reference]
+    assert still_open[header.index("Copying fee")].value == 9  # the estimate for 20 pages
+    assert still_open[header.index("Copying fee")].number_format == '"USD" #,##0.00'
     supplied = by_reference[ill_year["fr_mar_1"].reference]
-    assert supplied[header.index("Copying fee")].value == 9  # the estimate for 20 pages
-    assert supplied[header.index("Copying fee")].number_format == '"USD" #,##0.00'
     assert supplied[header.index("Turnaround (days)")].value == 2
     assert supplied[header.index("Completed on")].value == datetime(2025, 3, 3)
     assert supplied[header.index("Loan fee")].value is None
