@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ill', '0025_personal_data_purge'),
+        ('ill', '0026_history_words'),
     ]
 
     operations = [
