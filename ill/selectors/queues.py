@@ -74,6 +74,8 @@ def countries_with_requests():
             Institution.objects.exclude(country="")
             .filter(Exists(IllRequest.objects.filter(requesting_library=OuterRef("pk"))))
             .values_list("country", flat=True)
+            # Without the directory's ordering by name, which would make (country, name) the distinct rows.
+            .order_by()
             .distinct()
         )
         cache.set(COUNTRIES_CACHE_KEY, codes, COUNTRIES_CACHE_SECONDS)
