@@ -70,7 +70,7 @@ def bulk(action):
 
 
 @admin.register(IllRequest)
-class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
+class IllRequestAdmin(columns.WideList, exports.ExportPermission, admin.ModelAdmin):
     form = IllRequestAdminForm
     change_form_template = "ill/admin/change_form.html"
     list_display = [
