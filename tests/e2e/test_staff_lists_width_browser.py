@@ -100,7 +100,7 @@ def widths(page):
             return {
                 document: document.documentElement.scrollWidth,
                 results: results && results.clientWidth,
-                table: results && results.scrollWidth,
+                table: results && Math.max(results.scrollWidth, table.scrollWidth),
             };
         }"""
     )
