@@ -1,4 +1,4 @@
-from axes.apps import AppConfig as AxesAppConfig
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +24,7 @@ class PortalAdminConfig(admin_apps.AdminConfig):
     default_site = "nlk_portal.core.admin_site.PortalAdminSite"
 
 
-class PortalAxesConfig(AxesAppConfig):
+class PortalAxesConfig(axes_apps.AppConfig):
     """django-axes (the record of logins and lockouts), under a name the admin shows in the user's language."""
 
     default = False
