@@ -375,7 +375,7 @@ def add_requests(cursor, rng, count, libraries, staff, schedule, start, now):
             schedule.pk, copying_fee, shipping_fee, schedule.currency, "ko" if rng.random() < 0.3 else "en",
             received, due, assigned, secrets.token_urlsafe(32), changes[-1], len(path),
             # The title's number has no grams, so its words stand for it.
-            grams(title_words, serial_title, author, email),
+            grams(title_words, serial_title, author, contact, email),
         ])
         if direction == "borrows":
             lender_id, _, _, lender_country = rng.choice(libraries)

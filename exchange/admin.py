@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
 
 from nlk_portal.core import exports
 
@@ -65,7 +66,7 @@ class ExchangeAgreementAdmin(admin.ModelAdmin):
 @admin.register(Shipment)
 class ShipmentAdmin(exports.ExportPermission, admin.ModelAdmin):
     list_display = ["date", "institution", "direction", "category", "items"]
-    list_filter = ["direction", "category", "institution__country"]
+    list_filter = ["direction", "category", ("institution__country", CountryFilter)]
     date_hierarchy = "date"
     search_fields = [*INSTITUTION_SEARCH, "notes"]
     autocomplete_fields = ["institution"]
@@ -95,7 +96,7 @@ class DepositReceiptAdmin(admin.ModelAdmin):
 @admin.register(KoreanStudiesSupply)
 class KoreanStudiesSupplyAdmin(admin.ModelAdmin):
     list_display = ["year", "institution", "items"]
-    list_filter = ["year", "institution__country"]
+    list_filter = ["year", ("institution__country", CountryFilter)]
     search_fields = [*INSTITUTION_SEARCH, "notes"]
     autocomplete_fields = ["institution"]
     list_select_related = ["institution"]
@@ -159,7 +160,7 @@ class SiteEquipmentInline(admin.TabularInline):
 class WindowOnKoreaSiteAdmin(admin.ModelAdmin):
     list_display = ["number", "institution", "country", "established_year", "ended", "plan_progress"]
     list_display_links = ["number", "institution"]
-    list_filter = [PlanStatusFilter, "ended", "country"]
+    list_filter = [PlanStatusFilter, "ended", ("country", CountryFilter)]
     search_fields = [*INSTITUTION_SEARCH, "notes"]
     autocomplete_fields = ["institution"]
     readonly_fields = ["plan_progress"]

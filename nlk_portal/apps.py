@@ -1,5 +1,7 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
@@ -20,3 +22,10 @@ class PortalAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "nlk_portal.core.admin_site.PortalAdminSite"
+
+
+class PortalAxesConfig(axes_apps.AppConfig):
+    """django-axes (the record of logins and lockouts), under a name the admin shows in the user's language."""
+
+    default = False
+    verbose_name = _("Login records")

@@ -56,7 +56,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_ratelimit",
-    "axes",
+    # django-axes, named in the user's language in the admin.
+    "nlk_portal.apps.PortalAxesConfig",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

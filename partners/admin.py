@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
 
 from nlk_portal.core import exports
 
@@ -158,7 +159,7 @@ class Iso18626PeerInline(PeerCredentialsAdmin, admin.StackedInline):
 @admin.register(Institution)
 class InstitutionAdmin(exports.ExportPermission, admin.ModelAdmin):
     list_display = ["name_en", "name_ko", "kind", "country", "city", "is_active", "is_verified"]
-    list_filter = ["kind", "country", "is_active", "is_verified"]
+    list_filter = ["kind", ("country", CountryFilter), "is_active", "is_verified"]
     search_fields = ["name_en", "name_ko", "aliases__name", "city", "city_ko", "key"]
     prepopulated_fields = {"key": ["name_en"]}
     inlines = [InstitutionAliasInline, Iso18626PeerInline]

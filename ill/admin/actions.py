@@ -187,18 +187,49 @@ def on_one_request(request, model_admin, ill_request, action, change_url):
     )
 
 
+def able_to_take(action, requests):
+    """The requests the workflow lets take the action now, and the others with its reason for each."""
+    if action.to_status is None:
+        return requests, []
+    able, refused = [], []
+    for ill_request in requests:
+        refusal = workflow.why_not(ill_request, action.to_status)
+        if refusal:
+            refused.append((ill_request, refusal, False))
+        else:
+            able.append(ill_request)
+    return able, refused
+
+
+def left_out_text(action, refused):
+    text = ngettext(
+        "%(count)d request left out, as it cannot become “%(status)s” now: %(references)s.",
+        "%(count)d requests left out, as they cannot become “%(status)s” now: %(references)s.",
+        len(refused),
+    )
+    references = ", ".join(ill_request.reference for ill_request, _message, _stale in refused)
+    return text % {"count": len(refused), "status": action.to_status.label, "references": references}
+
+
 def on_chosen_requests(request, model_admin, action, requests):
     """The action from the list; returns None (back to the list) once done, or the page that asks."""
     if len(requests) > MAX_BULK:
         messages.warning(request, _("Choose at most %(max)d requests for one action.") % {"max": MAX_BULK})
         return None
-    versions = posted_versions(request.POST, requests)
     if "confirm" in request.POST or not action.needs_page(requests):
         form = action.form_class(request.POST, requests=requests)
         if form.is_valid():
-            report(request, action, perform(action, form, request.user, versions))
+            report(request, action, perform(action, form, request.user, posted_versions(request.POST, requests)))
             return None
     else:
+        # Nothing is asked about a request the action cannot apply to: it is left out, and said why.
+        requests, refused = able_to_take(action, requests)
+        if requests and refused:
+            messages.warning(request, left_out_text(action, refused))
+        report(request, action, Outcome(done=[], refused=refused))
+        if not requests:
+            return None
         form = action.form_class(requests=requests)
+    versions = posted_versions(request.POST, requests)
     here = request.get_full_path()
     return render_page(request, model_admin, action, form, versions, form_url=here, cancel_url=here, bulk=True)

@@ -17,10 +17,25 @@ from ..selectors import queues
 from ..status import Status
 from ..templatetags.ill_tags import money
 
+# The list fits a 1280 px screen with its filters: long names and titles are cut to these many characters,
+# the whole of each in the cell's title (static/ill/admin.css sets the columns' widths).
+LIBRARY_CHARACTERS = 48
+TITLE_CHARACTERS = 60
+PART_CHARACTERS = 40
+
+
+def cut(text, characters):
+    """The text cut short for a cell of the list, with the whole of it as the cell's tooltip when cut."""
+    short = Truncator(text).chars(characters)
+    if short == text:
+        return text
+    return format_html('<span title="{}">{}</span>', text, short)
+
 
 @admin.display(description=_("received"), ordering="received_at")
 def received(ill_request):
-    return library_date(ill_request.received_at)
+    # Written as the due date is, the narrowest form of a date.
+    return library_date(ill_request.received_at).isoformat()
 
 
 @admin.display(description=_("due date"), ordering="due_date")
@@ -79,11 +94,14 @@ def library(ill_request):
             borrowing = ill_request.borrowing
             name = borrowing.lender.name_en if borrowing.lender_id else borrowing.lender_name
             country = borrowing.lender_country.name
-        return format_html('{} {} <span class="ill-country">({})</span>', _("lender:"), name, country)
+        return format_html(
+            '{} {} <span class="ill-country">({})</span>', _("lender:"), cut(name or "", LIBRARY_CHARACTERS), country
+        )
     institution = ill_request.requesting_library
+    name = cut(institution.name_en, LIBRARY_CHARACTERS)
     if not institution.country:
-        return institution.name_en
-    return format_html('{} <span class="ill-country">({})</span>', institution.name_en, institution.country.name)
+        return name
+    return format_html('{} <span class="ill-country">({})</span>', name, institution.country.name)
 
 
 @admin.display(description=_("item"))
@@ -92,10 +110,10 @@ def item(ill_request):
     if ill_request.part_title:
         return format_html(
             '{} <span class="ill-part">· {}</span>',
-            Truncator(ill_request.display_title).chars(60),
-            Truncator(ill_request.part_title).chars(60),
+            cut(ill_request.display_title, TITLE_CHARACTERS),
+            cut(ill_request.part_title, PART_CHARACTERS),
         )
-    return Truncator(ill_request.display_title).chars(80)
+    return cut(ill_request.display_title, TITLE_CHARACTERS)
 
 
 @admin.display(description=_("pages"))
@@ -138,3 +156,12 @@ def copyright_check(ill_request):
         "total": ill_request.total_pages,
         "allowed": copyright.most_pages_allowed(ill_request.total_pages),
     }
+
+
+class WideList:
+    """A working list of many columns read beside its filters: Django's navigation is left off its page,
+    so that at 1280 px every column is in view (the breadcrumbs lead to the rest of the admin)."""
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"is_nav_sidebar_enabled": False, **(extra_context or {})})
+

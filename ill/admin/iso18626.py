@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -18,6 +19,7 @@ from nlk_portal.core.posted import posted_number
 from ..models import MAX_TEXT, Iso18626Message
 from ..selectors.iso18626 import pending_cancels
 from ..services import iso18626, peer_messages
+from .columns import WideList, cut
 
 
 def way(message):
@@ -27,6 +29,8 @@ def way(message):
 # The request's page shows its latest messages, each cut short; the whole of each is on its own page.
 LATEST = 10
 SHOWN_CHARACTERS = 500
+# A message's last error, beneath the request, is cut to this many characters.
+ERROR_CHARACTERS = 160
 
 
 class LatestMessages(BaseInlineFormSet):
@@ -51,7 +55,7 @@ class Iso18626MessageInline(admin.TabularInline):
     verbose_name_plural = _("ISO 18626 messages (the latest)")
     fields = readonly_fields = [
         "created_at", "direction", "message_type", "reason", "status", "answer", "state", "attempts",
-        "next_attempt_at", "resends", "error", "body_start",
+        "next_attempt_at", "resends", "last_error", "body_start",
     ]
     ordering = ["created_at", "id"]
 
@@ -76,6 +80,11 @@ class Iso18626MessageInline(admin.TabularInline):
     def answer(self, message):
         return "—" if message.answer_yes_no is None else (_("yes") if message.answer_yes_no else _("no"))
 
+    @admin.display(description=Iso18626Message._meta.get_field("error").verbose_name)
+    def last_error(self, message):
+        # The whole error is on the message's own page.
+        return cut(message.error, ERROR_CHARACTERS) if message.error else "—"
+
     @admin.display(description=_("message (XML)"))
     def body_start(self, message):
         return cut_short(message.body_head, reverse("admin:ill_iso18626message_change", args=[message.pk]))
@@ -90,21 +99,32 @@ def cut_short(text, url):
     )
 
 
+# A peer is named in the list by its agency and institution, cut to this many characters.
+PEER_CHARACTERS = 40
+
+
+def short_time(moment):
+    """The date and minute, in the portal's time zone, in the narrowest form."""
+    return localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
 def all_messages_url(ill_request):
     return f"{reverse('admin:ill_iso18626message_changelist')}?request__id__exact={ill_request.pk}"
 
 
 @admin.register(Iso18626Message)
-class Iso18626MessageAdmin(admin.ModelAdmin):
+class Iso18626MessageAdmin(WideList, admin.ModelAdmin):
     """All messages exchanged with partner systems, to follow a failed delivery and send it again."""
 
+    # Narrow cells, so that at 1280 px the state and the way are in view beside the filters.
     list_display = [
-        "created_at", "request", "direction", "peer", "message_type", "reason", "status", "state", "attempts",
+        "stored", "reference", "direction", "peer_name", "message_type", "reason", "status", "state", "attempts",
         "next_attempt_at",
     ]
+    list_display_links = ["stored"]
     list_filter = ["state", "incoming", "message_type"]
     search_fields = ["request__reference", "peer__agency_id_value", "peer__institution__name_en"]
-    list_select_related = ["request", "peer"]
+    list_select_related = ["request", "peer__institution"]
     ordering = ["-created_at", "-id"]
     actions = ["send_again", "drop"]
     fields = readonly_fields = [
@@ -113,9 +133,24 @@ class Iso18626MessageAdmin(admin.ModelAdmin):
         "answered_at", "answered_by", "resends", "last_resent_at", "body_xml", "confirmation_xml",
     ]
 
+    class Media:
+        css = {"all": ["ill/admin.css"]}
+
     @admin.display(description=_("way"), ordering="incoming")
     def direction(self, message):
         return way(message)
+
+    @admin.display(description=Iso18626Message._meta.get_field("created_at").verbose_name, ordering="created_at")
+    def stored(self, message):
+        return format_html('<span class="ill-nowrap">{}</span>', short_time(message.created_at))
+
+    @admin.display(description=Iso18626Message._meta.get_field("request").verbose_name, ordering="request__reference")
+    def reference(self, message):
+        return message.request.reference
+
+    @admin.display(description=Iso18626Message._meta.get_field("peer").verbose_name)
+    def peer_name(self, message):
+        return cut(str(message.peer), PEER_CHARACTERS)
 
     @admin.display(description=_("message (XML)"))
     def body_xml(self, message):

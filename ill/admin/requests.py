@@ -70,7 +70,7 @@ def bulk(action):
 
 
 @admin.register(IllRequest)
-class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
+class IllRequestAdmin(columns.WideList, exports.ExportPermission, admin.ModelAdmin):
     form = IllRequestAdminForm
     change_form_template = "ill/admin/change_form.html"
     list_display = [
@@ -89,7 +89,7 @@ class IllRequestAdmin(exports.ExportPermission, admin.ModelAdmin):
     list_filter = [StatusFilter, "direction", DueFilter, CountryFilter, "service", AssignedFilter]
     search_fields = queues.SEARCHED_FIELDS
     search_help_text = _(
-        "Reference, title, author, ISBN or ISSN, requesting library (any spelling), or the requester's email."
+        "Reference, title, author, ISBN or ISSN, requesting library (any spelling), or the requester's name or email."
     )
     ordering = ["due_date", "id"]
     # Only what an index can sort: a million rows sorted by anything else would be read in full.

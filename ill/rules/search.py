@@ -2,7 +2,7 @@
 
 PostgreSQL's trigram indexes (migration 0005) cannot find a word shorter than three
 characters: "고려" or "역사" has no trigram, so a search for it read the whole table.
-Each request keeps the characters of its titles, authors and email written in Hangul,
+Each request keeps the characters of its titles, authors, contact name and email written in Hangul,
 Hanja or kana, and every pair of such characters that stand side by side; a word of one
 or two of them is then one key of a GIN index (migration 0018_search_grams), as pg_bigm
 would index it. The search finds with it exactly what `icontains` would find.
@@ -16,8 +16,10 @@ _CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-
 _RUN = re.compile(f"[{_CJK}]+")
 _WORD = re.compile(f"[{_CJK}]{{1,2}}")
 # The staff search's fields (ill.selectors.queues) that can hold such characters: all of them but the
-# reference, ISBN and ISSN. An email's domain may be written in Hangul.
-GRAM_FIELDS = ("title", "article_title", "serial_title", "author", "part_title", "part_author", "email")
+# reference, ISBN and ISSN. A contact person's name is often in Hangul; an email's domain may be.
+GRAM_FIELDS = (
+    "title", "article_title", "serial_title", "author", "part_title", "part_author", "contact_name", "email",
+)
 
 
 def normalized(text):

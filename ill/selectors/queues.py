@@ -25,7 +25,7 @@ OPEN_STATUSES = sorted(status.value for status in OPEN)
 DUE_SOON_DAYS = 7
 SEARCHED_FIELDS = [
     "reference", "title", "article_title", "serial_title", "author", "part_title", "part_author", "isbn", "issn",
-    "email",
+    "contact_name", "email",
 ]
 # A word that matches more libraries than this says little about which request is meant.
 MAX_LIBRARIES_PER_WORD = 500
@@ -74,6 +74,8 @@ def countries_with_requests():
             Institution.objects.exclude(country="")
             .filter(Exists(IllRequest.objects.filter(requesting_library=OuterRef("pk"))))
             .values_list("country", flat=True)
+            # Without the directory's ordering by name, which would make (country, name) the distinct rows.
+            .order_by()
             .distinct()
         )
         cache.set(COUNTRIES_CACHE_KEY, codes, COUNTRIES_CACHE_SECONDS)
@@ -81,7 +83,8 @@ def countries_with_requests():
 
 
 def search(queryset, text):
-    """Requests matching every word: reference, title, author, ISBN/ISSN, requester email, library or alias.
+    """Requests matching every word: reference, title, author, ISBN/ISSN, the requester's name or email,
+    library or alias.
 
     On PostgreSQL a Korean word of one or two syllables, which has no trigram, is looked up among the
     request's search grams (ill.rules.search) in their GIN index; elsewhere every word is `icontains`.

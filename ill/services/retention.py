@@ -208,15 +208,19 @@ def _requests_batch(ids, *, dry_run, now) -> Counts:
         return counts
 
 
+# The searched text the purge removes; its grams go with it (a name, or an email's domain, may be in Hangul).
+PERSONAL_GRAM_FIELDS = ("contact_name", "email")
+
+
 def _regram(ids):
-    """The search grams without the email's (an email's domain may be written in Hangul)."""
+    """The search grams without those of the contact's name and email."""
     changed = []
-    rows = IllRequest.objects.filter(pk__in=ids).exclude(search_grams="").values_list("pk", "email", *GRAM_FIELDS)
-    for pk, email, *texts in rows:
-        if email.isascii():
-            continue
+    rows = IllRequest.objects.filter(pk__in=ids).exclude(search_grams="").values_list("pk", *GRAM_FIELDS)
+    for pk, *texts in rows:
         values = dict(zip(GRAM_FIELDS, texts, strict=True))
-        values["email"] = ""
+        if all(values[name].isascii() for name in PERSONAL_GRAM_FIELDS):
+            continue
+        values.update(dict.fromkeys(PERSONAL_GRAM_FIELDS, ""))
         changed.append(IllRequest(pk=pk, search_grams=search_grams(*(values[name] for name in GRAM_FIELDS))))
     IllRequest.objects.bulk_update(changed, ["search_grams"], batch_size=BATCH)
 

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from ill.admin.actions import ACTIONS
 from ill.models import IllRequest
 from ill.services.workflow import do_transition
 from ill.status import Status
@@ -126,3 +127,46 @@ def test_a_version_that_is_not_a_plain_number_is_read_as_none(three):
     posted = {f"version_{three[0].pk}": "²", f"version_{three[1].pk}": "9" * 5000, f"version_{three[2].pk}": "4"}
 
     assert posted_versions(posted, three) == {three[0].pk: None, three[1].pk: None, three[2].pk: 4}
+
+
+def test_copy_completed_on_requests_that_cannot_take_it_is_refused_before_anything_is_asked(kim_client, three):
+    response = bulk(kim_client, "copy_completed", three[:2])
+
+    assert response.status_code == 302
+    assert statuses(three[:2]) == ["RequestReceived", "RequestReceived"]
+    assert flashed(kim_client) == [
+        f"{r.reference}: A request that is “Request received” cannot become “Copy completed”. "
+        "Possible next: Expect to supply, Will supply, Retry possible, Unfilled, Cancelled."
+        for r in three[:2]
+    ]
+
+
+def test_only_the_requests_that_can_take_an_action_are_asked_about_and_the_others_are_named(kim_client, three):
+    do_transition(three[1], Status.WILL_SUPPLY)
+
+    page = bulk(kim_client, "copy_completed", three)
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"Pages actually copied for {three[1].reference}" in html
+    assert three[0].reference + ":" in html and three[2].reference + ":" in html  # the reasons
+    assert f"Pages actually copied for {three[0].reference}" not in html
+    assert f"2 requests left out, as they cannot become “Copy completed” now: {three[0].reference}, " \
+        f"{three[2].reference}." in html
+    assert [r.pk for r in page.context["form"].requests] == [three[1].pk]
+    assert f'name="_selected_action" value="{three[0].pk}"' not in html
+
+    bulk(kim_client, "copy_completed", [three[1]], confirm="1", **{f"pages_copied_{three[1].pk}": "12"})
+
+    assert statuses(three) == ["RequestReceived", "CopyCompleted", "RequestReceived"]
+
+
+@pytest.mark.parametrize("action", [a for a in ACTIONS if a.to_status is not None], ids=lambda a: a.name)
+def test_no_action_asks_for_its_inputs_about_closed_requests(kim_client, three, action):
+    for ill_request in three[:2]:
+        do_transition(ill_request, Status.CANCELLED)
+
+    response = bulk(kim_client, action.name, three[:2])
+
+    assert response.status_code == 302, "refused at once, back to the list"
+    assert all(": A request that is “Cancelled” cannot become" in m for m in flashed(kim_client))

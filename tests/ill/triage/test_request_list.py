@@ -140,3 +140,15 @@ def test_requests_past_the_count_cap_are_shown_as_at_least(kim_client, desk, mon
 
     assert "3+ ILL requests" in html
 
+
+
+def test_a_long_library_name_and_title_are_cut_short_with_the_whole_in_a_tooltip(kim_client, source_fee_schedule):
+    name = "Staats- und Universitätsbibliothek Hamburg Carl von Ossietzky, Fachbereich <Asien-Afrika>"
+    title = "The Transformation of Confucian Ritual Practice in Late Joseon Korea and Its Reception"
+    received_days_ago(2, requesting_library=InstitutionFactory(name_en=name, country="DE"), title=title)
+
+    html = kim_client.get(LIST).content.decode()
+
+    assert 'title="Staats- und Universitätsbibliothek Hamburg Carl von Ossietzky, Fachbereich &lt;Asien-Afrika&gt;"' in html
+    assert "Staats- und Universitätsbibliothek Hamburg Carl…" in html
+    assert f'title="{title}">The Transformation of Confucian Ritual Practice in Late Jos…</span>' in html
