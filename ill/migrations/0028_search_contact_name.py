@@ -63,7 +63,7 @@ def drop_index(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("ill", "0025_personal_data_purge")]
+    dependencies = [("ill", "0027_how_to_pay")]
 
     operations = [
         migrations.RunPython(refresh_search_grams, migrations.RunPython.noop, elidable=True),
