@@ -78,15 +78,15 @@ def migrate(targets):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_gives_existing_requests_the_grams_of_their_contact_name(monkeypatch, source_fee_schedule):
-    migration = __import__("importlib").import_module("ill.migrations.0026_search_contact_name")
+    migration = __import__("importlib").import_module("ill.migrations.0028_search_contact_name")
     library = InstitutionFactory(name_en="SOAS Library", country="GB")
     made = {
         name: submit_ill_request(requesting_library=library, contact_name=name, title="신라 불교")
         for name in ["박서연", "Anders Jensen", "이지호"]
     }
-    # As 0025 kept them: the grams of the titles alone.
+    # As 0027 kept them: the grams of the titles alone.
     IllRequest.objects.update(search_grams="교 라 라불 불 불교 신 신라")
-    migrate([("ill", "0025_personal_data_purge")])
+    migrate([("ill", "0027_how_to_pay")])
     monkeypatch.setattr(migration, "BATCH", 2)
 
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
