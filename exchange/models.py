@@ -3,7 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -133,8 +133,8 @@ class ExchangeAgreement(models.Model):
 
 
 class Direction(models.TextChoices):
-    SENT = "sent", _("Sent")
-    RECEIVED = "received", _("Received")
+    SENT = "sent", pgettext_lazy("exchange direction", "Sent")
+    RECEIVED = "received", pgettext_lazy("exchange direction", "Received")
 
 
 class MaterialCategory(models.TextChoices):
@@ -218,7 +218,7 @@ class DepositReceipt(models.Model):
     depositor = models.ForeignKey(
         Depositor, on_delete=models.PROTECT, related_name="receipts", verbose_name=_("organization")
     )
-    received_on = models.DateField(_("received on"), default=timezone.localdate)
+    received_on = models.DateField(pgettext_lazy("publications", "received on"), default=timezone.localdate)
     title = models.CharField(_("publication"), max_length=255)
     items = models.PositiveIntegerField(_("number of items"), default=1, validators=[MinValueValidator(1)])
     notes = models.TextField(_("notes"), blank=True)
