@@ -106,7 +106,11 @@ class ReportFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Or a date range instead of a year."),
     )
-    end = forms.DateField(label=pgettext_lazy("date range", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        label=pgettext_lazy("date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     country = forms.ChoiceField(label=_("Country"), required=False)
     institution = forms.ModelChoiceField(
         label=_("Institution"),
