@@ -133,9 +133,8 @@ class ExchangeAgreement(models.Model):
 
 
 class Direction(models.TextChoices):
-    # With a context: a request "Received" and an email "Sent" are other words in Korean.
-    SENT = "sent", pgettext_lazy("shipment", "Sent")
-    RECEIVED = "received", pgettext_lazy("shipment", "Received")
+    SENT = "sent", pgettext_lazy("exchange direction", "Sent")
+    RECEIVED = "received", pgettext_lazy("exchange direction", "Received")
 
 
 class MaterialCategory(models.TextChoices):
@@ -219,7 +218,7 @@ class DepositReceipt(models.Model):
     depositor = models.ForeignKey(
         Depositor, on_delete=models.PROTECT, related_name="receipts", verbose_name=_("organization")
     )
-    received_on = models.DateField(_("received on"), default=timezone.localdate)
+    received_on = models.DateField(pgettext_lazy("publications", "received on"), default=timezone.localdate)
     title = models.CharField(_("publication"), max_length=255)
     items = models.PositiveIntegerField(_("number of items"), default=1, validators=[MinValueValidator(1)])
     notes = models.TextField(_("notes"), blank=True)

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from ill.choices import Direction
@@ -100,12 +101,16 @@ class Filters:
 class ReportFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1945, max_value=2100)
     start = forms.DateField(
-        label=_("From"),
+        label=pgettext_lazy("date range", "From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Or a date range instead of a year."),
     )
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        label=pgettext_lazy("date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     country = forms.ChoiceField(label=_("Country"), required=False)
     institution = forms.ModelChoiceField(
         label=_("Institution"),

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from nlk_portal.core.posted import posted_number
 
@@ -54,12 +54,19 @@ ACTIONS = [
     StaffAction("will_supply", _("Will supply"), S.WILL_SUPPLY, admin_forms.WillSupplyForm),
     StaffAction("ask_requester", _("Ask the requester"), S.RETRY_POSSIBLE, admin_forms.AskRequesterForm),
     StaffAction("unfilled", _("Unfilled, with a reason"), S.UNFILLED, admin_forms.UnfilledForm),
-    StaffAction("copy_completed", _("Copy completed"), S.COPY_COMPLETED, admin_forms.CopyCompletedForm),
-    StaffAction("loaned", _("Loaned"), S.LOANED, admin_forms.LoanedForm),
-    StaffAction("loan_overdue", _("Loan overdue"), S.OVERDUE),
+    # A button that sets a status says what it does (context "staff action"); the status keeps its own name.
+    StaffAction(
+        "copy_completed", pgettext_lazy("staff action", "Copy completed"), S.COPY_COMPLETED,
+        admin_forms.CopyCompletedForm,
+    ),
+    StaffAction("loaned", pgettext_lazy("staff action", "Loaned"), S.LOANED, admin_forms.LoanedForm),
+    StaffAction("loan_overdue", pgettext_lazy("staff action", "Loan overdue"), S.OVERDUE),
     StaffAction("recall", _("Recall the loan"), S.RECALLED),
-    StaffAction("returned", _("Returned"), S.LOAN_COMPLETED),
-    StaffAction("not_returned", _("Completed without return"), S.COMPLETED_WITHOUT_RETURN, confirm=True),
+    StaffAction("returned", pgettext_lazy("staff action", "Returned"), S.LOAN_COMPLETED),
+    StaffAction(
+        "not_returned", pgettext_lazy("staff action", "Completed without return"), S.COMPLETED_WITHOUT_RETURN,
+        confirm=True,
+    ),
     StaffAction("cancel", _("Cancel the request"), S.CANCELLED, confirm=True),
 ]
 BY_NAME = {action.name: action for action in ACTIONS}

@@ -219,12 +219,13 @@ class IllRequest(models.Model):
     def serial_and_issue(self):
         """"Serial, vol. 3, no. 2" of the parts given, in the reader's language: "" when none is."""
         volume, issue = (self.volume or "").strip(), (self.issue or "").strip()
-        parts = [
-            (self.serial_title or "").strip(),
-            _("vol. %(volume)s") % {"volume": volume} if volume else "",
-            _("no. %(issue)s") % {"issue": issue} if issue else "",
-        ]
-        return ", ".join(part for part in parts if part)
+        if volume and issue:
+            numbering = _("vol. %(volume)s, no. %(issue)s") % {"volume": volume, "issue": issue}
+        elif volume:
+            numbering = _("vol. %(volume)s") % {"volume": volume}
+        else:
+            numbering = _("no. %(issue)s") % {"issue": issue} if issue else ""
+        return ", ".join(part for part in ((self.serial_title or "").strip(), numbering) if part)
 
     @property
     def author_and_publication(self):

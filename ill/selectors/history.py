@@ -8,6 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from nlk_portal.core.roles import staff_name
 
@@ -35,7 +36,7 @@ def request_history(ill_request: IllRequest) -> list[HistoryEntry]:
     for change in ill_request.history.select_related("changed_by"):
         entries.append(HistoryEntry(
             change.changed_at, _who(change.changed_by), _("Status"),
-            _("Received") if not change.from_status else _("Status changed"),
+            pgettext("history event", "Received") if not change.from_status else _("Status changed"),
             old=change.get_from_status_display() if change.from_status else "",
             new=change.get_to_status_display(),
             detail=" — ".join(str(part) for part in [change.reason_text, change.note] if part),

@@ -79,7 +79,7 @@ def test_a_user_in_korea_requests_prepays_and_receives_the_refund_statement(chro
     page.get_by_label("연속간행물명").fill("Zeitschrift für Koreanistik")
     page.get_by_label("복사(원문 제공)").check()
     page.get_by_label("필요한 쪽").fill("45-60")
-    page.get_by_label("최대 지불 금액(원)").fill("50000")
+    page.get_by_label("납부 상한액(원)").fill("50000")
     page.get_by_label("이 자료는 국내에서 구할 수 없습니다.").check()
     page.get_by_label("비용은 신청할 때 미리 납부하고").check()
     page.get_by_label("해외 도서관에 제공되는 데 동의합니다").check()

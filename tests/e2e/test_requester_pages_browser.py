@@ -54,7 +54,7 @@ def test_the_tracking_page_says_we_need_something_from_you(chromium, live_server
 
     page.goto(f"/ill/track/{ill_request.tracking_token}/")
 
-    expected = "We need something from you" if locale == "en-US" else "신청자의 회신이 필요합니다"
+    expected = "We need something from you" if locale == "en-US" else "귀하의 회신이 필요합니다"
     expect(page.locator(".current-status")).to_have_text(expected)
     expect(page.locator(".status-timeline")).to_contain_text(expected)
     expect(page.locator("main")).not_to_contain_text("Retry possible")

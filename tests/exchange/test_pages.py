@@ -128,7 +128,7 @@ def test_the_page_reads_in_korean(client, reference_data):
 
     assert '<html lang="ko">' in html
     assert "국제협력" in html
-    assert "문화동반자 사업" in html
+    assert "문화동반자사업" in html
     assert "23개국 51명" in html
     assert "91개국 257개 기관 (도서관 누리집 게시 기준)" in text(html)
     assert "연도 미기재" in html

@@ -184,7 +184,7 @@ def test_the_form_speaks_korean(client, library):
     assert "도서명" in form_html
     assert "현금(미화)으로만" in form_html
     assert errors["title"] == ["도서명을 입력하십시오."]
-    assert errors["isbn"] == ["ISBN의 검사 숫자가 틀립니다. 번호를 다시 확인하십시오."]
+    assert errors["isbn"] == ["ISBN의 체크기호가 맞지 않습니다. 번호를 다시 확인해 주십시오."]
     assert errors["confirms_published_in_korea"] == [
         "국립중앙도서관은 한국에서 발행된 자료만 제공합니다. 확인해 주십시오."
     ]

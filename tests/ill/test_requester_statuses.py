@@ -34,7 +34,7 @@ def test_retry_possible_reads_as_a_request_for_something():
     with translation.override("en"):
         assert str(requester_label(Status.RETRY_POSSIBLE)) == "We need something from you"
     with translation.override("ko"):
-        assert str(requester_label("RetryPossible", borrowing=True)) == "신청자의 회신이 필요합니다"
+        assert str(requester_label("RetryPossible", borrowing=True)) == "귀하의 회신이 필요합니다"
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_the_tracking_page_says_we_need_something_in_english_and_korean(client, 
 
     assert '<dd class="col-sm-8 current-status">We need something from you</dd>' in english
     assert "Retry possible" not in english and "RetryPossible" not in english
-    assert '<dd class="col-sm-8 current-status">신청자의 회신이 필요합니다</dd>' in korean
+    assert '<dd class="col-sm-8 current-status">귀하의 회신이 필요합니다</dd>' in korean
     assert ASK in english
 
 
@@ -97,5 +97,5 @@ def test_a_user_in_korea_reads_the_lending_librarys_steps(client, jiwoo, lender,
     page = client.get(reverse("ill:borrowing_request", args=[ill_request.reference])).content.decode()
     listing = client.get(reverse("ill:borrowing_requests")).content.decode()
 
-    assert "해외 도서관에 요청함" in page and "해외 도서관에 요청함" in listing
+    assert "제공 기관에 신청함" in page and "제공 기관에 신청함" in listing
     assert "제공 예정" not in page

@@ -91,7 +91,7 @@ def test_a_korean_requester_reads_it_in_korean(source_fee_schedule, django_captu
     move(ill_request, S.CANCELLED, django_capture_on_commit_callbacks)
 
     message = mail.outbox[0]
-    assert message.subject == f"상호대차 신청 {ill_request.reference}: 취소"
+    assert message.subject == f"상호대차 신청 {ill_request.reference}: 취소됨"
     assert "신청이 취소되었습니다" in message.body
 
 

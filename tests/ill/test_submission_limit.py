@@ -59,7 +59,7 @@ def test_the_message_is_in_korean_for_a_korean_reader(client, library, settings)
 
     html = client.post(URL, form_data(library, action="submit"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
 
-    assert "신청이 아직 보내지지 않았습니다" in html
+    assert "신청서가 아직 접수되지 않았습니다" in html
 
 
 def test_a_linked_partner_librarian_has_a_higher_limit_than_an_anonymous_visitor(client, library, settings):

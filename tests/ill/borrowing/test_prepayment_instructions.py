@@ -54,7 +54,7 @@ def test_with_nothing_recorded_the_user_is_told_staff_will_say_how_much_and_how(
     assert "Staff will tell you how to pay." in html
     assert "Collection Management &amp; Service Division;" not in html
     # The user asked in Korean, so the acknowledgement is in Korean.
-    assert "제공 기관의 요금이 확인되면 미리 내실 금액을 알려 드립니다." in email.body
+    assert "제공 기관의 비용이 확인되면 선납할 금액을 알려 드립니다." in email.body
     assert "납부 방법은 담당 직원이 알려 드립니다." in email.body
 
 
