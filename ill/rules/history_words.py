@@ -14,15 +14,12 @@ from typing import NamedTuple
 from django.utils import formats
 from django.utils.translation import pgettext_lazy
 
-# The context of every sentence below in the catalogues: a line in a request's history.
-CONTEXT = "history"
-
 # Values under these names are dates (stored as YYYY-MM-DD), written in the reader's way when shown.
 DATES = frozenset({"date"})
 
 
 class Words:
-    """The codes; SENTENCES gives each its sentence (a msgid in CONTEXT) with the values it takes."""
+    """The codes; SENTENCES gives each its sentence (a msgid in the context "history", written out in each call so that makemessages finds it) with the values it takes."""
 
     # What was paid, on a figure's change (ill.services.borrowing, ill.services.invoices).
     PAID = "paid"
@@ -49,34 +46,34 @@ class Words:
 
 
 SENTENCES = {
-    Words.PAID: pgettext_lazy(CONTEXT, "paid on %(date)s, receipt %(receipt)s"),
-    Words.PAID_OUT: pgettext_lazy(CONTEXT, "paid on %(date)s"),
-    Words.INVOICE: pgettext_lazy(CONTEXT, "invoice %(number)s"),
-    Words.INVOICE_REPLACING: pgettext_lazy(CONTEXT, "invoice %(number)s, in place of %(void)s"),
-    Words.INVOICE_VOIDED: pgettext_lazy(CONTEXT, "invoice %(number)s voided"),
-    Words.INVOICE_PAID: pgettext_lazy(CONTEXT, "invoice %(number)s, receipt %(receipt)s, received on %(date)s"),
-    Words.SENT_TO_USER: pgettext_lazy(CONTEXT, "Sent to the user as our message: %(text)s"),
+    Words.PAID: pgettext_lazy("history", "paid on %(date)s, receipt %(receipt)s"),
+    Words.PAID_OUT: pgettext_lazy("history", "paid on %(date)s"),
+    Words.INVOICE: pgettext_lazy("history", "invoice %(number)s"),
+    Words.INVOICE_REPLACING: pgettext_lazy("history", "invoice %(number)s, in place of %(void)s"),
+    Words.INVOICE_VOIDED: pgettext_lazy("history", "invoice %(number)s voided"),
+    Words.INVOICE_PAID: pgettext_lazy("history", "invoice %(number)s, receipt %(receipt)s, received on %(date)s"),
+    Words.SENT_TO_USER: pgettext_lazy("history", "Sent to the user as our message: %(text)s"),
     Words.PEER_RENEWED: pgettext_lazy(
-        CONTEXT, "%(peer)s asked to renew the loan; it was answered yes: it is now due back on %(date)s."
+        "history", "%(peer)s asked to renew the loan; it was answered yes: it is now due back on %(date)s."
     ),
-    Words.PEER_RECEIVED: pgettext_lazy(CONTEXT, "%(peer)s says it has received the material: record what was sent."),
+    Words.PEER_RECEIVED: pgettext_lazy("history", "%(peer)s says it has received the material: record what was sent."),
     Words.PEER_SHIPPED_RETURN: pgettext_lazy(
-        CONTEXT, "%(peer)s has shipped the loan back: mark it returned when it arrives."
+        "history", "%(peer)s has shipped the loan back: mark it returned when it arrives."
     ),
-    Words.PEER_SAID: pgettext_lazy(CONTEXT, "From %(peer)s (ISO 18626 %(action)s): %(note)s"),
+    Words.PEER_SAID: pgettext_lazy("history", "From %(peer)s (ISO 18626 %(action)s): %(note)s"),
     Words.PEER_ASKS_CANCEL: pgettext_lazy(
-        CONTEXT, "%(peer)s asks to cancel this request: accept or refuse on the request's page. %(note)s"
+        "history", "%(peer)s asks to cancel this request: accept or refuse on the request's page. %(note)s"
     ),
-    Words.LENDER_REFUSED_CANCEL: pgettext_lazy(CONTEXT, "%(lender)s refused to cancel."),
-    Words.LENDER_SAID: pgettext_lazy(CONTEXT, "From %(lender)s (ISO 18626 %(reason)s): %(said)s"),
-    Words.LENDER_SAID_YES: pgettext_lazy(CONTEXT, "From %(lender)s (ISO 18626 %(reason)s, yes): %(said)s"),
-    Words.LENDER_SAID_NO: pgettext_lazy(CONTEXT, "From %(lender)s (ISO 18626 %(reason)s, no): %(said)s"),
+    Words.LENDER_REFUSED_CANCEL: pgettext_lazy("history", "%(lender)s refused to cancel."),
+    Words.LENDER_SAID: pgettext_lazy("history", "From %(lender)s (ISO 18626 %(reason)s): %(said)s"),
+    Words.LENDER_SAID_YES: pgettext_lazy("history", "From %(lender)s (ISO 18626 %(reason)s, yes): %(said)s"),
+    Words.LENDER_SAID_NO: pgettext_lazy("history", "From %(lender)s (ISO 18626 %(reason)s, no): %(said)s"),
     Words.LENDER_STATUS_REFUSED: pgettext_lazy(
-        CONTEXT, "%(lender)s reported %(status)s, which could not be recorded: %(why)s"
+        "history", "%(lender)s reported %(status)s, which could not be recorded: %(why)s"
     ),
-    Words.LENDER_SENT: pgettext_lazy(CONTEXT, "%(lender)s has sent the material: record its arrival when it comes."),
-    Words.LENDER_NEEDS: pgettext_lazy(CONTEXT, "%(lender)s needs something before it can supply."),
-    Words.LENDER_NOTE: pgettext_lazy(CONTEXT, "Note from %(lender)s (ISO 18626): %(said)s"),
+    Words.LENDER_SENT: pgettext_lazy("history", "%(lender)s has sent the material: record its arrival when it comes."),
+    Words.LENDER_NEEDS: pgettext_lazy("history", "%(lender)s needs something before it can supply."),
+    Words.LENDER_NOTE: pgettext_lazy("history", "Note from %(lender)s (ISO 18626): %(said)s"),
 }
 
 
