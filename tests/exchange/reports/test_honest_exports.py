@@ -116,7 +116,7 @@ def test_unfilled_and_cancelled_requests_carry_no_estimate_and_the_fees_count_wh
     [
         ("en", ["NLK supplies an overseas library", "Copy completed", "Copy (document delivery)",
                 "Monograph (book)", "FR", "Invoiced"]),
-        ("ko", ["국립중앙도서관이 해외 도서관에 제공", "복사 완료", "복사(원문 제공)", "단행본(도서)", "FR",
+        ("ko", ["국외 제공 (국립중앙도서관 → 해외 도서관)", "복사 완료", "복사(원문 제공)", "단행본(도서)", "FR",
                 "청구서 금액"]),
     ],
 )
@@ -136,7 +136,7 @@ def test_the_exports_write_labels_in_the_managers_language_and_keep_identifiers(
         assert CODES.isdisjoint(row)
     unfilled = rows[worked["unfilled"].reference]
     assert unfilled[2] == {"en": "Unfilled", "ko": "제공 불가"}[language]
-    assert rows[worked["cancelled"].reference][2] == {"en": "Cancelled", "ko": "취소"}[language]
+    assert rows[worked["cancelled"].reference][2] == {"en": "Cancelled", "ko": "취소됨"}[language]
 
 
 def test_the_exchange_csv_writes_shipments_in_korean(manager_client, exchange_year):
@@ -145,7 +145,7 @@ def test_the_exchange_csv_writes_shipments_in_korean(manager_client, exchange_ye
                                   {"year": 2025})
 
     rows = csv_rows(response)
-    assert rows[0] == ["날짜", "방향", "자료 유형", "협력 기관", "국가", "자료 수", "메모"]
+    assert rows[0] == ["날짜", "구분", "자료 유형", "협력 기관", "국가", "자료 수", "비고"]
     assert rows[1][:3] == ["2025-02-01", "발송", "정부간행물"]
     assert rows[2][1:3] == ["수령", "학술·연구기관 연속간행물"]
     assert rows[1][4] == "FR"
