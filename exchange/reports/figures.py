@@ -14,7 +14,8 @@ from ill.selectors import reporting
 from ill.status import Status, UnfilledReason
 from nlk_portal.core import charts
 from nlk_portal.core.calendar import library_today
-from nlk_portal.core.exports import Figure, Money, days, share
+from nlk_portal.core.exports import Figure, days, share
+from nlk_portal.core.money import Money
 
 from ..models import (
     AgreementStatus,
@@ -92,9 +93,12 @@ class Table:
 
     @property
     def cells(self):
-        """The rows as (value, numeric) for each value."""
+        """The rows as (value, numeric) for each value; an amount without its currency, which the row names."""
         numeric = self.numeric
-        return [list(zip(row, numeric, strict=True)) for row in self.rows]
+        return [
+            [(value.amount_text if isinstance(value, Money) else value, flag) for value, flag in zip(row, numeric, strict=True)]
+            for row in self.rows
+        ]
 
 
 @dataclass

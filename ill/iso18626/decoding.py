@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from lxml import etree
 
+from nlk_portal.core.money import Money
+
 from .messages import (
     Address,
     AgencyId,
@@ -22,7 +24,6 @@ from .messages import (
     Header,
     Message,
     MessageInfo,
-    Money,
     PatronInfo,
     PhysicalAddress,
     PublicationInfo,

@@ -16,6 +16,8 @@ from stdnum import isbn as isbn_numbers
 from stdnum import issn as issn_numbers
 from stdnum.exceptions import ValidationError as NumberError
 
+from nlk_portal.core.money import Money
+
 from ..choices import Delivery, ItemType, Service
 from ..rules import copyright
 from .errors import MessageError
@@ -29,7 +31,6 @@ from .messages import (
     ElectronicAddress,
     Header,
     MessageInfo,
-    Money,
     PhysicalAddress,
     PublicationInfo,
     Request,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import ClassVar
+
+from nlk_portal.core.money import Money
 
 from .vocabulary import (
     Action,
@@ -41,12 +42,6 @@ class AgencyId:
 
     def __str__(self) -> str:
         return f"{self.id_type}:{self.value}"
-
-
-@_record
-class Money:
-    amount: Decimal
-    currency: str  # ISO 4217, e.g. USD
 
 
 @_record

@@ -4,6 +4,8 @@ from datetime import datetime
 
 from lxml import etree
 
+from nlk_portal.core.money import Money
+
 from .documents import make_parser
 from .errors import InvalidMessage
 from .messages import (
@@ -16,7 +18,6 @@ from .messages import (
     ElectronicAddress,
     Header,
     Message,
-    Money,
     PhysicalAddress,
     Request,
     RequestingAgencyMessage,

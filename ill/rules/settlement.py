@@ -18,26 +18,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from nlk_portal.core.money import format_money
+from nlk_portal.core.money import Money
 
 
 class MixedCurrencies(ValidationError):
     pass
-
-
-@dataclass(frozen=True)
-class Money:
-    amount: Decimal
-    currency: str
-
-    def __post_init__(self):
-        if not isinstance(self.amount, Decimal):
-            raise TypeError("money is a Decimal, never a float")
-        if len(self.currency) != 3:
-            raise ValueError(f"{self.currency!r} is not a three-letter currency code")
-
-    def __str__(self):
-        return format_money(self.amount, self.currency)
 
 
 @dataclass(frozen=True)

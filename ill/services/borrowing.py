@@ -20,11 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nlk_portal.core.calendar import library_today
+from nlk_portal.core.money import Money
 from nlk_portal.core.printing import store_pdf
 from nlk_portal.outbox.dispatch import after_commit
 
 from ..choices import BorrowingStep, Direction, LenderAnswer
-from ..iso18626.messages import Money
 from ..iso18626.vocabulary import Action
 from ..models import (
     Borrowing,

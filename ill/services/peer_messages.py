@@ -24,6 +24,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 
 from nlk_portal.core.calendar import LIBRARY_TIME_ZONE
+from nlk_portal.core.money import Money
 from nlk_portal.outbox.dispatch import after_commit
 from partners.models import Iso18626Peer
 
@@ -35,7 +36,6 @@ from ..iso18626.messages import (
     Authentication,
     Confirmation,
     Message,
-    Money,
     PhysicalAddress,
     RequestingAgencyMessage,
     SupplyingAgencyMessage,

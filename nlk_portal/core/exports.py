@@ -28,7 +28,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from .calendar import library_today
-from .money import decimal_places, format_amount
+from .money import Money
 
 # Rows fetched from the database at a time, and written out per chunk of the response.
 FETCH_ROWS = 5000
@@ -51,24 +51,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Who may download: the managers' permission, as for the reports.
 EXPORT_PERMISSION = "exchange.export_reports"
 FORMATS = {"csv": _("Download the selected rows as CSV"), "xlsx": _("Download the selected rows as XLSX")}
-
-
-@dataclass(frozen=True)
-class Money:
-    """An amount in its currency: written as the portal writes amounts ("37,000" for KRW, "26.00" for USD),
-    a number in the currency's format in a spreadsheet, the plain amount in a CSV."""
-
-    amount: Decimal
-    currency: str
-
-    def __str__(self):
-        return format_amount(self.amount, self.currency)
-
-    @property
-    def number_format(self):
-        places = decimal_places(self.currency)
-        digits = "#,##0" + ("." + "0" * places if places else "")
-        return f'"{self.currency}" {digits}' if self.currency else digits
 
 
 @dataclass(frozen=True)

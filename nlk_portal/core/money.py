@@ -1,6 +1,7 @@
 """Amounts of money written one way in every language: the currency's code, then the amount with its
 thousands grouped and as many decimals as the currency has ("KRW 50,000", "USD 1,234.50")."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 # ISO 4217 currencies without a minor unit: no decimals are written for them.
@@ -33,3 +34,33 @@ def format_money(amount, currency: str) -> str:
     if amount is None or amount == "":
         return ""
     return f"{currency} {format_amount(amount, currency)}" if currency else format_amount(amount, currency)
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in its currency: the one Money of the portal (fees, settlements, ISO 18626 costs, report cells).
+
+    `str()` writes it as the portal writes amounts ("KRW 50,000", "USD 5.00"); `amount_text` is the amount
+    alone ("50,000"), for a table whose currency is written once; `number_format` is its spreadsheet format.
+    """
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError("money is a Decimal, never a float")
+
+    def __str__(self) -> str:
+        return format_money(self.amount, self.currency)
+
+    @property
+    def amount_text(self) -> str:
+        return format_amount(self.amount, self.currency)
+
+    @property
+    def number_format(self) -> str:
+        """The cell format a spreadsheet shows it in: '"USD" #,##0.00', '"KRW" #,##0'."""
+        places = decimal_places(self.currency)
+        digits = "#,##0" + ("." + "0" * places if places else "")
+        return f'"{self.currency}" {digits}' if self.currency else digits

@@ -6,8 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from ill.rules.settlement import Money
-from nlk_portal.core.money import format_amount, format_money
+from nlk_portal.core.money import Money, format_amount, format_money
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 
 from exchange.reports import figures
 from exchange.reports.filters import Filters
-from nlk_portal.core.exports import Money
+from nlk_portal.core.money import Money
 
 YEAR_2025 = Filters(start=date(2025, 1, 1), end=date(2025, 12, 31), year=2025)
 TODAY = date(2026, 1, 15)
@@ -15,7 +15,10 @@ TODAY = date(2026, 1, 15)
 
 def rows(report, key):
     """The table's rows as the page prints them: numbers as they are, shares, days and money as text."""
-    return [[value if isinstance(value, int | str) else str(value) for value in row] for row in report.table(key).rows]
+    return [
+        [value if isinstance(value, int | str) else value.amount_text if isinstance(value, Money) else str(value) for value in row]
+        for row in report.table(key).rows
+    ]
 
 
 @pytest.fixture

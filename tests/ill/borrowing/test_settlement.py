@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ill.models import RefundPayout
-from ill.rules.settlement import MixedCurrencies, Money, settle
+from ill.rules.settlement import MixedCurrencies, settle
 from ill.selectors.reporting import refunds_paid
+from nlk_portal.core.money import Money
 
 
 def krw(amount):

@@ -14,7 +14,6 @@ from ill.iso18626.messages import (
     ElectronicAddress,
     Header,
     MessageInfo,
-    Money,
     PatronInfo,
     PhysicalAddress,
     PublicationInfo,
@@ -29,6 +28,7 @@ from ill.iso18626.messages import (
     SupplyingAgencyMessage,
 )
 from ill.iso18626.vocabulary import Action, ReasonForMessage, RequestType, ServiceType
+from nlk_portal.core.money import Money
 
 NLK = AgencyId(id_type="ISIL", value="KR-SeNL")
 ROYAL_LIBRARY = AgencyId(id_type="ISIL", value="DK-710100")

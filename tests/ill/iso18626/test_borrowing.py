@@ -9,12 +9,13 @@ from django.core import mail
 from django.urls import reverse
 
 from ill.choices import BorrowingStep, LenderAnswer
-from ill.iso18626.messages import AgencyId, Money, Request, RequestingAgencyMessage
+from ill.iso18626.messages import AgencyId, Request, RequestingAgencyMessage
 from ill.iso18626.vocabulary import Action, ErrorType
 from ill.models import IllRequest, InternalNote, Iso18626Message, SentEmail
 from ill.services import borrowing
 from ill.status import Status, UnfilledReason
 from nlk_portal.core import calendar
+from nlk_portal.core.money import Money
 from partners.models import Iso18626Peer
 from tests.factories import InstitutionFactory
 from tests.ill.borrowing.conftest import borrow

@@ -14,7 +14,6 @@ from ill.iso18626.messages import (
     BibliographicInfo,
     BillingInfo,
     ElectronicAddress,
-    Money,
     PhysicalAddress,
     PublicationInfo,
     RequestedDeliveryInfo,
@@ -24,6 +23,7 @@ from ill.iso18626.reader import parse_message
 from ill.iso18626.vocabulary import ErrorType, ServiceType
 from ill.iso18626.writer import build_message
 from ill.models import IllRequest
+from nlk_portal.core.money import Money
 
 from .examples import RESHARE_REQUEST, make_header, make_request
 

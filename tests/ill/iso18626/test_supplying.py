@@ -15,13 +15,14 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from ill.iso18626.messages import ErrorData, Money, ServiceInfo, SupplyingAgencyMessage
+from ill.iso18626.messages import ErrorData, ServiceInfo, SupplyingAgencyMessage
 from ill.iso18626.vocabulary import Action, ErrorType, MessageStatus, ReasonForMessage, ServiceType
 from ill.models import IllRequest, InternalNote, Iso18626Message
 from ill.services import peer_messages
 from ill.services.workflow import do_transition
 from ill.status import Status
 from nlk_portal.core.calendar import LIBRARY_TIME_ZONE, library_today
+from nlk_portal.core.money import Money
 from nlk_portal.outbox.models import OutboxEntry
 from partners.models import Iso18626Peer
 from tests.factories import submit_ill_request

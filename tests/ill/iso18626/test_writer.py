@@ -11,7 +11,6 @@ from ill.iso18626.messages import (
     Confirmation,
     ErrorData,
     MessageInfo,
-    Money,
     Request,
     StatusInfo,
     SupplyingAgencyMessage,
@@ -27,6 +26,7 @@ from ill.iso18626.vocabulary import (
     ReasonForMessage,
 )
 from ill.iso18626.writer import build_message
+from nlk_portal.core.money import Money
 
 from .examples import (
     NLK,
