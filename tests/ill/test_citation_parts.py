@@ -79,7 +79,7 @@ def test_the_citation_line_never_begins_or_ends_with_punctuation(source_fee_sche
         ("Korea Journal", "12", "", "en", "Korea Journal, vol. 12"),
         ("Korea Journal", "", "", "en", "Korea Journal"),
         ("", "12", "3", "en", "vol. 12, no. 3"),
-        ("Korea Journal", "12", "3", "ko", "Korea Journal, 제12권, 제3호"),
+        ("Korea Journal", "12", "3", "ko", "Korea Journal, 제12권 제3호"),
         ("", "", "3", "ko", "제3호"),
     ],
 )
