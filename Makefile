@@ -9,6 +9,8 @@ PORT ?= 8000
 
 # Development defaults; anything already set in the environment wins.
 export DJANGO_DEBUG ?= 1
+# pytest-xdist processes for `make test`: one per core by default (TEST_PROCESSES=0 runs in one process).
+TEST_PROCESSES ?= auto
 
 .PHONY: run test bench messages migrate reference-data check-deploy clean
 
@@ -26,7 +28,7 @@ test: $(VENV)/.dev messages
 	./scripts/install-system-packages test
 	$(VENV)/bin/ruff check .
 	$(MAKE) --no-print-directory $(AXE)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadgroup $(PYTEST_ARGS)
 
 # axe-core, which the browser tests run in each page; tests/e2e/package-lock.json pins it.
 $(AXE): tests/e2e/package.json tests/e2e/package-lock.json

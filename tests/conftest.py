@@ -7,8 +7,10 @@ import uuid
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
+from pytest_django.fixtures import _set_suffix_to_test_databases
 
 import bench.workers
 
@@ -19,6 +21,22 @@ hypothesis_settings.register_profile("deep", max_examples=5000, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Test databases named for this run too (test_postgres_gw0_1a2b3c4d under pytest-xdist), so that two
+    runs on one PostgreSQL server never create, use or drop each other's."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8] or str(os.getpid())
+    _set_suffix_to_test_databases(suffix=run)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher(django_test_environment):
+    """Passwords hashed with MD5 in tests: Django's default, PBKDF2, spends most of a second of CPU on each
+    hash by design. The portal's settings keep Django's default hashers."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture

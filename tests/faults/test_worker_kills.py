@@ -9,13 +9,15 @@ from bench.chaos import run_invoice_jobs
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 JOBS = 50
-# Short, so that Redis hands a killed task to the restarted worker within the test.
+# Short, so that Redis hands a killed task to the restarted worker within the test. On a redis-server of
+# the test's own (`own_redis`): a worker restores every message unacknowledged for that long in its
+# broker, so on a shared one it would hand other tests' running tasks over again.
 VISIBILITY_TIMEOUT = 4
 
 
 @pytest.mark.celery_worker(env={"CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)})
 def test_invoice_jobs_with_the_worker_killed_every_few_seconds_are_each_done_once(
-    celery_worker, source_fee_schedule
+    own_redis, celery_worker, source_fee_schedule
 ):
     outcome = run_invoice_jobs(celery_worker, JOBS, kill_every=3.0, timeout=150)
 

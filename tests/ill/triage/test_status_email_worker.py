@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from ill.models import IllRequest, SentEmail
 from tests.factories import submit_ill_request
+from tests.ill.worker_helpers import all_tasks_finished, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -33,4 +34,6 @@ def test_the_worker_sends_the_status_email_once_the_change_is_committed(
     assert "has accepted your request and expects to supply it" in body
     assert f"/ill/track/{ill_request.tracking_token}/" in body
     change = ill_request.history.last()
+    # The worker writes the email inside the transaction that records it, so the file comes first.
+    wait_for(all_tasks_finished, what="the status email task to finish")
     assert SentEmail.objects.get(key=f"status:{change.pk}").status == "sent"
