@@ -80,22 +80,36 @@ class Outcome:
 
 
 class Killer(threading.Thread):
-    """Every `every` seconds: SIGKILL the worker, then start it again."""
+    """Every `every` seconds: SIGKILL the worker, then start it again.
 
-    def __init__(self, worker, every):
+    With `progress` (a count that grows as tasks finish), a kill also waits until the restarted worker has
+    finished at least one task: on a loaded machine a restart can take as long as `every`, and a worker
+    killed before it does anything would only prove that nothing happens.
+    """
+
+    def __init__(self, worker, every, progress=None):
         super().__init__(daemon=True)
-        self.worker, self.every = worker, every
+        self.worker, self.every, self.progress = worker, every, progress
         self.kills, self.error = 0, None
         self.stopping = threading.Event()
 
     def run(self):
+        from django.db import connection
+
         try:
+            done = self.progress() if self.progress else 0
             while not self.stopping.wait(self.every):
+                while self.progress and self.progress() <= done:
+                    if self.stopping.wait(0.2):
+                        return
                 self.worker.kill()
                 self.kills += 1
                 self.worker.start()
+                done = self.progress() if self.progress else 0
         except Exception as error:  # reported by stop(), in the caller's thread
             self.error = error
+        finally:
+            connection.close()
 
     def stop(self):
         self.stopping.set()
@@ -137,7 +151,7 @@ def run_invoice_jobs(worker, jobs, kill_every=5.0, timeout=None):
     timeout = 60 + 2 * jobs if timeout is None else timeout
     started = time.monotonic()
     since = timezone.now()
-    killer = Killer(worker, kill_every)
+    killer = Killer(worker, kill_every, progress=lambda: finished_tasks(since))
     killer.start()
     handed_again, suspects, next_look = 0, set(), 0
     try:
@@ -161,6 +175,13 @@ def run_invoice_jobs(worker, jobs, kill_every=5.0, timeout=None):
     outcome.handed_over_again = handed_again
     check(outcome, ids, since, worker)
     return outcome
+
+
+def finished_tasks(since):
+    """How many outbox rows written since `since` have run to the end."""
+    from nlk_portal.outbox.models import OutboxEntry
+
+    return OutboxEntry.objects.filter(created_at__gte=since, state="done").count()
 
 
 # Seconds between two looks at what the broker holds.

@@ -19,7 +19,7 @@ VISIBILITY_TIMEOUT = 4
 def test_invoice_jobs_with_the_worker_killed_every_few_seconds_are_each_done_once(
     own_redis, celery_worker, source_fee_schedule
 ):
-    outcome = run_invoice_jobs(celery_worker, JOBS, kill_every=3.0, timeout=150)
+    outcome = run_invoice_jobs(celery_worker, JOBS, kill_every=3.0, timeout=240)
 
     print(
         f"\n{outcome.jobs} invoice jobs in {outcome.seconds:.0f} s with {outcome.kills} kills; "
