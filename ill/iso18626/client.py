@@ -12,10 +12,10 @@ from lxml import etree
 
 from nlk_portal.core import endpoints
 
-from .documents import make_parser, read_max_bytes
 from .errors import InvalidMessage, MessageError
+from .inbound import parse_message
 from .messages import Confirmation
-from .reader import parse_message
+from .parsing import make_parser, read_max_bytes
 from .vocabulary import ErrorType, MessageType
 
 DEFAULT_TIMEOUT = 15.0

@@ -1,4 +1,4 @@
-"""From the elements of a message that has validated against the schema to the values of `messages`."""
+"""Decoding: from the elements of a message that has validated against the schema to the values of `messages`."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -39,7 +39,6 @@ from .messages import (
 )
 from .timestamps import parse_timestamp
 from .vocabulary import (
-    NAMESPACE,
     Action,
     ErrorType,
     MessageStatus,
@@ -47,16 +46,12 @@ from .vocabulary import (
     ReasonForMessage,
     RequestType,
     ServiceType,
+    qualify,
 )
 
 # Every function here trusts the schema: the elements it requires are there and its
 # enumerations and numbers hold their values. Only a timestamp can still fail (a year
 # Python cannot hold), with ValueError.
-
-
-def qualify(name: str) -> str:
-    """Return the name in the ISO 18626 namespace, as lxml writes it."""
-    return f"{{{NAMESPACE}}}{name}"
 
 
 def read_text(element: etree._Element, name: str) -> str | None:
@@ -277,7 +272,7 @@ def read_billing_info(element: etree._Element) -> BillingInfo | None:
     )
 
 
-def read_request(element: etree._Element) -> Request:
+def decode_request(element: etree._Element) -> Request:
     return Request(
         header=read_header(element),
         bibliographic_info=read_bibliographic_info(element),
@@ -298,7 +293,7 @@ def read_request(element: etree._Element) -> Request:
     )
 
 
-def read_supplying_agency_message(element: etree._Element) -> SupplyingAgencyMessage:
+def decode_supplying_agency_message(element: etree._Element) -> SupplyingAgencyMessage:
     info = element.find(qualify("messageInfo"))
     status = element.find(qualify("statusInfo"))
     delivery = element.find(qualify("deliveryInfo"))
@@ -342,7 +337,7 @@ def read_supplying_agency_message(element: etree._Element) -> SupplyingAgencyMes
     )
 
 
-def read_requesting_agency_message(element: etree._Element) -> RequestingAgencyMessage:
+def decode_requesting_agency_message(element: etree._Element) -> RequestingAgencyMessage:
     return RequestingAgencyMessage(
         header=read_header(element),
         action=Action(read_text(element, "action")),
@@ -350,7 +345,7 @@ def read_requesting_agency_message(element: etree._Element) -> RequestingAgencyM
     )
 
 
-def read_confirmation(element: etree._Element, *, confirms: MessageType) -> Confirmation:
+def decode_confirmation(element: etree._Element, *, confirms: MessageType) -> Confirmation:
     header = element.find(qualify("confirmationHeader"))
     error = element.find(qualify("errorData"))
     reason = read_text(element, "reasonForMessage")
@@ -376,8 +371,8 @@ def read_confirmation(element: etree._Element, *, confirms: MessageType) -> Conf
     )
 
 
-READERS: dict[str, Callable[[etree._Element], Message]] = {
-    MessageType.REQUEST: read_request,
-    MessageType.SUPPLYING_AGENCY_MESSAGE: read_supplying_agency_message,
-    MessageType.REQUESTING_AGENCY_MESSAGE: read_requesting_agency_message,
+DECODERS: dict[str, Callable[[etree._Element], Message]] = {
+    MessageType.REQUEST: decode_request,
+    MessageType.SUPPLYING_AGENCY_MESSAGE: decode_supplying_agency_message,
+    MessageType.REQUESTING_AGENCY_MESSAGE: decode_requesting_agency_message,
 }

@@ -1,4 +1,4 @@
-"""Writing ISO 18626 messages as XML bytes, each checked against the schema before it is returned."""
+"""Encoding: ISO 18626 messages written as XML bytes, each checked against the schema before it is returned."""
 
 from datetime import datetime
 
@@ -6,7 +6,6 @@ from lxml import etree
 
 from nlk_portal.core.money import Money
 
-from .documents import make_parser
 from .errors import InvalidMessage
 from .messages import (
     Address,
@@ -23,9 +22,9 @@ from .messages import (
     RequestingAgencyMessage,
     SupplyingAgencyMessage,
 )
-from .schema import find_schema_errors
+from .parsing import find_schema_errors, make_parser
 from .timestamps import format_timestamp
-from .vocabulary import NAMESPACE, VERSION
+from .vocabulary import NAMESPACE, VERSION, qualify
 
 Element = etree._Element
 
@@ -81,11 +80,6 @@ def with_authentication(body: bytes, authentication: Authentication | None) -> b
     if errors:
         raise InvalidMessage("; ".join(entry.message for entry in errors).replace(f"{{{NAMESPACE}}}", ""))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-
-
-def qualify(name: str) -> str:
-    """Return the name in the ISO 18626 namespace, as lxml writes it."""
-    return f"{{{NAMESPACE}}}{name}"
 
 
 def add(parent: Element, name: str, text: str | None = None) -> Element | None:

@@ -44,6 +44,16 @@ class AgencyId:
         return f"{self.id_type}:{self.value}"
 
 
+def same_agency(one: AgencyId | None, other: AgencyId | None) -> bool:
+    """Whether two agency ids name the same agency: ISIL and its values are compared without case."""
+    if one is None or other is None:
+        return False
+    return (one.id_type.strip().casefold(), one.value.strip().casefold()) == (
+        other.id_type.strip().casefold(),
+        other.value.strip().casefold(),
+    )
+
+
 @_record
 class Authentication:
     account_id: str | None = None
