@@ -4,6 +4,7 @@ decoding, in that order, with the checks the standard lets a receiver make)."""
 import re
 from collections.abc import Collection
 from datetime import UTC, datetime
+from typing import Any
 
 from lxml import etree
 
@@ -232,9 +233,9 @@ def guess_message_type(name: str) -> MessageType:
         return CONFIRMATIONS.get(name, MessageType.REQUEST)
 
 
-def read_header_leniently(header: etree._Element | None) -> dict:
+def read_header_leniently(header: etree._Element | None) -> dict[str, Any]:
     """Return what can be read of a header that may not validate, as ConfirmationHeader fields."""
-    echo: dict = {}
+    echo: dict[str, Any] = {}
     if header is None:
         return echo
     for field, name in (

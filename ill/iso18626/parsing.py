@@ -6,6 +6,7 @@ import functools
 import re
 import threading
 from pathlib import Path
+from typing import NoReturn
 
 from django.conf import settings
 from lxml import etree
@@ -43,11 +44,11 @@ class ExternalResourceRefused(ValueError):
     """The parser was asked to open something outside the document (a DTD, an entity, an XInclude)."""
 
 
-class RefuseEverything(etree.Resolver):
+class RefuseEverything(etree.Resolver):  # type: ignore[misc]  # lxml has no type information
     """Answers every request of the parser for an external resource with a refusal, so libxml2 opens
     no file, device or URL of any kind, whatever the document or its encoding asks for."""
 
-    def resolve(self, url, public_id, context):
+    def resolve(self, url: str | None, public_id: str | None, context: object) -> NoReturn:
         raise ExternalResourceRefused("An external resource is not allowed.")
 
 
@@ -155,7 +156,8 @@ def canonical_form(body: bytes) -> bytes:
             element.text = None
         if element is not root and element.tail is not None and not element.tail.strip():
             element.tail = None
-    return etree.tostring(root, method="c14n2", with_comments=False)
+    canonical: bytes = etree.tostring(root, method="c14n2", with_comments=False)
+    return canonical
 
 
 # The schema.

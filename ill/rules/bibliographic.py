@@ -13,7 +13,6 @@ from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as NumberError
 
 Scheme = Literal["ISBN", "ISSN"]
-SCHEMES = {"ISBN": isbn, "ISSN": issn}
 SCHEME_NAMES = {"ISBN": _("ISBN"), "ISSN": _("ISSN")}
 # The oldest year of publication taken: a year has four digits.
 FIRST_YEAR = 1000
@@ -26,8 +25,9 @@ def compact_standard_number(value: str | None, scheme: Scheme) -> str:
     """
     if not value:
         return ""
-    module = SCHEMES[scheme]
-    return module.compact(module.validate(value))
+    if scheme == "ISBN":
+        return isbn.compact(isbn.validate(value))
+    return issn.compact(issn.validate(value))
 
 
 def clean_standard_number(value: str | None, scheme: Scheme) -> str:
