@@ -1,4 +1,5 @@
-"""From a peer's request to the fields of an ILL request: what each element becomes, and what is refused."""
+"""From a peer's request to the fields of an ILL request (to_request): what each element becomes, and what is
+refused; and back, from an ILL request to the request NLK sends a lender (outgoing)."""
 
 import dataclasses
 from datetime import date
