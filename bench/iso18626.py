@@ -59,10 +59,10 @@ def bench_peer(library_id):
 def with_messages(ill_request, count):
     """Make `ill_request` one its library's system sent, with `count` messages kept as the endpoint keeps them."""
     from ill.choices import Direction
-    from ill.iso18626.documents import canonical_form
+    from ill.iso18626.encode import build_message
     from ill.iso18626.messages import RequestingAgencyMessage
+    from ill.iso18626.parsing import canonical_form
     from ill.iso18626.vocabulary import Action
-    from ill.iso18626.writer import build_message
     from ill.models import Iso18626Message, Iso18626Transaction
 
     peer = bench_peer(ill_request.requesting_library_id)

@@ -288,8 +288,8 @@ def request_messages(library_id):
 
     from bench import iso18626 as bench_iso18626
     from ill.iso18626 import messages as iso
+    from ill.iso18626.encode import build_message
     from ill.iso18626.vocabulary import ServiceType
-    from ill.iso18626.writer import build_message
     from ill.models import Iso18626Transaction
 
     peer = bench_iso18626.bench_peer(library_id)

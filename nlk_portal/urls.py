@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from ill.iso18626.views import endpoint as iso18626_endpoint
+from ill.views.iso18626 import endpoint as iso18626_endpoint
 from partners import account_views
 
 from .views import FaviconView, HomeView, PrivacyView

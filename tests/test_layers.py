@@ -3,8 +3,9 @@
 The floors, lowest first: nlk_portal.core; nlk_portal.outbox; partners; ill; exchange; the project
 package's own modules (urls, views, settings, celery). Inside an app: vocabulary and pure rules, then
 models, selectors, services, and the entry points (tasks, admin, views, forms, urls, commands) on top.
-ill.iso18626 is the ISO 18626 message layer (values in, XML out and back, importing nothing of ours
-above the vocabulary), so it sits with the pure rules; its endpoint view is an entry point.
+ill.iso18626 is the ISO 18626 message layer (values in, XML out and back), so it sits with the pure rules
+and imports nothing of ours but the ground floor, the vocabulary, the pure rules and itself; its endpoint
+view is an entry point, in ill.views.
 A module may import its own floor or a lower one, never a higher one, and no import may close a cycle.
 """
 
@@ -32,8 +33,10 @@ APP_FLOORS = [
     ("selectors",),
     ("services",),
 ]
-# Modules inside a lower package that are entry points all the same.
-ENTRY_POINTS = {"ill.iso18626.views"}
+# What the ISO 18626 message package may import of ours: the ground floor, ILL's vocabulary and pure rules,
+# and itself. Not partners, nor models, selectors, services or any entry point.
+MESSAGE_PACKAGE = "ill.iso18626"
+MESSAGE_PACKAGE_READS = ("nlk_portal.core", "ill.choices", "ill.status", "ill.rules", MESSAGE_PACKAGE)
 # What the manager reports may read of ILL: its figures through one selector, and its vocabulary.
 REPORTS_READ_OF_ILL = {"ill.selectors.reporting", "ill.choices", "ill.status", "ill.rules.terms"}
 
@@ -98,8 +101,6 @@ def app_of(name):
 
 def app_floor(name):
     """The floor of a module inside its app."""
-    if name in ENTRY_POINTS:
-        return len(APP_FLOORS)
     app = app_of(name)
     inside = name[len(app) + 1 :].split(".") if name != app else []
     if inside and inside[0] == "reports":  # exchange.reports is a small app of its own inside exchange
@@ -135,8 +136,8 @@ def test_the_floors_are_read_from_the_real_tree():
         assert module in MODULES, module
     assert floor_of("ill.status") < floor_of("ill.models.requests") < floor_of("ill.selectors.queues")
     assert floor_of("ill.selectors.queues") < floor_of("ill.services.workflow") < floor_of("ill.tasks")
-    assert floor_of("ill.iso18626.writer") == floor_of("ill.status") < floor_of("ill.models.requests")
-    assert floor_of("ill.iso18626.views") == floor_of("ill.tasks")
+    assert floor_of("ill.iso18626.encode") == floor_of("ill.status") < floor_of("ill.models.requests")
+    assert floor_of("ill.views.iso18626") == floor_of("ill.tasks")
     assert floor_of("nlk_portal.core.printing") < floor_of("nlk_portal.outbox.dispatch") < floor_of("partners.models")
     assert floor_of("partners.admin") < floor_of("ill.models") < floor_of("exchange.models") < floor_of("nlk_portal.urls")
     assert "nlk_portal.core.calendar" in {target for target, _ in EDGES["ill.rules.terms"]}
@@ -160,6 +161,31 @@ def test_the_core_imports_no_app_and_the_apps_not_the_project_package():
                 assert target.startswith("nlk_portal.core"), f"{where} imports {target}"
             if app_of(name) and project_floor(target) == project_floor("nlk_portal.urls"):
                 pytest.fail(f"{where} imports {target}: no app imports the project package's own modules")
+
+
+def is_in(name, package):
+    return name == package or name.startswith(package + ".")
+
+
+def message_package_may_import(target):
+    return any(is_in(target, allowed) for allowed in MESSAGE_PACKAGE_READS)
+
+
+def test_the_message_package_imports_only_the_vocabulary_and_the_rules():
+    modules = [name for name in EDGES if is_in(name, MESSAGE_PACKAGE)]
+    assert {"ill.iso18626.inbound", "ill.iso18626.encode", "ill.iso18626.to_request"} <= set(modules)
+    wrong = [
+        f"{MODULES[name].relative_to(ROOT)}:{line} imports {target}"
+        for name in modules
+        for target, line in EDGES[name]
+        if not message_package_may_import(target)
+    ]
+    assert not wrong, "The ISO 18626 message package imports above the rules:\n" + "\n".join(sorted(wrong))
+    # The rule refuses what the floors alone would let through (partners is below ill) and what they refuse.
+    for above in ["partners.models", "ill.models", "ill.selectors.iso18626", "ill.services.submission",
+                  "ill.admin", "ill.views.iso18626", "ill.tasks", "ill.forms.requests"]:
+        assert not message_package_may_import(above), above
+    assert message_package_may_import("ill.rules.bibliographic")
 
 
 def test_the_reports_read_ill_only_through_its_reporting_selector():

@@ -10,12 +10,9 @@ import re
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
-from stdnum import isbn as isbn_numbers
-from stdnum import issn as issn_numbers
-from stdnum.exceptions import ValidationError as NumberError
 
 from ..choices import ItemType, Service
-from ..rules import copyright
+from ..rules import bibliographic, copyright
 
 # rft_val_fmt and rft.genre values that describe a serial article or a book's chapter.
 JOURNAL_FORMAT = "info:ofi/fmt:kev:mtx:journal"
@@ -52,8 +49,8 @@ def initial_from_openurl(query: Mapping, *, this_year: int) -> dict:
     values["place"] = get("rft.place")
     values["volume"] = get("rft.volume")
     values["issue"] = get("rft.issue")
-    values["isbn"] = _standard_number(get("rft.isbn"), isbn_numbers)
-    values["issn"] = _standard_number(get("rft.issn") or get("rft.eissn"), issn_numbers)
+    values["isbn"] = bibliographic.clean_standard_number(get("rft.isbn"), "ISBN")
+    values["issn"] = bibliographic.clean_standard_number(get("rft.issn") or get("rft.eissn"), "ISSN")
     values["year"] = _year(get("rft.date"), this_year)
     values["pages_wanted"] = _pages(get("rft.spage"), get("rft.epage"), get("rft.pages"))
     values["citation_source"] = get("rft_id")
@@ -81,21 +78,12 @@ def _name(last, first):
     return f"{last}, {first}" if last and first else last
 
 
-def _standard_number(value, module):
-    if not value:
-        return ""
-    try:
-        return module.compact(module.validate(value))
-    except NumberError:
-        return ""
-
-
 def _year(value, this_year):
     match = YEAR.match(value)
     if not match:
         return None
     year = int(match.group(1))
-    return year if 1000 <= year <= this_year + 1 else None
+    return year if bibliographic.is_publication_year(year, this_year=this_year) else None
 
 
 def _pages(start, end, pages):

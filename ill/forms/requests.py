@@ -9,15 +9,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from stdnum import isbn, issn
-from stdnum.exceptions import InvalidChecksum
-from stdnum.exceptions import ValidationError as NumberError
 
 from nlk_portal.core.calendar import library_today
 from partners.models import Institution, InstitutionKind
 
 from ..models import Delivery, IllRequest, ItemType, Service
-from ..rules import copyright
+from ..rules import bibliographic, copyright
 from ..rules import delivery as delivery_rules
 from ..selectors.fees import quote_on
 
@@ -62,14 +59,14 @@ class ItemChecks:
     """The bibliographic checks every request form makes: the titles its type needs, ISBN, ISSN, year."""
 
     def clean_isbn(self):
-        return _standard_number(self.cleaned_data["isbn"], isbn, _("ISBN"))
+        return bibliographic.check_standard_number(self.cleaned_data["isbn"], "ISBN")
 
     def clean_issn(self):
-        return _standard_number(self.cleaned_data["issn"], issn, _("ISSN"))
+        return bibliographic.check_standard_number(self.cleaned_data["issn"], "ISSN")
 
     def clean_year(self):
         year = self.cleaned_data["year"]
-        if year is not None and not 1000 <= year <= timezone.localdate().year + 1:
+        if year is not None and not bibliographic.is_publication_year(year, this_year=timezone.localdate().year):
             raise ValidationError(_("Enter the year of publication with four digits, for example 2019."))
         return year
 
@@ -301,21 +298,6 @@ def fresh_form(form_class, data, error, **options):
     form.is_valid()
     form.add_error(None, error)
     return form
-
-
-def _standard_number(value, module, name):
-    """The compact form of a valid ISBN or ISSN; a clear error for a wrong one."""
-    if not value:
-        return ""
-    try:
-        return module.compact(module.validate(value))
-    except InvalidChecksum:
-        raise ValidationError(
-            _("The check digit of this %(name)s is wrong: please copy the number again."),
-            params={"name": name},
-        )
-    except NumberError:
-        raise ValidationError(_("This is not a valid %(name)s."), params={"name": name})
 
 
 def _helper():

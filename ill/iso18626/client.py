@@ -7,15 +7,16 @@ import ssl
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterable, Sequence
 
 from lxml import etree
 
 from nlk_portal.core import endpoints
 
-from .documents import make_parser, read_max_bytes
 from .errors import InvalidMessage, MessageError
+from .inbound import parse_message
 from .messages import Confirmation
-from .reader import parse_message
+from .parsing import make_parser, read_max_bytes
 from .vocabulary import ErrorType, MessageType
 
 DEFAULT_TIMEOUT = 15.0
@@ -98,7 +99,10 @@ def _open_socket(target: endpoints.Target, *, connect_timeout: float, deadline: 
 class _Connection(http.client.HTTPConnection):
     """Plain HTTP to the address checked, never to what the host name resolves to by then."""
 
-    def __init__(self, host, port, *, targets, connect_timeout, deadline):
+    def __init__(
+        self, host: str, port: int | None, *, targets: Sequence[endpoints.Target], connect_timeout: float,
+        deadline: _Deadline,
+    ) -> None:
         super().__init__(host, port, timeout=deadline.left())
         self._targets, self._connect_timeout, self._deadline = targets, connect_timeout, deadline
 
@@ -109,21 +113,27 @@ class _Connection(http.client.HTTPConnection):
 class _TlsConnection(http.client.HTTPSConnection):
     """HTTPS to the address checked; the certificate is verified for the host name, which SNI and Host carry."""
 
-    def __init__(self, host, port, *, targets, connect_timeout, deadline):
-        super().__init__(host, port, timeout=deadline.left(), context=ssl.create_default_context())
+    def __init__(
+        self, host: str, port: int | None, *, targets: Sequence[endpoints.Target], connect_timeout: float,
+        deadline: _Deadline,
+    ) -> None:
+        self._tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=deadline.left(), context=self._tls)
         self._targets, self._connect_timeout, self._deadline = targets, connect_timeout, deadline
 
     def connect(self) -> None:
         sock = _connect_any(self._targets, connect_timeout=self._connect_timeout, deadline=self._deadline)
         try:
-            self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+            self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
         except BaseException:
             sock.close()
             raise
         self._deadline.watch(self.sock)
 
 
-def _connect_any(targets, *, connect_timeout: float, deadline: _Deadline) -> socket.socket:
+def _connect_any(
+    targets: Iterable[endpoints.Target], *, connect_timeout: float, deadline: _Deadline
+) -> socket.socket:
     """A connection to the first of the checked addresses that answers."""
     error: OSError | None = None
     for target in targets:
@@ -167,7 +177,8 @@ def send(
     try:
         targets = policy.resolve(url)
         kind = _TlsConnection if parts.scheme == "https" else _Connection
-        connection = kind(parts.hostname, parts.port, targets=targets, connect_timeout=connect_timeout,
+        host = parts.hostname or ""  # check_url refuses a URL without one
+        connection = kind(host, parts.port, targets=targets, connect_timeout=connect_timeout,
                           deadline=deadline)
         try:
             path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))

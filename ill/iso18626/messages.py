@@ -21,11 +21,10 @@ from .vocabulary import (
 # Optional elements are None when absent (an empty element is ""), repeated ones are
 # tuples. Timestamps are aware datetimes, money a Decimal with its currency code. A
 # `type_schemeValuePair` (agency id type, currency, reasons, ...) is its text: the
-# optional scheme attribute is not kept.
-_record = dataclass(frozen=True, kw_only=True, slots=True)
+# optional scheme attribute is not kept. Every value is a frozen, keyword-only dataclass.
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class AgencyId:
     """An agency (library) id, e.g. ISIL `KR-SeNL`."""
 
@@ -44,13 +43,23 @@ class AgencyId:
         return f"{self.id_type}:{self.value}"
 
 
-@_record
+def same_agency(one: AgencyId | None, other: AgencyId | None) -> bool:
+    """Whether two agency ids name the same agency: ISIL and its values are compared without case."""
+    if one is None or other is None:
+        return False
+    return (one.id_type.strip().casefold(), one.value.strip().casefold()) == (
+        other.id_type.strip().casefold(),
+        other.value.strip().casefold(),
+    )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Authentication:
     account_id: str | None = None
     security_code: str | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Header:
     """The header every request, supplyingAgencyMessage and requestingAgencyMessage carries."""
 
@@ -63,19 +72,19 @@ class Header:
     requesting_agency_authentication: Authentication | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class BibliographicItemId:
     identifier: str
     code: str  # ISBN, ISSN, ISMN, ...
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class BibliographicRecordId:
     code: str  # OCLC, LCCN, ...
     identifier: str
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class BibliographicInfo:
     supplier_unique_record_id: str | None = None
     title: str | None = None
@@ -102,7 +111,7 @@ class BibliographicInfo:
         return None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PublicationInfo:
     publisher: str | None = None
     publication_type: str | None = None
@@ -110,7 +119,7 @@ class PublicationInfo:
     place_of_publication: str | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ServiceInfo:
     service_type: ServiceType
     request_type: RequestType | None = None
@@ -126,7 +135,7 @@ class ServiceInfo:
     note: str | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PhysicalAddress:
     line1: str | None = None
     line2: str | None = None
@@ -136,7 +145,7 @@ class PhysicalAddress:
     country: str | None = None  # ISO 3166-1
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ElectronicAddress:
     address_type: str  # e.g. Email, URL, FTP
     data: str
@@ -145,7 +154,7 @@ class ElectronicAddress:
 Address = PhysicalAddress | ElectronicAddress
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class SupplierInfo:
     sort_order: int | None = None
     supplier_code: AgencyId | None = None
@@ -156,20 +165,20 @@ class SupplierInfo:
     availability_note: str | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RequestedDeliveryInfo:
     sort_order: int | None = None
     address: Address | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RequestingAgencyInfo:
     name: str | None = None
     contact_name: str | None = None
     addresses: tuple[Address, ...] = ()
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PatronInfo:
     patron_id: str | None = None
     surname: str | None = None
@@ -179,7 +188,7 @@ class PatronInfo:
     addresses: tuple[Address, ...] = ()
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class BillingInfo:
     payment_method: str | None = None
     maximum_costs: Money | None = None
@@ -188,7 +197,7 @@ class BillingInfo:
     address: Address | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Request:
     message_type: ClassVar[MessageType] = MessageType.REQUEST
 
@@ -203,7 +212,7 @@ class Request:
     billing_info: BillingInfo | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class MessageInfo:
     reason_for_message: ReasonForMessage
     answer_yes_no: bool | None = None
@@ -215,7 +224,7 @@ class MessageInfo:
     retry_before: datetime | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class StatusInfo:
     status: str  # one of vocabulary.STATUSES, the values of the portal's status vocabulary
     last_change: datetime
@@ -223,7 +232,7 @@ class StatusInfo:
     due_date: datetime | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class DeliveryInfo:
     date_sent: datetime
     item_id: str | None = None
@@ -234,14 +243,14 @@ class DeliveryInfo:
     delivery_costs: Money | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ReturnInfo:
     return_agency_id: AgencyId | None = None
     name: str | None = None
     physical_address: PhysicalAddress | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class SupplyingAgencyMessage:
     message_type: ClassVar[MessageType] = MessageType.SUPPLYING_AGENCY_MESSAGE
 
@@ -252,7 +261,7 @@ class SupplyingAgencyMessage:
     return_info: ReturnInfo | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RequestingAgencyMessage:
     message_type: ClassVar[MessageType] = MessageType.REQUESTING_AGENCY_MESSAGE
 
@@ -264,13 +273,13 @@ class RequestingAgencyMessage:
 Message = Request | SupplyingAgencyMessage | RequestingAgencyMessage
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ErrorData:
     error_type: ErrorType
     error_value: str | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ConfirmationHeader:
     timestamp: datetime
     timestamp_received: datetime
@@ -281,7 +290,7 @@ class ConfirmationHeader:
     multiple_item_request_id: str | None = None
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Confirmation:
     """The answer to a message: `confirms` names the type of message it answers."""
 
@@ -296,7 +305,7 @@ class Confirmation:
         return self.header.message_status == MessageStatus.OK
 
 
-@_record
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Rejection:
     """An incoming message refused: the ERROR confirmation that answers it, ready to build."""
 

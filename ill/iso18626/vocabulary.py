@@ -6,6 +6,11 @@ NAMESPACE = "http://illtransactions.org/2013/iso18626"
 VERSION = "1.2"
 
 
+def qualify(name: str) -> str:
+    """Return the name in the ISO 18626 namespace, as lxml writes it: `{namespace}name`."""
+    return f"{{{NAMESPACE}}}{name}"
+
+
 class MessageType(enum.StrEnum):
     """The three messages a peer sends; each is answered by its confirmation."""
 

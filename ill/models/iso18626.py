@@ -87,7 +87,7 @@ class Iso18626Message(models.Model):
     answer_yes_no = models.BooleanField(_("answer"), null=True, blank=True)
     timestamp = models.DateTimeField(_("message timestamp"))
     created_at = models.DateTimeField(_("stored"), default=timezone.now)
-    # An incoming message is kept in its canonical form (ill.iso18626.documents.canonical_form); the same
+    # An incoming message is kept in its canonical form (ill.iso18626.parsing.canonical_form); the same
     # message sent again is counted on its row, found by the digest of that form.
     body = models.TextField(_("message (XML)"))
     body_digest = models.CharField(max_length=64, blank=True, editable=False)

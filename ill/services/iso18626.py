@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from nlk_portal.core.calendar import library_date
 
 from ..choices import BorrowingStep, Service
-from ..iso18626.mapping import fit
 from ..iso18626.messages import RequestingAgencyMessage, SupplyingAgencyMessage
+from ..iso18626.to_request import fit
 from ..iso18626.vocabulary import Action, ReasonForMessage
 from ..models import MAX_TEXT, IllRequest, InternalNote, Iso18626Message, Iso18626Transaction
 from ..rules import terms

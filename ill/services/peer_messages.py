@@ -28,8 +28,8 @@ from nlk_portal.core.money import Money
 from nlk_portal.outbox.dispatch import after_commit
 from partners.models import Iso18626Peer
 
-from ..iso18626 import client, mapping
-from ..iso18626.documents import canonical_form
+from ..iso18626 import client, outgoing
+from ..iso18626.encode import build_message, with_authentication
 from ..iso18626.errors import InvalidMessage
 from ..iso18626.messages import (
     AgencyId,
@@ -40,8 +40,8 @@ from ..iso18626.messages import (
     RequestingAgencyMessage,
     SupplyingAgencyMessage,
 )
+from ..iso18626.parsing import canonical_form
 from ..iso18626.vocabulary import Action, ReasonForMessage
-from ..iso18626.writer import build_message, with_authentication
 from ..models import Iso18626Message, Iso18626Transaction
 from ..rules import fees
 from ..status import Status, UnfilledReason
@@ -167,7 +167,7 @@ def queue(ill_request, peer, message: Message, *, key: str | None = None, in_rep
 
 def supplier_header(transaction_row: Iso18626Transaction, ill_request):
     """The header of a message NLK sends as supplier about a peer's request."""
-    return mapping.make_header(
+    return outgoing.make_header(
         supplying=nlk_agency(),
         requesting=peer_agency(transaction_row.peer),
         requesting_agency_request_id=transaction_row.requesting_agency_request_id,
@@ -178,7 +178,7 @@ def supplier_header(transaction_row: Iso18626Transaction, ill_request):
 
 def requester_header(transaction_row: Iso18626Transaction):
     """The header of a message NLK sends as requester, about what it borrows."""
-    return mapping.make_header(
+    return outgoing.make_header(
         supplying=peer_agency(transaction_row.peer),
         requesting=nlk_agency(),
         requesting_agency_request_id=transaction_row.requesting_agency_request_id,
@@ -215,7 +215,7 @@ def store_status_change(change) -> Iso18626Message | None:
     note, reason_unfilled = change.note, ""
     if change.to_status == S.UNFILLED:
         reason_unfilled, note = unfilled_reason(change.reason, change.note)
-    message = mapping.supplying_agency_message(
+    message = outgoing.make_supplying_agency_message(
         header=supplier_header(link, ill_request),
         reason=reason,
         status=change.to_status,
@@ -238,7 +238,7 @@ def unfilled_reason(reason: str, note: str) -> tuple[str, str]:
         return reason, note
     with translation.override("en"):
         label = str(UnfilledReason(reason).label)
-    return mapping.reason_code(reason), f"{label}. {note}".strip()
+    return outgoing.format_reason_code(reason), f"{label}. {note}".strip()
 
 
 def take_cancel_request(ill_request, *, by) -> Iso18626Message | None:
@@ -275,7 +275,7 @@ def queue_status_report(ill_request, link: Iso18626Transaction, *, in_reply_to, 
     """Answer a peer's message with the request's status now: a StatusRequestResponse, or `reason`
     (a CancelResponse or RenewResponse) with its answer."""
     last = ill_request.history.order_by("-changed_at", "-id").first()
-    message = mapping.supplying_agency_message(
+    message = outgoing.make_supplying_agency_message(
         header=supplier_header(link, ill_request),
         reason=reason or ReasonForMessage.STATUS_REQUEST_RESPONSE,
         status=ill_request.status,
@@ -290,7 +290,7 @@ def queue_status_report(ill_request, link: Iso18626Transaction, *, in_reply_to, 
 def queue_borrowing_request(ill_request, link: Iso18626Transaction, *, max_cost: Money | None) -> Iso18626Message:
     """The `request` NLK sends a lender for a user in Korea, asking for the material to be sent to NLK."""
     library = ill_request.requesting_library
-    message = mapping.borrowing_request(
+    message = outgoing.make_borrowing_request(
         ill_request,
         header=requester_header(link),
         requester_name=library.name_en,
@@ -304,7 +304,7 @@ def queue_borrowing_request(ill_request, link: Iso18626Transaction, *, max_cost:
 def queue_requester_action(ill_request, link: Iso18626Transaction, action: Action, *, note: str = "",
                            key: str | None = None) -> Iso18626Message:
     """What NLK as requester tells the lender: Received, ShippedReturn, Cancel."""
-    message = mapping.requesting_agency_message(header=requester_header(link), action=action, note=note)
+    message = outgoing.make_requesting_agency_message(header=requester_header(link), action=action, note=note)
     return queue(ill_request, link.peer, message, key=key)
 
 

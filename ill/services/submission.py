@@ -19,7 +19,7 @@ from nlk_portal.outbox.dispatch import after_commit
 from partners.models import Institution, InstitutionKind
 
 from ..choices import Direction
-from ..iso18626 import mapping
+from ..iso18626 import to_request
 from ..iso18626.errors import MessageError
 from ..iso18626.messages import Request
 from ..iso18626.vocabulary import ErrorType
@@ -155,7 +155,7 @@ def submit_iso18626_request(
     """
     received_at = received_at or timezone.now()
     library = peer.institution
-    details = mapping.read_request(
+    details = to_request.map_request(
         message,
         library_name=library.name_en,
         library_address=library.address,

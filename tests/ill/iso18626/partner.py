@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 
 from django.urls import reverse
 
+from ill.iso18626.encode import build_message
+from ill.iso18626.inbound import parse_message
 from ill.iso18626.messages import AgencyId, Confirmation, Header, MessageInfo, StatusInfo
-from ill.iso18626.reader import parse_message
 from ill.iso18626.vocabulary import Action
-from ill.iso18626.writer import build_message
 
 from .examples import (
     PEER_AUTHENTICATION,

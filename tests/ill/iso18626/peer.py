@@ -9,10 +9,10 @@ from typing import Self
 
 from lxml import etree
 
+from ill.iso18626.encode import build_message
+from ill.iso18626.inbound import admit_message
 from ill.iso18626.messages import Confirmation, ErrorData, Message, Rejection, make_confirmation
-from ill.iso18626.reader import read_message
-from ill.iso18626.schema import SCHEMA_PATH
-from ill.iso18626.writer import build_message
+from ill.iso18626.parsing import SCHEMA_PATH
 
 PATH = "/iso18626/"
 
@@ -157,7 +157,7 @@ class Peer:
             post.status = failure
             answer = b"Service Unavailable"
         else:
-            result = read_message(body, content_type=content_type)
+            result = admit_message(body, content_type=content_type)
             if isinstance(result, Rejection):
                 post.confirmation = result.confirmation
             else:

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ill.iso18626.encode import build_message, with_authentication
 from ill.iso18626.messages import AgencyId, Authentication
 from ill.iso18626.vocabulary import Action, ErrorType
-from ill.iso18626.writer import build_message, with_authentication
 from ill.models import IllRequest, Iso18626Message, Iso18626Transaction, StatusChange
 from partners.models import Iso18626Peer, hash_security_code, new_security_code
 

@@ -5,11 +5,11 @@ import urllib.request
 import pytest
 
 from ill.iso18626.client import BadAnswer, ConfirmationError, TransportError, send
+from ill.iso18626.encode import build_message
 from ill.iso18626.errors import InvalidMessage
+from ill.iso18626.inbound import parse_message
 from ill.iso18626.messages import ErrorData, make_confirmation
-from ill.iso18626.reader import parse_message
 from ill.iso18626.vocabulary import ErrorType, MessageStatus, MessageType
-from ill.iso18626.writer import build_message
 
 from .examples import make_request, make_requesting_agency_message, make_supplying_agency_message
 

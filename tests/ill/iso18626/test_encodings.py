@@ -11,10 +11,10 @@ from django.test import Client
 from lxml import etree
 
 from ill.iso18626 import client as iso_client
-from ill.iso18626.documents import make_parser
+from ill.iso18626.encode import build_message
 from ill.iso18626.errors import InvalidMessage
+from ill.iso18626.parsing import make_parser
 from ill.iso18626.vocabulary import ErrorType
-from ill.iso18626.writer import build_message
 
 from .examples import make_requesting_agency_message
 from .partner import ENDPOINT, error_of, post

@@ -3,9 +3,9 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ill.iso18626.encode import build_message
+from ill.iso18626.inbound import admit_message, parse_message
 from ill.iso18626.messages import Confirmation, Rejection
-from ill.iso18626.reader import parse_message, read_message
-from ill.iso18626.writer import build_message
 
 from .examples import BROKER_SUPPLYING_AGENCY_MESSAGE, RESHARE_REQUEST, make_requesting_agency_message
 
@@ -13,7 +13,7 @@ VALID = [RESHARE_REQUEST, BROKER_SUPPLYING_AGENCY_MESSAGE, build_message(make_re
 
 
 def check_answered(body: bytes) -> None:
-    result = read_message(body, content_type="application/xml")
+    result = admit_message(body, content_type="application/xml")
     if isinstance(result, Rejection):
         assert isinstance(parse_message(build_message(result.confirmation)), Confirmation)
     else:

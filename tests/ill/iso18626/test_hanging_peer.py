@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from ill import tasks
 from ill.iso18626.client import TransportError, send
-from ill.iso18626.writer import build_message
+from ill.iso18626.encode import build_message
 from ill.models import Iso18626Message
 from ill.services import peer_messages
 from partners.models import Iso18626Peer

@@ -1,4 +1,5 @@
-"""From a peer's request to the fields of an ILL request: what each element becomes, and what is refused."""
+"""From a peer's request to the fields of an ILL request (to_request): what each element becomes, and what is
+refused; and back, from an ILL request to the request NLK sends a lender (outgoing)."""
 
 import dataclasses
 from datetime import date
@@ -7,8 +8,9 @@ from decimal import Decimal
 import pytest
 
 from ill.choices import ItemType, Service
+from ill.iso18626.encode import build_message
 from ill.iso18626.errors import MessageError
-from ill.iso18626.mapping import borrowing_request, read_pages, read_request, reason_code, same_agency
+from ill.iso18626.inbound import parse_message
 from ill.iso18626.messages import (
     AgencyId,
     BibliographicInfo,
@@ -18,10 +20,11 @@ from ill.iso18626.messages import (
     PublicationInfo,
     RequestedDeliveryInfo,
     ServiceInfo,
+    same_agency,
 )
-from ill.iso18626.reader import parse_message
+from ill.iso18626.outgoing import format_reason_code, make_borrowing_request
+from ill.iso18626.to_request import map_request, read_pages
 from ill.iso18626.vocabulary import ErrorType, ServiceType
-from ill.iso18626.writer import build_message
 from ill.models import IllRequest
 from nlk_portal.core.money import Money
 
@@ -34,11 +37,11 @@ LIBRARY = {"library_name": "Royal Danish Library", "library_address": "Søren Ki
 
 
 def fields_of(**changes):
-    return read_request(make_request(**changes), **LIBRARY).fields
+    return map_request(make_request(**changes), **LIBRARY).fields
 
 
 def test_a_reshare_request_becomes_a_chapter_of_a_book():
-    details = read_request(parse_message(RESHARE_REQUEST), **LIBRARY)
+    details = map_request(parse_message(RESHARE_REQUEST), **LIBRARY)
 
     fields = details.fields
     assert (fields["item_type"], fields["title"], fields["author"]) == ("monograph", "Han'guk munhak sa", "Cho, Dong-il")
@@ -110,10 +113,10 @@ def test_the_maximum_cost_is_kept_with_its_currency(amount, currency, fits):
     billing = BillingInfo(maximum_costs=Money(amount=amount, currency=currency))
     if not fits:
         with pytest.raises(MessageError):
-            read_request(make_request(billing_info=billing), **LIBRARY)
+            map_request(make_request(billing_info=billing), **LIBRARY)
         return
 
-    details = read_request(make_request(billing_info=billing), **LIBRARY)
+    details = map_request(make_request(billing_info=billing), **LIBRARY)
 
     assert details.transaction["max_cost"] == amount.quantize(Decimal("0.01"))
     assert details.transaction["max_cost_currency"] == currency.upper()
@@ -145,13 +148,13 @@ def test_over_long_text_is_cut_to_its_field_and_an_over_long_request_id_refused(
 
     header = dataclasses.replace(make_request().header, requesting_agency_request_id="X" * 256)
     with pytest.raises(MessageError, match="at most 255"):
-        read_request(make_request(header=header), **LIBRARY)
+        map_request(make_request(header=header), **LIBRARY)
 
 
 def test_agency_ids_and_reason_codes():
     assert same_agency(AgencyId(id_type="isil", value=" kr-senl"), AgencyId(id_type="ISIL", value="KR-SeNL"))
     assert not same_agency(AgencyId(id_type="ISIL", value="KR-1"), AgencyId(id_type="OCLC", value="KR-1"))
-    assert reason_code("not_held") == "NotHeld"
+    assert format_reason_code("not_held") == "NotHeld"
 
 
 # Each bibliographic field on its own, both ways, with a value no other field of the message carries.
@@ -168,7 +171,7 @@ def test_each_bibliographic_field_of_a_peers_request_becomes_its_own_field(field
     message = make_request()
     message = dataclasses.replace(message, **{part: dataclasses.replace(getattr(message, part), **{element: value})})
 
-    fields = read_request(message, **LIBRARY).fields
+    fields = map_request(message, **LIBRARY).fields
 
     assert fields[field] == value
     assert [name for name, read in fields.items() if read == value] == [field]
@@ -185,7 +188,7 @@ def test_each_bibliographic_field_of_a_borrowing_goes_to_the_lender_in_its_own_e
         publisher="Harrassowitz", place="Wiesbaden", year=1998, service=Service.COPY, pages_wanted="45-60",
     )
     setattr(ill_request, field, value)
-    request = borrowing_request(
+    request = make_borrowing_request(
         ill_request, header=make_header(supplying_agency_id=BERLIN, requesting_agency_request_id="NLK-B-1"),
         requester_name="National Library of Korea", requester_email="ill@nl.go.kr",
         delivery_address=PhysicalAddress(line1="201 Banpo-daero", locality="Seoul", country="KR"), max_cost=None,

@@ -1,4 +1,4 @@
-"""Writing ISO 18626 messages as XML bytes, each checked against the schema before it is returned."""
+"""Encoding: ISO 18626 messages written as XML bytes, each checked against the schema before it is returned."""
 
 from datetime import datetime
 
@@ -6,7 +6,6 @@ from lxml import etree
 
 from nlk_portal.core.money import Money
 
-from .documents import make_parser
 from .errors import InvalidMessage
 from .messages import (
     Address,
@@ -23,11 +22,9 @@ from .messages import (
     RequestingAgencyMessage,
     SupplyingAgencyMessage,
 )
-from .schema import find_schema_errors
+from .parsing import find_schema_errors, make_parser
 from .timestamps import format_timestamp
-from .vocabulary import NAMESPACE, VERSION
-
-Element = etree._Element
+from .vocabulary import NAMESPACE, VERSION, qualify
 
 # The envelope is `<ISO18626Message xmlns="…iso18626" xmlns:ill="…iso18626" ill:version="1.2">`,
 # as ReShare and the Index Data broker write it: the schema wants the version
@@ -57,7 +54,8 @@ def build_message(message: Message | Confirmation) -> bytes:
         raise InvalidMessage(
             f"The {type(message).__name__} built does not validate against the schema: {details}"
         )
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    written: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return written
 
 
 def with_authentication(body: bytes, authentication: Authentication | None) -> bytes:
@@ -80,15 +78,11 @@ def with_authentication(body: bytes, authentication: Authentication | None) -> b
     errors = find_schema_errors(root)
     if errors:
         raise InvalidMessage("; ".join(entry.message for entry in errors).replace(f"{{{NAMESPACE}}}", ""))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    written: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return written
 
 
-def qualify(name: str) -> str:
-    """Return the name in the ISO 18626 namespace, as lxml writes it."""
-    return f"{{{NAMESPACE}}}{name}"
-
-
-def add(parent: Element, name: str, text: str | None = None) -> Element | None:
+def add(parent: etree._Element, name: str, text: str | None = None) -> etree._Element | None:
     """Append the element with this text, unless the text is None (an absent optional element)."""
     if text is None:
         return None
@@ -97,45 +91,45 @@ def add(parent: Element, name: str, text: str | None = None) -> Element | None:
     return child
 
 
-def add_parent(parent: Element, name: str) -> Element:
+def add_parent(parent: etree._Element, name: str) -> etree._Element:
     return etree.SubElement(parent, qualify(name))
 
 
-def add_timestamp(parent: Element, name: str, moment: datetime | None) -> None:
+def add_timestamp(parent: etree._Element, name: str, moment: datetime | None) -> None:
     if moment is not None:
         add(parent, name, format_timestamp(moment))
 
 
-def add_yes_no(parent: Element, name: str, flag: bool | None) -> None:
+def add_yes_no(parent: etree._Element, name: str, flag: bool | None) -> None:
     if flag is not None:
         add(parent, name, "Y" if flag else "N")
 
 
-def add_boolean(parent: Element, name: str, flag: bool | None) -> None:
+def add_boolean(parent: etree._Element, name: str, flag: bool | None) -> None:
     if flag is not None:
         add(parent, name, "true" if flag else "false")
 
 
-def add_integer(parent: Element, name: str, number: int | None) -> None:
+def add_integer(parent: etree._Element, name: str, number: int | None) -> None:
     if number is not None:
         add(parent, name, str(int(number)))
 
 
-def add_costs(parent: Element, name: str, money: Money | None) -> None:
+def add_costs(parent: etree._Element, name: str, money: Money | None) -> None:
     if money is not None:
         costs = add_parent(parent, name)
         add(costs, "currencyCode", money.currency)
         add(costs, "monetaryValue", format(money.amount, "f"))
 
 
-def add_agency_id(parent: Element, name: str, agency: AgencyId | None) -> None:
+def add_agency_id(parent: etree._Element, name: str, agency: AgencyId | None) -> None:
     if agency is not None:
         element = add_parent(parent, name)
         add(element, "agencyIdType", agency.id_type)
         add(element, "agencyIdValue", agency.value)
 
 
-def add_physical_address(parent: Element, address: PhysicalAddress | None) -> None:
+def add_physical_address(parent: etree._Element, address: PhysicalAddress | None) -> None:
     if address is not None:
         element = add_parent(parent, "physicalAddress")
         add(element, "line1", address.line1)
@@ -146,7 +140,7 @@ def add_physical_address(parent: Element, address: PhysicalAddress | None) -> No
         add(element, "country", address.country)
 
 
-def add_address(parent: Element, address: Address | None) -> None:
+def add_address(parent: etree._Element, address: Address | None) -> None:
     if address is None:
         return
     element = add_parent(parent, "address")
@@ -158,14 +152,14 @@ def add_address(parent: Element, address: Address | None) -> None:
         add_physical_address(element, address)
 
 
-def add_record_id(parent: Element, record: BibliographicRecordId | None) -> None:
+def add_record_id(parent: etree._Element, record: BibliographicRecordId | None) -> None:
     if record is not None:
         element = add_parent(parent, "bibliographicRecordId")
         add(element, "bibliographicRecordIdentifierCode", record.code)
         add(element, "bibliographicRecordIdentifier", record.identifier)
 
 
-def write_header(parent: Element, header: Header) -> None:
+def write_header(parent: etree._Element, header: Header) -> None:
     element = add_parent(parent, "header")
     add_agency_id(element, "supplyingAgencyId", header.supplying_agency_id)
     add_agency_id(element, "requestingAgencyId", header.requesting_agency_id)
@@ -180,7 +174,7 @@ def write_header(parent: Element, header: Header) -> None:
         add(authenticating, "securityCode", authentication.security_code)
 
 
-def write_bibliographic_info(parent: Element, info: BibliographicInfo) -> None:
+def write_bibliographic_info(parent: etree._Element, info: BibliographicInfo) -> None:
     element = add_parent(parent, "bibliographicInfo")
     add(element, "supplierUniqueRecordId", info.supplier_unique_record_id)
     add(element, "title", info.title)
@@ -204,7 +198,7 @@ def write_bibliographic_info(parent: Element, info: BibliographicInfo) -> None:
         add_record_id(element, record)
 
 
-def write_request(root: Element, request: Request) -> None:
+def write_request(root: etree._Element, request: Request) -> None:
     element = add_parent(root, "request")
     write_header(element, request.header)
     write_bibliographic_info(element, request.bibliographic_info)
@@ -266,7 +260,7 @@ def write_request(root: Element, request: Request) -> None:
         add_address(info, billing.address)
 
 
-def write_supplying_agency_message(root: Element, message: SupplyingAgencyMessage) -> None:
+def write_supplying_agency_message(root: etree._Element, message: SupplyingAgencyMessage) -> None:
     element = add_parent(root, "supplyingAgencyMessage")
     write_header(element, message.header)
     info = add_parent(element, "messageInfo")
@@ -299,14 +293,14 @@ def write_supplying_agency_message(root: Element, message: SupplyingAgencyMessag
         add_physical_address(info, returning.physical_address)
 
 
-def write_requesting_agency_message(root: Element, message: RequestingAgencyMessage) -> None:
+def write_requesting_agency_message(root: etree._Element, message: RequestingAgencyMessage) -> None:
     element = add_parent(root, "requestingAgencyMessage")
     write_header(element, message.header)
     add(element, "action", message.action)
     add(element, "note", message.note)
 
 
-def write_confirmation(root: Element, confirmation: Confirmation) -> None:
+def write_confirmation(root: etree._Element, confirmation: Confirmation) -> None:
     element = add_parent(root, confirmation.confirms.confirmation)
     header = add_parent(element, "confirmationHeader")
     add_agency_id(header, "supplyingAgencyId", confirmation.header.supplying_agency_id)

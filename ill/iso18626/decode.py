@@ -1,8 +1,9 @@
-"""From the elements of a message that has validated against the schema to the values of `messages`."""
+"""Decoding: from the elements of a message that has validated against the schema to the values of `messages`."""
 
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from lxml import etree
 
@@ -39,7 +40,6 @@ from .messages import (
 )
 from .timestamps import parse_timestamp
 from .vocabulary import (
-    NAMESPACE,
     Action,
     ErrorType,
     MessageStatus,
@@ -47,21 +47,31 @@ from .vocabulary import (
     ReasonForMessage,
     RequestType,
     ServiceType,
+    qualify,
 )
 
 # Every function here trusts the schema: the elements it requires are there and its
 # enumerations and numbers hold their values. Only a timestamp can still fail (a year
-# Python cannot hold), with ValueError.
+# Python cannot hold), with ValueError; so would a required element missing from a
+# document that was never validated.
+
+T = TypeVar("T")
 
 
-def qualify(name: str) -> str:
-    """Return the name in the ISO 18626 namespace, as lxml writes it."""
-    return f"{{{NAMESPACE}}}{name}"
+def require(value: T | None, name: str) -> T:
+    """Return the value of an element the schema requires; raise ValueError if it is missing."""
+    if value is None:
+        raise ValueError(f"{name}: this element is required.")
+    return value
 
 
 def read_text(element: etree._Element, name: str) -> str | None:
     child = element.find(qualify(name))
     return None if child is None else (child.text or "")
+
+
+def read_required_text(element: etree._Element, name: str) -> str:
+    return require(read_text(element, name), name)
 
 
 def read_texts(element: etree._Element, name: str) -> tuple[str, ...]:
@@ -71,6 +81,10 @@ def read_texts(element: etree._Element, name: str) -> tuple[str, ...]:
 def read_timestamp(element: etree._Element, name: str) -> datetime | None:
     text = read_text(element, name)
     return None if text is None else parse_timestamp(text)
+
+
+def read_required_timestamp(element: etree._Element, name: str) -> datetime:
+    return require(read_timestamp(element, name), name)
 
 
 def read_yes_no(element: etree._Element, name: str) -> bool | None:
@@ -93,8 +107,8 @@ def read_costs(element: etree._Element, name: str) -> Money | None:
     if costs is None:
         return None
     return Money(
-        amount=Decimal(read_text(costs, "monetaryValue").strip()),
-        currency=read_text(costs, "currencyCode"),
+        amount=Decimal(read_required_text(costs, "monetaryValue").strip()),
+        currency=read_required_text(costs, "currencyCode"),
     )
 
 
@@ -102,7 +116,9 @@ def read_agency_id(element: etree._Element, name: str) -> AgencyId | None:
     agency = element.find(qualify(name))
     if agency is None:
         return None
-    return AgencyId(id_type=read_text(agency, "agencyIdType"), value=read_text(agency, "agencyIdValue"))
+    return AgencyId(
+        id_type=read_required_text(agency, "agencyIdType"), value=read_required_text(agency, "agencyIdValue")
+    )
 
 
 def read_physical_address(element: etree._Element | None) -> PhysicalAddress | None:
@@ -122,10 +138,10 @@ def read_address(element: etree._Element) -> Address:
     electronic = element.find(qualify("electronicAddress"))
     if electronic is not None:
         return ElectronicAddress(
-            address_type=read_text(electronic, "electronicAddressType"),
-            data=read_text(electronic, "electronicAddressData"),
+            address_type=read_required_text(electronic, "electronicAddressType"),
+            data=read_required_text(electronic, "electronicAddressData"),
         )
-    return read_physical_address(element.find(qualify("physicalAddress")))
+    return require(read_physical_address(element.find(qualify("physicalAddress"))), "physicalAddress")
 
 
 def read_addresses(element: etree._Element) -> tuple[Address, ...]:
@@ -139,8 +155,8 @@ def read_optional_address(element: etree._Element) -> Address | None:
 
 def read_record_id(element: etree._Element) -> BibliographicRecordId:
     return BibliographicRecordId(
-        code=read_text(element, "bibliographicRecordIdentifierCode"),
-        identifier=read_text(element, "bibliographicRecordIdentifier"),
+        code=read_required_text(element, "bibliographicRecordIdentifierCode"),
+        identifier=read_required_text(element, "bibliographicRecordIdentifier"),
     )
 
 
@@ -148,11 +164,11 @@ def read_header(element: etree._Element) -> Header:
     header = element.find(qualify("header"))
     authentication = header.find(qualify("requestingAgencyAuthentication"))
     return Header(
-        supplying_agency_id=read_agency_id(header, "supplyingAgencyId"),
-        requesting_agency_id=read_agency_id(header, "requestingAgencyId"),
-        multiple_item_request_id=read_text(header, "multipleItemRequestId"),
-        timestamp=read_timestamp(header, "timestamp"),
-        requesting_agency_request_id=read_text(header, "requestingAgencyRequestId"),
+        supplying_agency_id=require(read_agency_id(header, "supplyingAgencyId"), "supplyingAgencyId"),
+        requesting_agency_id=require(read_agency_id(header, "requestingAgencyId"), "requestingAgencyId"),
+        multiple_item_request_id=read_required_text(header, "multipleItemRequestId"),
+        timestamp=read_required_timestamp(header, "timestamp"),
+        requesting_agency_request_id=read_required_text(header, "requestingAgencyRequestId"),
         supplying_agency_request_id=read_text(header, "supplyingAgencyRequestId"),
         requesting_agency_authentication=None
         if authentication is None
@@ -180,8 +196,8 @@ def read_bibliographic_info(element: etree._Element) -> BibliographicInfo:
         estimated_no_pages=read_text(info, "estimatedNoPages"),
         item_ids=tuple(
             BibliographicItemId(
-                identifier=read_text(item, "bibliographicItemIdentifier"),
-                code=read_text(item, "bibliographicItemIdentifierCode"),
+                identifier=read_required_text(item, "bibliographicItemIdentifier"),
+                code=read_required_text(item, "bibliographicItemIdentifierCode"),
             )
             for item in info.iterchildren(qualify("bibliographicItemId"))
         ),
@@ -214,7 +230,7 @@ def read_service_info(element: etree._Element) -> ServiceInfo | None:
         request_type=None if request_type is None else RequestType(request_type),
         request_sub_types=read_texts(info, "requestSubType"),
         requesting_agency_previous_request_id=read_text(info, "requestingAgencyPreviousRequestId"),
-        service_type=ServiceType(read_text(info, "serviceType")),
+        service_type=ServiceType(read_required_text(info, "serviceType")),
         service_level=read_text(info, "serviceLevel"),
         preferred_format=read_text(info, "preferredFormat"),
         need_before_date=read_timestamp(info, "needBeforeDate"),
@@ -277,7 +293,7 @@ def read_billing_info(element: etree._Element) -> BillingInfo | None:
     )
 
 
-def read_request(element: etree._Element) -> Request:
+def decode_request(element: etree._Element) -> Request:
     return Request(
         header=read_header(element),
         bibliographic_info=read_bibliographic_info(element),
@@ -298,7 +314,7 @@ def read_request(element: etree._Element) -> Request:
     )
 
 
-def read_supplying_agency_message(element: etree._Element) -> SupplyingAgencyMessage:
+def decode_supplying_agency_message(element: etree._Element) -> SupplyingAgencyMessage:
     info = element.find(qualify("messageInfo"))
     status = element.find(qualify("statusInfo"))
     delivery = element.find(qualify("deliveryInfo"))
@@ -306,7 +322,7 @@ def read_supplying_agency_message(element: etree._Element) -> SupplyingAgencyMes
     return SupplyingAgencyMessage(
         header=read_header(element),
         message_info=MessageInfo(
-            reason_for_message=ReasonForMessage(read_text(info, "reasonForMessage")),
+            reason_for_message=ReasonForMessage(read_required_text(info, "reasonForMessage")),
             answer_yes_no=read_yes_no(info, "answerYesNo"),
             note=read_text(info, "note"),
             reason_unfilled=read_text(info, "reasonUnfilled"),
@@ -316,15 +332,15 @@ def read_supplying_agency_message(element: etree._Element) -> SupplyingAgencyMes
             retry_before=read_timestamp(info, "retryBefore"),
         ),
         status_info=StatusInfo(
-            status=read_text(status, "status"),
+            status=read_required_text(status, "status"),
             expected_delivery_date=read_timestamp(status, "expectedDeliveryDate"),
             due_date=read_timestamp(status, "dueDate"),
-            last_change=read_timestamp(status, "lastChange"),
+            last_change=read_required_timestamp(status, "lastChange"),
         ),
         delivery_info=None
         if delivery is None
         else DeliveryInfo(
-            date_sent=read_timestamp(delivery, "dateSent"),
+            date_sent=read_required_timestamp(delivery, "dateSent"),
             item_id=read_text(delivery, "itemId"),
             sent_via=read_text(delivery, "sentVia"),
             sent_to_patron=read_boolean(delivery, "sentToPatron"),
@@ -342,15 +358,15 @@ def read_supplying_agency_message(element: etree._Element) -> SupplyingAgencyMes
     )
 
 
-def read_requesting_agency_message(element: etree._Element) -> RequestingAgencyMessage:
+def decode_requesting_agency_message(element: etree._Element) -> RequestingAgencyMessage:
     return RequestingAgencyMessage(
         header=read_header(element),
-        action=Action(read_text(element, "action")),
+        action=Action(read_required_text(element, "action")),
         note=read_text(element, "note"),
     )
 
 
-def read_confirmation(element: etree._Element, *, confirms: MessageType) -> Confirmation:
+def decode_confirmation(element: etree._Element, *, confirms: MessageType) -> Confirmation:
     header = element.find(qualify("confirmationHeader"))
     error = element.find(qualify("errorData"))
     reason = read_text(element, "reasonForMessage")
@@ -360,24 +376,24 @@ def read_confirmation(element: etree._Element, *, confirms: MessageType) -> Conf
         header=ConfirmationHeader(
             supplying_agency_id=read_agency_id(header, "supplyingAgencyId"),
             requesting_agency_id=read_agency_id(header, "requestingAgencyId"),
-            timestamp=read_timestamp(header, "timestamp"),
+            timestamp=read_required_timestamp(header, "timestamp"),
             requesting_agency_request_id=read_text(header, "requestingAgencyRequestId"),
             multiple_item_request_id=read_text(header, "multipleItemRequestId"),
-            timestamp_received=read_timestamp(header, "timestampReceived"),
-            message_status=MessageStatus(read_text(header, "messageStatus")),
+            timestamp_received=read_required_timestamp(header, "timestampReceived"),
+            message_status=MessageStatus(read_required_text(header, "messageStatus")),
         ),
         reason_for_message=None if reason is None else ReasonForMessage(reason),
         action=None if action is None else Action(action),
         error_data=None
         if error is None
         else ErrorData(
-            error_type=ErrorType(read_text(error, "errorType")), error_value=read_text(error, "errorValue")
+            error_type=ErrorType(read_required_text(error, "errorType")), error_value=read_text(error, "errorValue")
         ),
     )
 
 
-READERS: dict[str, Callable[[etree._Element], Message]] = {
-    MessageType.REQUEST: read_request,
-    MessageType.SUPPLYING_AGENCY_MESSAGE: read_supplying_agency_message,
-    MessageType.REQUESTING_AGENCY_MESSAGE: read_requesting_agency_message,
+DECODERS: dict[str, Callable[[etree._Element], Message]] = {
+    MessageType.REQUEST: decode_request,
+    MessageType.SUPPLYING_AGENCY_MESSAGE: decode_supplying_agency_message,
+    MessageType.REQUESTING_AGENCY_MESSAGE: decode_requesting_agency_message,
 }

@@ -4,12 +4,12 @@ import time
 
 import pytest
 
-from ill.iso18626.documents import DEFAULT_MAX_BYTES, parse_document
+from ill.iso18626.encode import build_message
 from ill.iso18626.errors import MessageError
+from ill.iso18626.inbound import admit_message
 from ill.iso18626.messages import Rejection
-from ill.iso18626.reader import read_message
+from ill.iso18626.parsing import DEFAULT_MAX_BYTES, parse_document
 from ill.iso18626.vocabulary import ErrorType, MessageType
-from ill.iso18626.writer import build_message
 
 from .examples import make_request, make_requesting_agency_message
 
@@ -33,7 +33,7 @@ def xxe(system_id: str) -> str:
 
 
 def refuse(body: bytes) -> Rejection:
-    rejection = read_message(body, content_type="application/xml")
+    rejection = admit_message(body, content_type="application/xml")
     assert isinstance(rejection, Rejection)
     assert rejection.error_type == ErrorType.BADLY_FORMED_MESSAGE
     return rejection
@@ -148,7 +148,7 @@ def test_the_limit_is_the_setting(settings):
     assert refuse(body).error_value == f"The message is larger than {len(body) - 1} bytes."
 
     settings.ILL_ISO18626_MAX_BYTES = len(body)
-    assert read_message(body, content_type="text/xml") == make_request()
+    assert admit_message(body, content_type="text/xml") == make_request()
 
 
 def test_deep_nesting_is_refused():

@@ -12,14 +12,21 @@ from nlk_portal.core.client_ip import client_ip
 from partners.models import Iso18626Peer
 
 from ..choices import Direction
+from ..iso18626.encode import build_message
+from ..iso18626.errors import MessageError
+from ..iso18626.inbound import admit_message
+from ..iso18626.messages import (
+    ErrorData,
+    Message,
+    Rejection,
+    Request,
+    SupplyingAgencyMessage,
+    make_confirmation,
+    same_agency,
+)
+from ..iso18626.vocabulary import ErrorType
 from ..selectors.iso18626 import find_transaction
 from ..services import iso18626, peer_messages, submission
-from .errors import MessageError
-from .mapping import same_agency
-from .messages import ErrorData, Message, Rejection, Request, SupplyingAgencyMessage, make_confirmation
-from .reader import read_message
-from .vocabulary import ErrorType
-from .writer import build_message
 
 logger = logging.getLogger(__name__)
 XML = "application/xml; charset=utf-8"
@@ -37,7 +44,7 @@ def endpoint(request):
     limit = settings.ILL_ISO18626_MAX_BYTES
     # One byte past the limit is enough to refuse a body as too large without reading the rest.
     body = request.read(limit + 1)
-    result = read_message(
+    result = admit_message(
         body,
         content_type=request.META.get("CONTENT_TYPE"),
         actions=iso18626.SUPPORTED_ACTIONS,

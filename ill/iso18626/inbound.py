@@ -1,13 +1,14 @@
-"""Reading ISO 18626 messages: from a posted body to a message, or to the rejection that answers it."""
+"""Inbound: from a posted body to a message, or to the rejection that answers it (parsing, the schema and
+decoding, in that order, with the checks the standard lets a receiver make)."""
 
 import re
 from collections.abc import Collection
 from datetime import UTC, datetime
+from typing import Any
 
 from lxml import etree
 
-from .decoding import READERS, read_confirmation
-from .documents import parse_document
+from .decode import DECODERS, decode_confirmation
 from .errors import MessageError
 from .messages import (
     AgencyId,
@@ -19,7 +20,7 @@ from .messages import (
     RequestingAgencyMessage,
     SupplyingAgencyMessage,
 )
-from .schema import find_schema_errors, list_element_names
+from .parsing import find_schema_errors, list_element_names, parse_document
 from .timestamps import parse_timestamp
 from .vocabulary import NAMESPACE, VERSION, Action, ErrorType, MessageStatus, MessageType, ReasonForMessage
 
@@ -35,7 +36,7 @@ SCHEMA_ELEMENT = re.compile(r"^Element '([^']+)'")
 ENUMERATION_VALUE = re.compile(r"The value '(.*)' is not an element of the set")
 
 
-def read_message(
+def admit_message(
     body: bytes,
     *,
     content_type: str | None,
@@ -75,7 +76,7 @@ def read_message(
     try:
         root = parse_document(body, max_bytes=max_bytes)
         check_content_type(content_type)
-        message = read_document(root)
+        message = decode_document(root)
         if isinstance(message, Confirmation):
             raise MessageError(
                 ErrorType.UNRECOGNISED_DATA_ELEMENT,
@@ -89,7 +90,7 @@ def read_message(
 
 def parse_message(body: bytes, *, max_bytes: int | None = None) -> Message | Confirmation:
     """Return any of the six ISO 18626 messages in a body; raise MessageError if it is not a valid one."""
-    return read_document(parse_document(body, max_bytes=max_bytes))
+    return decode_document(parse_document(body, max_bytes=max_bytes))
 
 
 def check_content_type(content_type: str | None) -> None:
@@ -117,7 +118,7 @@ def check_message(
         )
 
 
-def read_document(root: etree._Element) -> Message | Confirmation:
+def decode_document(root: etree._Element) -> Message | Confirmation:
     """Return the message of a parsed `ISO18626Message`; raise MessageError if it does not validate."""
     check_envelope(root)
     errors = find_schema_errors(root)
@@ -127,8 +128,8 @@ def read_document(root: etree._Element) -> Message | Confirmation:
     name = etree.QName(element).localname
     try:
         if name in CONFIRMATIONS:
-            return read_confirmation(element, confirms=CONFIRMATIONS[name])
-        return READERS[name](element)
+            return decode_confirmation(element, confirms=CONFIRMATIONS[name])
+        return DECODERS[name](element)
     except ValueError as error:  # a timestamp the schema allows but a datetime cannot hold
         raise MessageError(ErrorType.BADLY_FORMED_MESSAGE, str(error)) from None
 
@@ -232,9 +233,9 @@ def guess_message_type(name: str) -> MessageType:
         return CONFIRMATIONS.get(name, MessageType.REQUEST)
 
 
-def read_header_leniently(header: etree._Element | None) -> dict:
+def read_header_leniently(header: etree._Element | None) -> dict[str, Any]:
     """Return what can be read of a header that may not validate, as ConfirmationHeader fields."""
-    echo: dict = {}
+    echo: dict[str, Any] = {}
     if header is None:
         return echo
     for field, name in (

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
+from ill.iso18626.encode import build_message
 from ill.iso18626.errors import InvalidMessage
 from ill.iso18626.messages import (
     BibliographicInfo,
@@ -25,7 +26,6 @@ from ill.iso18626.vocabulary import (
     MessageType,
     ReasonForMessage,
 )
-from ill.iso18626.writer import build_message
 from nlk_portal.core.money import Money
 
 from .examples import (

@@ -3,6 +3,8 @@ from decimal import Decimal
 
 import pytest
 
+from ill.iso18626.encode import build_message
+from ill.iso18626.inbound import admit_message, parse_message
 from ill.iso18626.messages import (
     AgencyId,
     Confirmation,
@@ -14,7 +16,6 @@ from ill.iso18626.messages import (
     SupplyingAgencyMessage,
     make_confirmation,
 )
-from ill.iso18626.reader import parse_message, read_message
 from ill.iso18626.vocabulary import (
     Action,
     ErrorType,
@@ -23,7 +24,6 @@ from ill.iso18626.vocabulary import (
     ReasonForMessage,
     ServiceType,
 )
-from ill.iso18626.writer import build_message
 
 from .examples import (
     BROKER_SUPPLYING_AGENCY_MESSAGE,
@@ -39,7 +39,7 @@ MESSAGES = [make_request(), make_supplying_agency_message(), make_requesting_age
 
 
 def read(body: bytes, **options):
-    return read_message(body, content_type="application/xml", now=RECEIVED_AT, **options)
+    return admit_message(body, content_type="application/xml", now=RECEIVED_AT, **options)
 
 
 def read_rejection(body: bytes, **options) -> Rejection:
@@ -161,7 +161,7 @@ def test_a_supplying_agency_message_as_the_index_data_broker_sends_it_is_read():
 
 @pytest.mark.parametrize("content_type", ["application/xml", "text/xml; charset=utf-8", "Application/XML"])
 def test_xml_content_types_are_accepted(content_type):
-    assert read_message(build_message(make_request()), content_type=content_type) == make_request()
+    assert admit_message(build_message(make_request()), content_type=content_type) == make_request()
 
 
 def test_timestamps_without_a_zone_are_taken_as_utc_and_all_are_aware():
@@ -358,7 +358,7 @@ def test_a_version_outside_the_namespace_is_badly_formed_and_says_so():
     "content_type", [None, "", "application/json", "text/plain", "application/x-www-form-urlencoded"]
 )
 def test_a_content_type_that_is_not_xml_is_badly_formed(content_type):
-    rejection = read_message(build_message(make_request()), content_type=content_type)
+    rejection = admit_message(build_message(make_request()), content_type=content_type)
 
     assert isinstance(rejection, Rejection)
     assert rejection.error_type == ErrorType.BADLY_FORMED_MESSAGE
