@@ -1,6 +1,7 @@
 """Who to contact about international ILL, as the library's page states it."""
 
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 ILL_CONTACT = {
@@ -14,6 +15,6 @@ ILL_CONTACT = {
 }
 
 
-def ill_contact():
+def ill_contact() -> dict[str, str | Promise]:
     """ILL_CONTACT with the service's email address (ILL_CONTACT_EMAIL; "" when none is set)."""
     return {**ILL_CONTACT, "email": settings.ILL_CONTACT_EMAIL}
