@@ -13,7 +13,7 @@ request was quoted with, the one in force when it was received.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Generic, Protocol, TypeVar, cast
+from typing import Any, Protocol, cast
 
 from ..choices import Delivery, Service
 from ..status import Status
@@ -59,15 +59,12 @@ class QuotedRequest(Protocol):
     def page_count(self) -> int | None: ...
 
 
-ScheduleT = TypeVar("ScheduleT", bound=Schedule)
-
-
 @dataclass(frozen=True)
-class Quote(Generic[ScheduleT]):
+class Quote:
     copying_fee: Decimal
     shipping_fee: Decimal
     currency: str
-    schedule: ScheduleT = field(compare=False)  # the FeeSchedule it was computed on
+    schedule: Any = field(compare=False)  # the FeeSchedule it was computed on (a Schedule)
 
     @property
     def total(self) -> Decimal:
@@ -82,7 +79,7 @@ def copying_fee(schedule: Schedule, pages: int) -> Decimal:
     return schedule.copying_base_fee + extra_blocks * schedule.copying_step_fee
 
 
-def quote(*, service: str, delivery: str, pages: int | None, schedule: ScheduleT) -> Quote[ScheduleT]:
+def quote(*, service: str, delivery: str, pages: int | None, schedule: Schedule) -> Quote:
     """The one fee calculation: preview, form, confirmation, email and invoice all call it."""
     # A copy always has its pages; only a loan comes without.
     copying = copying_fee(schedule, cast(int, pages)) if service == Service.COPY else ZERO
@@ -95,7 +92,7 @@ def quote(*, service: str, delivery: str, pages: int | None, schedule: ScheduleT
     )
 
 
-def recorded_quote(ill_request: QuotedRequest) -> Quote[Schedule]:
+def recorded_quote(ill_request: QuotedRequest) -> Quote:
     """The estimate a request was given when it was made, as a Quote."""
     return Quote(
         copying_fee=ill_request.copying_fee,
@@ -105,7 +102,7 @@ def recorded_quote(ill_request: QuotedRequest) -> Quote[Schedule]:
     )
 
 
-def charged_quote(ill_request: QuotedRequest, status: str) -> Quote[Schedule] | None:
+def charged_quote(ill_request: QuotedRequest, status: str) -> Quote | None:
     """The fees charged when a request reaches `status`, or None when nothing is charged there."""
     common = {"schedule": ill_request.fee_schedule}
     if status == Status.COPY_COMPLETED:
