@@ -179,7 +179,8 @@ NO_PAYMENT_METHOD = "no_payment_method"
 
 
 def check_payment_method(currency: str) -> None:
-    """Refuse (code NO_PAYMENT_METHOD) a prepayment in `currency` while users are shown no way to pay it."""
+    """Raise StepRefused (code NO_PAYMENT_METHOD) for a prepayment in `currency` while users are shown no way
+    to pay it."""
     if not payment_instructions(currency).exists():
         raise StepRefused(
             _("Users are shown no way to pay in %(currency)s yet: add one under How to pay in advance first, "
