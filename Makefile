@@ -27,6 +27,7 @@ run: $(VENV)/.runtime messages
 test: $(VENV)/.dev messages
 	./scripts/install-system-packages test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(MAKE) --no-print-directory $(AXE)
 	$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadgroup $(PYTEST_ARGS)
 

@@ -134,7 +134,7 @@ def read_pages(text: str | None) -> str | None:
     if not cleaned or len(cleaned) > 200:
         return None
     try:
-        ranges = copyright.parse_page_ranges(cleaned)  # type: ignore[no-untyped-call]  # a rule not yet annotated
+        ranges = copyright.parse_page_ranges(cleaned)
     except ValidationError:
         return None
     return ", ".join(f"{first}-{last}" if last != first else str(first) for first, last in ranges)

@@ -8,6 +8,7 @@ staff check the limit before copying.
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # No single item runs to more pages; a bound keeps input and arithmetic sane.
@@ -21,7 +22,7 @@ _BEFORE = re.compile(r"^(?:pp?|pgs?|pages?|s)\s*\.?\s*(?=\d)", re.IGNORECASE)
 _AFTER = re.compile(r"(?<=\d)\s*(?:pp?\.?|pages?|쪽|면|페이지)?\s*\.?$", re.IGNORECASE)
 
 
-def parse_page_ranges(text):
+def parse_page_ranges(text: str | None) -> list[tuple[int, int]]:
     """ "12-30, 45" -> [(12, 30), (45, 45)]: sorted, overlaps merged.
 
     Written as librarians write them: "pp. 41-80", "p. 12", "41–80" (an en dash), "pp 41 - 80",
@@ -34,7 +35,7 @@ def parse_page_ranges(text):
     return _merge(sorted(ranges))
 
 
-def _parse_range(part):
+def _parse_range(part: str) -> tuple[int, int]:
     match = _RANGE.match(_AFTER.sub("", _BEFORE.sub("", part)))
     if not match:
         raise ValidationError(
@@ -61,8 +62,8 @@ def _parse_range(part):
     return first, last
 
 
-def _merge(ranges):
-    merged = []
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
     for first, last in ranges:
         if merged and first <= merged[-1][1] + 1:
             merged[-1] = (merged[-1][0], max(merged[-1][1], last))
@@ -71,22 +72,22 @@ def _merge(ranges):
     return merged
 
 
-def count_pages(text):
+def count_pages(text: str | None) -> int:
     """How many distinct pages the ranges cover; overlapping ranges count once."""
     return sum(last - first + 1 for first, last in parse_page_ranges(text))
 
 
-def most_pages_allowed(total_pages):
+def most_pages_allowed(total_pages: int) -> int:
     """The largest copy that is still less than one third of the item."""
     return (total_pages - 1) // 3
 
 
-def within_limit(pages, total_pages):
+def within_limit(pages: int, total_pages: int) -> bool:
     """True when a copy of `pages` pages is less than one third of an item of `total_pages` pages."""
     return pages * 3 < total_pages
 
 
-def check_copy_limit(ranges_text, total_pages):
+def check_copy_limit(ranges_text: str | None, total_pages: int | None) -> bool:
     """Return True when staff must check the limit (total unknown); raise if the copy is too large."""
     ranges = parse_page_ranges(ranges_text)
     if total_pages is None:
@@ -110,7 +111,7 @@ def check_copy_limit(ranges_text, total_pages):
     return False
 
 
-def copy_refusal(ranges_text, total_pages):
+def copy_refusal(ranges_text: str | None, total_pages: int | None) -> str | Promise | None:
     """Why a copy may not be made yet, or None once the one-third check is made and passed."""
     if total_pages is None:
         return _(
@@ -123,7 +124,7 @@ def copy_refusal(ranges_text, total_pages):
     return None
 
 
-def check_pages_copied(pages, total_pages):
+def check_pages_copied(pages: int | None, total_pages: int | None) -> None:
     """The pages actually copied must respect the same limit as the pages asked for."""
     if pages is None or pages < 1:
         raise ValidationError(_("Give the number of pages actually copied."), code="required")

@@ -8,7 +8,7 @@ from ..choices import Delivery, Service
 LOAN_BY_POST = _("A loan can only be sent by post.")
 
 
-def check_delivery(service, delivery):
+def check_delivery(service: str, delivery: str) -> None:
     """Refuse a delivery the service cannot travel by: the request form, the borrowing form and the live
     fee quote all ask this."""
     if service == Service.LOAN and delivery == Delivery.ELECTRONIC:

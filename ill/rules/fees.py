@@ -13,6 +13,7 @@ request was quoted with, the one in force when it was received.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, Protocol, cast
 
 from ..choices import Delivery, Service
 from ..status import Status
@@ -22,19 +23,55 @@ ZERO = Decimal("0.00")
 FEES_FIXED_AT = {Status.COPY_COMPLETED, Status.LOANED}
 
 
+class Schedule(Protocol):
+    """The figures of a fee schedule (ill.models.FeeSchedule) a quote is computed on."""
+
+    @property
+    def currency(self) -> str: ...
+    @property
+    def copying_base_fee(self) -> Decimal: ...
+    @property
+    def copying_base_pages(self) -> int: ...
+    @property
+    def copying_step_fee(self) -> Decimal: ...
+    @property
+    def copying_step_pages(self) -> int: ...
+    @property
+    def shipping_fee(self) -> Decimal: ...
+
+
+class QuotedRequest(Protocol):
+    """What a request (ill.models.IllRequest) records of its fees."""
+
+    @property
+    def copying_fee(self) -> Decimal: ...
+    @property
+    def shipping_fee(self) -> Decimal: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def fee_schedule(self) -> Schedule: ...
+    @property
+    def delivery(self) -> str: ...
+    @property
+    def pages_copied(self) -> int | None: ...
+    @property
+    def page_count(self) -> int | None: ...
+
+
 @dataclass(frozen=True)
 class Quote:
     copying_fee: Decimal
     shipping_fee: Decimal
     currency: str
-    schedule: object = field(compare=False)  # the FeeSchedule it was computed on
+    schedule: Any = field(compare=False)  # the FeeSchedule it was computed on (a Schedule)
 
     @property
-    def total(self):
+    def total(self) -> Decimal:
         return self.copying_fee + self.shipping_fee
 
 
-def copying_fee(schedule, pages):
+def copying_fee(schedule: Schedule, pages: int) -> Decimal:
     if pages < 1:
         raise ValueError("a copy has at least one page")
     extra_pages = max(0, pages - schedule.copying_base_pages)
@@ -42,9 +79,10 @@ def copying_fee(schedule, pages):
     return schedule.copying_base_fee + extra_blocks * schedule.copying_step_fee
 
 
-def quote(*, service, delivery, pages, schedule) -> Quote:
+def quote(*, service: str, delivery: str, pages: int | None, schedule: Schedule) -> Quote:
     """The one fee calculation: preview, form, confirmation, email and invoice all call it."""
-    copying = copying_fee(schedule, pages) if service == Service.COPY else ZERO
+    # A copy always has its pages; only a loan comes without.
+    copying = copying_fee(schedule, cast(int, pages)) if service == Service.COPY else ZERO
     shipping = schedule.shipping_fee if delivery == Delivery.POST else ZERO
     return Quote(
         copying_fee=Decimal(copying).quantize(ZERO),
@@ -54,7 +92,7 @@ def quote(*, service, delivery, pages, schedule) -> Quote:
     )
 
 
-def recorded_quote(ill_request):
+def recorded_quote(ill_request: QuotedRequest) -> Quote:
     """The estimate a request was given when it was made, as a Quote."""
     return Quote(
         copying_fee=ill_request.copying_fee,
@@ -64,7 +102,7 @@ def recorded_quote(ill_request):
     )
 
 
-def charged_quote(ill_request, status):
+def charged_quote(ill_request: QuotedRequest, status: str) -> Quote | None:
     """The fees charged when a request reaches `status`, or None when nothing is charged there."""
     common = {"schedule": ill_request.fee_schedule}
     if status == Status.COPY_COMPLETED:

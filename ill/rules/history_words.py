@@ -9,7 +9,7 @@ or words a person typed are shown as they were given.
 """
 
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.utils import formats
 from django.utils.translation import pgettext_lazy
@@ -81,10 +81,10 @@ class Phrase(NamedTuple):
     """A sentence of the history as it is kept: its code and its values."""
 
     code: str
-    values: dict
+    values: dict[str, str]
 
 
-def phrase(code: str, **values) -> Phrase:
+def phrase(code: str, **values: object) -> Phrase:
     """`code` with `values` as the history keeps them: dates as YYYY-MM-DD, everything else as text.
 
     Refuses a code it does not know, so nothing is recorded that cannot be read back."""
@@ -95,7 +95,7 @@ def phrase(code: str, **values) -> Phrase:
     })
 
 
-def in_words(code: str, values: dict) -> str:
+def in_words(code: str, values: dict[str, Any] | None) -> str:
     """The sentence of `code` with its `values`, in the language active now; dates written for the reader.
 
     The result is plain text (the values in it are as given, to be escaped where shown). A code no longer
@@ -111,7 +111,7 @@ def in_words(code: str, values: dict) -> str:
         return " ".join(str(value) for value in values.values())
 
 
-def _shown(name, value):
+def _shown(name: str, value: Any) -> Any:
     if name in DATES and isinstance(value, str):
         try:
             return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")

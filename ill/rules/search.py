@@ -10,6 +10,7 @@ would index it. The search finds with it exactly what `icontains` would find.
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Hangul (syllables, jamo, compatibility jamo), kana, CJK ideographs (Hanja) and their compatibility forms.
 _CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
@@ -22,30 +23,30 @@ GRAM_FIELDS = (
 )
 
 
-def normalized(text):
+def normalized(text: str | None) -> str:
     """The text in composed form: Hangul typed on some systems arrives as separate jamo."""
     return unicodedata.normalize("NFC", text or "")
 
 
-def grams_of(text):
+def grams_of(text: str | None) -> set[str]:
     """The set of CJK characters of `text` and of pairs of adjacent ones."""
-    grams = set()
+    grams: set[str] = set()
     for run in _RUN.findall(normalized(text)):
         grams.update(run)
         grams.update(run[i : i + 2] for i in range(len(run) - 1))
     return grams
 
 
-def joined(grams):
+def joined(grams: Iterable[str]) -> str:
     """Grams as a request keeps them: sorted, separated by spaces."""
     return " ".join(sorted(grams))
 
 
-def search_grams(*texts):
+def search_grams(*texts: str | None) -> str:
     """Every CJK character of the texts and every pair of adjacent ones, sorted, separated by spaces."""
     return joined(set().union(*map(grams_of, texts)))
 
 
-def is_short_cjk_word(word):
+def is_short_cjk_word(word: str | None) -> bool:
     """True for a word of one or two CJK characters, which only the grams can find quickly."""
     return _WORD.fullmatch(normalized(word)) is not None

@@ -13,12 +13,32 @@ currencies are never added: staff convert them first.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from nlk_portal.core.money import Money
+
+
+class RecordedFigures(Protocol):
+    """The figures a borrowing (ill.models.Borrowing) records for its settlement."""
+
+    @property
+    def prepaid_amount(self) -> Decimal | None: ...
+    @property
+    def prepaid_currency(self) -> str: ...
+    @property
+    def fees_currency(self) -> str: ...
+    @property
+    def lender_copying_fee(self) -> Decimal | None: ...
+    @property
+    def lender_loan_fee(self) -> Decimal | None: ...
+    @property
+    def shipping_fee(self) -> Decimal | None: ...
+    @property
+    def bank_fee(self) -> Decimal | None: ...
 
 
 class MixedCurrencies(ValidationError):
@@ -34,31 +54,31 @@ class Settlement:
     bank_fee: Money
 
     @property
-    def currency(self):
+    def currency(self) -> str:
         return self.prepaid.currency
 
     @property
-    def charges(self):
+    def charges(self) -> Money:
         return Money(
             self.copying_fee.amount + self.loan_fee.amount + self.shipping_fee.amount + self.bank_fee.amount,
             self.currency,
         )
 
     @property
-    def difference(self):
+    def difference(self) -> Money:
         """Positive: owed to the user; negative: owed by the user."""
         return Money(self.prepaid.amount - self.charges.amount, self.currency)
 
     @property
-    def refund(self):
+    def refund(self) -> Money:
         return Money(max(self.difference.amount, Decimal(0)), self.currency)
 
     @property
-    def balance_due(self):
+    def balance_due(self) -> Money:
         return Money(max(-self.difference.amount, Decimal(0)), self.currency)
 
     @property
-    def outcome(self):
+    def outcome(self) -> str:
         if self.difference.amount > 0:
             return "refund"
         if self.difference.amount < 0:
@@ -66,7 +86,14 @@ class Settlement:
         return "settled_exactly"
 
 
-def settle(prepaid, *, copying_fee, loan_fee, shipping_fee, bank_fee):
+def settle(
+    prepaid: Money,
+    *,
+    copying_fee: Money | None,
+    loan_fee: Money | None,
+    shipping_fee: Money | None,
+    bank_fee: Money | None,
+) -> Settlement:
     """The settlement of `prepaid` (Money) against the four charges (Money, or None for nothing charged)."""
     charges = {
         "copying_fee": copying_fee,
@@ -74,7 +101,7 @@ def settle(prepaid, *, copying_fee, loan_fee, shipping_fee, bank_fee):
         "shipping_fee": shipping_fee,
         "bank_fee": bank_fee,
     }
-    figures = {}
+    figures: dict[str, Money] = {}
     for name, money in charges.items():
         money = money or Money(Decimal(0), prepaid.currency)
         if money.currency != prepaid.currency:
@@ -103,11 +130,11 @@ CHARGE_NAMES = {
 }
 
 
-def _money(amount, currency):
+def _money(amount: Decimal | None, currency: str) -> Money | None:
     return None if amount is None else Money(amount, currency)
 
 
-def for_borrowing(borrowing):
+def for_borrowing(borrowing: RecordedFigures) -> Settlement:
     """The settlement the borrowing's recorded figures give; ValidationError if the prepayment is missing."""
     if borrowing.prepaid_amount is None or not borrowing.prepaid_currency:
         raise ValidationError(_("Record the amount the user paid in advance first."))

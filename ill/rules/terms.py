@@ -20,9 +20,10 @@ COPYRIGHT_TEXT = _(
 )
 
 
-def due_date(received_at: datetime):
+def due_date(received_at: datetime) -> date:
     """One month after the request arrived, as a date in Seoul."""
-    return library_date(received_at) + PROCESSING_TIME
+    due: date = library_date(received_at) + PROCESSING_TIME
+    return due
 
 
 # Borrowing from abroad for users in Korea: the page gives one to two months.
@@ -46,14 +47,16 @@ BORROWING_REFUND_TEXT = _(
 )
 
 
-def borrowing_target_date(received_at: datetime):
+def borrowing_target_date(received_at: datetime) -> date:
     """One month after the request arrived: when staff aim to have the material."""
-    return library_date(received_at) + BORROWING_TARGET
+    due: date = library_date(received_at) + BORROWING_TARGET
+    return due
 
 
-def borrowing_due_date(received_at: datetime):
+def borrowing_due_date(received_at: datetime) -> date:
     """Two months after the request arrived: the limit, past which the request is overdue."""
-    return library_date(received_at) + BORROWING_LIMIT
+    due: date = library_date(received_at) + BORROWING_LIMIT
+    return due
 
 
 # A loan NLK sends: the library's page states no loan period, so the days it runs are the setting

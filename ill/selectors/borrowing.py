@@ -3,7 +3,9 @@ a user is asked to pay in advance and how."""
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from ..choices import Direction
@@ -11,16 +13,16 @@ from ..models import Borrowing, CopyPolicy, IllRequest, PaymentInstruction
 from ..status import CLOSED
 
 
-def copying_permitted(country):
+def copying_permitted(country: str) -> bool:
     """False where staff have recorded that the country's law does not permit copying."""
     return not CopyPolicy.objects.filter(country=country, copying_permitted=False).exists()
 
 
-def no_copy_policies():
+def no_copy_policies() -> QuerySet[CopyPolicy]:
     return CopyPolicy.objects.filter(copying_permitted=False)
 
 
-def requests_of(user):
+def requests_of(user: User | AnonymousUser) -> QuerySet[IllRequest]:
     """The user's own borrowing requests: nobody sees another's."""
     if not user.is_authenticated:
         return IllRequest.objects.none()
@@ -43,7 +45,7 @@ def prepayment_due(record: Borrowing) -> PrepaymentDue | None:
         return PrepaymentDue(record.prepayment_requested, record.prepayment_requested_currency, True)
     policy = CopyPolicy.objects.filter(country=record.lender_country, deposit_amount__isnull=False).first()
     if policy is not None:
-        return PrepaymentDue(policy.deposit_amount, policy.deposit_currency, False)
+        return PrepaymentDue(cast(Decimal, policy.deposit_amount), policy.deposit_currency, False)
     return None
 
 

@@ -5,6 +5,7 @@ import threading
 import time
 import uuid
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,7 +22,7 @@ class NoFeeSchedule(LookupError):
     pass
 
 
-def schedule_in_force(on_date: date):
+def schedule_in_force(on_date: date) -> FeeSchedule:
     schedule = FeeSchedule.objects.filter(effective_from__lte=on_date).order_by("-effective_from").first()
     if schedule is None:
         raise NoFeeSchedule(_("No fee schedule is in force on %(date)s.") % {"date": on_date.isoformat()})
@@ -34,11 +35,11 @@ def schedule_in_force(on_date: date):
 # ILL_FEE_SCHEDULE_RECHECK_SECONDS and reads the table again when it differs, and in any case
 # after ILL_FEE_SCHEDULE_MAX_AGE_SECONDS.
 SCHEDULES_VERSION_KEY = "ill:fee-schedules:version"
-_held = None  # (schedules newest first, shared version, loaded at, checked at), replaced whole
+_held: tuple[tuple[FeeSchedule, ...], Any, float, float] | None = None  # (schedules newest first, shared version, loaded at, checked at), replaced whole
 _loading = threading.Lock()
 
 
-def preview_schedule_in_force(on_date: date):
+def preview_schedule_in_force(on_date: date) -> FeeSchedule:
     """The schedule in force for a preview, from the process's copy of the table (see above).
 
     What is recorded on a request (its quote, its invoice) comes from `schedule_in_force`, read
@@ -50,7 +51,7 @@ def preview_schedule_in_force(on_date: date):
     raise NoFeeSchedule(_("No fee schedule is in force on %(date)s.") % {"date": on_date.isoformat()})
 
 
-def _schedules():
+def _schedules() -> tuple[FeeSchedule, ...]:
     global _held
     now = time.monotonic()
     held = _held
@@ -69,20 +70,20 @@ def _schedules():
     return schedules
 
 
-def forget_schedules():
+def forget_schedules() -> None:
     """Drop this process's copy: the next preview reads the table."""
     global _held
     _held = None
 
 
-def _publish_schedule_change():
+def _publish_schedule_change() -> None:
     cache.set(SCHEDULES_VERSION_KEY, uuid.uuid4().hex, None)
     forget_schedules()
 
 
 @receiver(post_save, sender=FeeSchedule, dispatch_uid="ill.selectors.fees.schedule_saved")
 @receiver(post_delete, sender=FeeSchedule, dispatch_uid="ill.selectors.fees.schedule_deleted")
-def _schedule_changed(**kwargs):
+def _schedule_changed(**kwargs: Any) -> None:
     forget_schedules()
     # Other processes learn of it once it is committed, so none of them reads the table too early.
     transaction.on_commit(_publish_schedule_change)
@@ -90,6 +91,6 @@ def _schedule_changed(**kwargs):
 
 
 
-def quote_on(on_date: date, *, service, delivery, pages) -> Quote:
+def quote_on(on_date: date, *, service: str, delivery: str, pages: int | None) -> Quote:
     """The fees of a request made on `on_date`, on the schedule in force that day."""
     return quote(service=service, delivery=delivery, pages=pages, schedule=schedule_in_force(on_date))

@@ -3,10 +3,12 @@ status changes, staff's notes, changes to figures money depends on, emails, and 
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -26,13 +28,13 @@ class HistoryEntry:
     detail: str = ""
 
 
-def _who(user):
+def _who(user: User | None) -> str:
     return staff_name(user) if user is not None else "—"
 
 
 def request_history(ill_request: IllRequest) -> list[HistoryEntry]:
     """Every recorded event of the request (its invoices' admin log included), oldest first."""
-    entries = []
+    entries: list[HistoryEntry] = []
     for change in ill_request.history.select_related("changed_by"):
         entries.append(HistoryEntry(
             change.changed_at, _who(change.changed_by), _("Status"),
@@ -43,10 +45,10 @@ def request_history(ill_request: IllRequest) -> list[HistoryEntry]:
         ))
     for note in ill_request.internal_notes.select_related("author"):
         entries.append(HistoryEntry(note.created_at, _who(note.author), _("Internal note"), note.shown_text))
-    for change in ill_request.money_changes.select_related("changed_by"):
+    for figure in ill_request.money_changes.select_related("changed_by"):
         entries.append(HistoryEntry(
-            change.changed_at, _who(change.changed_by), _("Money"), change.get_figure_display(),
-            old=change.old_value or "—", new=change.new_value or "—", detail=change.detail_text,
+            figure.changed_at, _who(figure.changed_by), _("Money"), figure.get_figure_display(),
+            old=figure.old_value or "—", new=figure.new_value or "—", detail=figure.detail_text,
         ))
     for email in ill_request.emails.all():
         entries.append(HistoryEntry(
@@ -62,7 +64,8 @@ def request_history(ill_request: IllRequest) -> list[HistoryEntry]:
     return sorted(entries, key=lambda entry: entry.when)
 
 
-def _admin_log(ill_request):
+# LogEntry rows, as Any: django-stubs declares their user and content_type as ForeignKeys of no type.
+def _admin_log(ill_request: IllRequest) -> QuerySet[Any]:
     invoice_ids = [str(pk) for pk in ill_request.invoices.values_list("pk", flat=True)]
     types = ContentType.objects.get_for_models(IllRequest, Invoice)
     return LogEntry.objects.filter(

@@ -2,8 +2,13 @@
 they sent with their history and borrowing, and the emails sent about them. Nothing of anyone else:
 staff who worked a request and staff's internal notes are left out."""
 
+from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Any, cast
 
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,14 +50,14 @@ RECORD_LABELS = {
 }
 
 
-def requests_of_account(user):
+def requests_of_account(user: User | AnonymousUser) -> QuerySet[IllRequest]:
     """The requests the account sent, either way; none for someone not signed in."""
     if not user.is_authenticated:
         return IllRequest.objects.none()
     return IllRequest.objects.filter(submitted_by=user)
 
 
-def open_requests_of(user):
+def open_requests_of(user: User | AnonymousUser) -> QuerySet[IllRequest]:
     """The account's requests still being worked: not in a final status (ill.status.OPEN)."""
     return requests_of_account(user).filter(status__in=sorted(OPEN)).order_by("received_at", "pk")
 
@@ -60,8 +65,8 @@ def open_requests_of(user):
 class Field:
     """One value held about the person: its name, its label in the reader's language, and the value."""
 
-    def __init__(self, instance, name):
-        field = instance._meta.get_field(name)
+    def __init__(self, instance: models.Model, name: str) -> None:
+        field = cast("models.Field[Any, Any]", instance._meta.get_field(name))  # the fields named below
         self.name = name
         self.label = str(field.verbose_name)
         value = getattr(instance, name)
@@ -70,11 +75,11 @@ class Field:
         if hasattr(value, "code") and hasattr(value, "name"):  # a country: its code, and its name in words
             self.value, self.shown = value.code, str(value.name)
 
-    def plain(self):
+    def plain(self) -> Any:
         """For JSON: codes as they are, dates and times in ISO 8601 with their offset."""
         return self.value
 
-    def readable(self):
+    def readable(self) -> Any:
         """For CSV: codes in words, times in the library's time zone."""
         if isinstance(self.shown, datetime) and timezone.is_aware(self.shown):
             return timezone.localtime(self.shown).isoformat()
@@ -84,19 +89,19 @@ class Field:
 class Record:
     """A kind of record (the account, a request, a status change...) with its fields."""
 
-    def __init__(self, kind, instance, names, reference=""):
+    def __init__(self, kind: str, instance: models.Model, names: Sequence[str], reference: str = "") -> None:
         self.kind = kind
         self.reference = reference
         self.fields = [Field(instance, name) for name in names]
-        self.children = []
+        self.children: list[tuple[str, list[Record]]] = []
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         data = {field.name: field.plain() for field in self.fields}
         for key, records in self.children:
             data[key] = [record.as_dict() for record in records]
         return data
 
-    def flat(self):
+    def flat(self) -> Iterator["Record"]:
         """This record then every record under it."""
         yield self
         for _key, records in self.children:
@@ -104,7 +109,7 @@ class Record:
                 yield from record.flat()
 
 
-def account_records(user):
+def account_records(user: User) -> tuple[Record, list[Record]]:
     """The account, then each request the account sent, oldest first, with what hangs on it."""
     account = Record("account", user, USER_FIELDS)
     librarian = getattr(user, "librarian", None)
@@ -119,14 +124,14 @@ def account_records(user):
         .prefetch_related("history")
         .order_by("received_at", "pk")
     )
-    emails = {}
+    emails: dict[int, list[SentEmail]] = {}
     for email in SentEmail.objects.filter(request__in=requests).order_by("created_at", "pk"):
         emails.setdefault(email.request_id, []).append(email)
     refunds = {
         refund.borrowing.request_id: refund
         for refund in RefundPayout.objects.filter(borrowing__request__in=requests).select_related("borrowing")
     }
-    records = []
+    records: list[Record] = []
     for ill_request in requests:
         ref = ill_request.reference
         record = Record("request", ill_request, REQUEST_FIELDS, ref)
@@ -144,7 +149,7 @@ def account_records(user):
     return account, records
 
 
-def account_data(user):
+def account_data(user: User) -> dict[str, Any]:
     """Everything held about the account, as plain values for JSON."""
     account, records = account_records(user)
     return {
@@ -154,7 +159,7 @@ def account_data(user):
     }
 
 
-def account_rows(user):
+def account_rows(user: User) -> Iterator[tuple[str, str, str, Any]]:
     """Everything held about the account as rows of (record, reference, field, value), for CSV."""
     account, records = account_records(user)
     for top in (account, *records):

@@ -6,11 +6,12 @@ and the daily digest all ask here.
 """
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.text import smart_split, unescape_string_literal
 
 from nlk_portal.core.calendar import library_today
@@ -38,34 +39,34 @@ COUNTRIES_CACHE_SECONDS = 300
 WHOLE_REFERENCE = re.compile(r"[A-Za-z]+-\d{4}-\d{6}")
 
 
-def open_requests(queryset):
+def open_requests(queryset: QuerySet[IllRequest]) -> QuerySet[IllRequest]:
     return queryset.filter(status__in=OPEN_STATUSES)
 
 
-def closed_requests(queryset):
+def closed_requests(queryset: QuerySet[IllRequest]) -> QuerySet[IllRequest]:
     return queryset.exclude(status__in=OPEN_STATUSES)
 
 
-def overdue(queryset, today=None):
+def overdue(queryset: QuerySet[IllRequest], today: date | None = None) -> QuerySet[IllRequest]:
     return open_requests(queryset).filter(due_date__lt=today or library_today())
 
 
-def due_soon(queryset, today=None):
+def due_soon(queryset: QuerySet[IllRequest], today: date | None = None) -> QuerySet[IllRequest]:
     """Open and due today or in the next six days: not overdue yet."""
     today = today or library_today()
     return open_requests(queryset).filter(due_date__gte=today, due_date__lt=today + timedelta(DUE_SOON_DAYS))
 
 
-def is_overdue(ill_request, today=None):
+def is_overdue(ill_request: IllRequest, today: date | None = None) -> bool:
     return ill_request.status in OPEN_STATUSES and ill_request.due_date < (today or library_today())
 
 
-def capped_count(queryset, cap):
+def capped_count(queryset: QuerySet[Any], cap: int) -> int:
     """The number of rows, counting no further than cap + 1, so a long list is never counted in full."""
     return queryset.order_by()[: cap + 1].count()
 
 
-def countries_with_requests():
+def countries_with_requests() -> list[str]:
     """The codes of the countries whose libraries have made requests (cached, see COUNTRIES_CACHE_SECONDS)."""
     codes = cache.get(COUNTRIES_CACHE_KEY)
     if codes is None:
@@ -82,7 +83,7 @@ def countries_with_requests():
     return codes
 
 
-def search(queryset, text):
+def search(queryset: QuerySet[IllRequest], text: str | None) -> QuerySet[IllRequest]:
     """Requests matching every word: reference, title, author, ISBN/ISSN, the requester's name or email,
     library or alias.
 
@@ -98,8 +99,8 @@ def search(queryset, text):
     return queryset
 
 
-def _words(text):
-    words = []
+def _words(text: str | None) -> list[str]:
+    words: list[str] = []
     for bit in smart_split(text or ""):
         if bit[0] in "\"'" and bit[0] == bit[-1] and len(bit) > 1:
             bit = unescape_string_literal(bit)
@@ -108,7 +109,7 @@ def _words(text):
     return words[:MAX_WORDS]
 
 
-def _matching(word, by_grams=False):
+def _matching(word: str, by_grams: bool = False) -> Q:
     if WHOLE_REFERENCE.fullmatch(word):
         return Q(reference=word.upper())
     if by_grams and is_short_cjk_word(word):

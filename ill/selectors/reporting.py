@@ -7,6 +7,8 @@ institution when NLK borrows for a user in Korea.
 """
 
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from django.db import connection, models
 from django.db.models import (
@@ -41,7 +43,7 @@ from . import queues
 
 DIRECTIONS = [Direction.NLK_SUPPLIES, Direction.NLK_BORROWS]
 # Months from receipt within which a request should be completed (ill.rules.terms).
-TARGET_MONTHS = {
+TARGET_MONTHS: dict[str, int] = {
     Direction.NLK_SUPPLIES: terms.PROCESSING_TIME.months,
     Direction.NLK_BORROWS: terms.BORROWING_LIMIT.months,
 }
@@ -88,7 +90,7 @@ def count_per_direction(requests: QuerySet, group_by: str) -> dict:
     """{group value: {direction: count}}, grouped by one of GROUPS."""
     if GROUPS[group_by] is not None:
         requests = requests.annotate(**{group_by: GROUPS[group_by]})
-    counts = {}
+    counts: dict[Any, dict[str, int]] = {}
     for row in requests.values(group_by, "direction").annotate(n=Count("id")).order_by():
         counts.setdefault(row[group_by], {})[row["direction"]] = row["n"]
     return counts
@@ -108,7 +110,7 @@ def unfilled_reason_counts(requests: QuerySet) -> dict:
     changes = StatusChange.objects.filter(
         request__in=requests.filter(status=Status.UNFILLED), to_status=Status.UNFILLED
     )
-    counts = {}
+    counts: dict[str, dict[str, int]] = {}
     for row in (
         changes.values("reason", "request__direction").annotate(n=Count("request", distinct=True)).order_by()
     ):
@@ -135,7 +137,7 @@ def with_turnaround(requests: QuerySet) -> QuerySet:
     )
 
 
-def turnaround_percentiles(completed: QuerySet):
+def turnaround_percentiles(completed: QuerySet) -> tuple[float | None, float | None]:
     """(median, 90th percentile) of turnaround days.
 
     percentile_cont on PostgreSQL; the same interpolation in Python on databases without it.
@@ -278,7 +280,7 @@ RECORDED_CURRENCY = Case(
 )
 
 
-def invoice_in_force():
+def invoice_in_force() -> FilteredRelation:
     """The request's invoice in force, joined: the one_live_invoice_per_request constraint keeps it to one row."""
     return FilteredRelation("invoices", condition=~Q(invoices__status=Invoice.State.VOID))
 
@@ -312,10 +314,10 @@ FEE_BASIS_CONDITIONS = {
 }
 # The bases under which the fee columns give the fees the request records.
 RECORDED_BASES = (FeeBasis.SETTLED, FeeBasis.TO_SETTLE, FeeBasis.ESTIMATE)
-AMOUNT = DecimalField(max_digits=12, decimal_places=2)
+AMOUNT: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=12, decimal_places=2)
 
 
-def fee_basis():
+def fee_basis() -> Case:
     """FeeBasis of each request, as its label in the language in force."""
     return Case(
         *(When(condition, then=Value(str(basis.label))) for basis, condition in FEE_BASIS_CONDITIONS.items()),
@@ -324,7 +326,7 @@ def fee_basis():
     )
 
 
-def shows_recorded():
+def shows_recorded() -> Q:
     """The requests (not invoiced) whose fee columns give the fees the request records."""
     condition = Q()
     for basis in RECORDED_BASES:
@@ -332,7 +334,7 @@ def shows_recorded():
     return ~FEE_BASIS_CONDITIONS[FeeBasis.INVOICED] & condition
 
 
-def shown_fee(name):
+def shown_fee(name: str) -> Case:
     """A fee column: the invoice's line where an invoice is in force, else the recorded fee where FeeBasis says
     so, else nothing."""
     invoiced = None
@@ -347,7 +349,7 @@ def shown_fee(name):
     )
 
 
-def shown_currency():
+def shown_currency() -> Case:
     return Case(
         When(FEE_BASIS_CONDITIONS[FeeBasis.INVOICED], then=F("invoice_in_force__currency")),
         When(shows_recorded(), then=RECORDED_CURRENCY),

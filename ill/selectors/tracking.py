@@ -1,5 +1,6 @@
 """The private tracking link: an unguessable token is the only key to a request from an overseas library."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,11 +13,11 @@ from ..choices import Direction
 from ..models import IllRequest, Invoice
 
 
-def tracking_path(ill_request):
+def tracking_path(ill_request: IllRequest) -> str:
     return reverse("ill:track", args=[ill_request.tracking_token])
 
 
-def tracking_url(ill_request):
+def tracking_url(ill_request: IllRequest) -> str:
     """Absolute, for emails that are sent where there is no web request to ask.
 
     A user in Korea follows a borrowing on their own page, behind their login.
@@ -28,7 +29,7 @@ def tracking_url(ill_request):
     return settings.PORTAL_URL.rstrip("/") + path
 
 
-def request_for_token(token):
+def request_for_token(token: str) -> IllRequest:
     """The overseas library's request the token opens; a borrowing is shown only to its user, signed in."""
     return get_object_or_404(
         IllRequest.objects.select_related("requesting_library", "fee_schedule"),
@@ -37,7 +38,7 @@ def request_for_token(token):
     )
 
 
-def submission_key_used(submission_key) -> bool:
+def submission_key_used(submission_key: uuid.UUID | None) -> bool:
     """Whether a request was already made with the form's key (so sending the form again makes none)."""
     return submission_key is not None and IllRequest.objects.filter(submission_key=submission_key).exists()
 
@@ -45,7 +46,7 @@ def submission_key_used(submission_key) -> bool:
 def requester_invoices(ill_request: IllRequest) -> QuerySet[Invoice]:
     """The invoices the requester sees, those in force that have their PDF (a void one is staff's record), each
     with `amount_paid` (what the payments recorded add up to) and `amount_due` (what is left to pay)."""
-    money = DecimalField(max_digits=12, decimal_places=2)
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
     paid = Coalesce(Sum("payments__amount"), Value(Decimal("0")), output_field=money)
     return (
         ill_request.invoices.exclude(Q(status=Invoice.State.VOID) | Q(pdf=""))

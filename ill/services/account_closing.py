@@ -1,23 +1,27 @@
 """Closing a partner librarian's or a user in Korea's account at their own request."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from partners import accounts
 
+from ..models import IllRequest
 from ..selectors.personal_data import open_requests_of
-from .retention import remove_user_personal_data
+from .retention import Counts, remove_user_personal_data
 
 
 class AccountStillNeeded(Exception):
     """The account cannot be closed now; `open_requests` are the requests still being worked."""
 
-    def __init__(self, open_requests=()):
+    def __init__(self, open_requests: Iterable[IllRequest] = ()) -> None:
         super().__init__("The account has requests still being worked.")
         self.open_requests = list(open_requests)
 
 
-def close_account(user):
+def close_account(user: User) -> Counts:
     """Remove the personal data of the account's requests as the retention purge does, then delete the
     account. The requests keep their reference, library, dates, status history and money.
 

@@ -14,6 +14,12 @@ told of the material's receipt and return, or asked to cancel, the same way; its
 recorded through these same steps (ill.services.iso18626).
 """
 
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import cast
+
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,14 +42,15 @@ from ..models import (
     PaymentInstruction,
     RefundPayout,
     SentEmail,
+    StatusChange,
 )
 from ..rules import settlement
-from ..rules.history_words import Words, phrase
+from ..rules.history_words import Phrase, Words, phrase
 from ..selectors.borrowing import PrepaymentDue, awaiting_prepayment, payment_instructions, prepayment_due
 from ..selectors.iso18626 import lender_peer
 from ..status import ALLOWED_TRANSITIONS, CLOSED, Status, UnfilledReason
 from . import pdf, peer_messages, workflow
-from .history import record_money_change
+from .history import Amount, record_money_change
 from .notifications import send_request_email
 
 S = Status
@@ -52,33 +59,33 @@ Figure = MoneyChange.Figure
 
 
 class StepRefused(ValidationError):
-    pass
+    """A borrowing step that does not apply to the request now, or is given what it cannot record."""
 
 
-def _refund_due(ill_request, record):
+def _refund_due(ill_request: IllRequest, record: Borrowing) -> bool:
     if record.settled_at is None or RefundPayout.objects.filter(borrowing=record).exists():
         return False
     return settlement.for_borrowing(record).refund.amount > 0
 
 
-def _balance_due(ill_request, record):
+def _balance_due(ill_request: IllRequest, record: Borrowing) -> bool:
     if record.settled_at is None or record.balance_paid_on is not None:
         return False
     return settlement.for_borrowing(record).outcome == "balance_due"
 
 
-def _by_iso18626(ill_request):
+def _by_iso18626(ill_request: IllRequest) -> bool:
     return Iso18626Transaction.objects.filter(request_id=ill_request.pk).exists()
 
 
-def _sent_to_peer(ill_request, action):
+def _sent_to_peer(ill_request: IllRequest, action: str) -> bool:
     """Whether NLK has told the lender `action` already (and it was not refused)."""
     return Iso18626Message.objects.filter(
         request_id=ill_request.pk, incoming=False, reason=action
     ).exclude(state__in=(Iso18626Message.State.REFUSED, Iso18626Message.State.DROPPED)).exists()
 
 
-def _can_send_by_iso18626(ill_request, record):
+def _can_send_by_iso18626(ill_request: IllRequest, record: Borrowing) -> bool:
     return (
         ill_request.status in (S.REQUEST_RECEIVED, S.RETRY_POSSIBLE)
         and lender_peer(record) is not None
@@ -86,15 +93,15 @@ def _can_send_by_iso18626(ill_request, record):
     )
 
 
-def _can_tell(action, statuses):
-    def applies(ill_request, record):
+def _can_tell(action: str, statuses: tuple[str, ...]) -> Callable[[IllRequest, Borrowing], bool]:
+    def applies(ill_request: IllRequest, record: Borrowing) -> bool:
         return ill_request.status in statuses and _by_iso18626(ill_request) and not _sent_to_peer(ill_request, action)
 
     return applies
 
 
 # Each step staff record, in the order they come, with when it applies: (request, borrowing) -> bool.
-STEPS = {
+STEPS: dict[BorrowingStep, Callable[[IllRequest, Borrowing], bool]] = {
     Step.ASK_PREPAYMENT: lambda r, b: b.settled_at is None and b.prepaid_amount is None,
     Step.PREPAYMENT: lambda r, b: b.settled_at is None and b.prepaid_amount is None,
     Step.CORRECT_PREPAYMENT: lambda r, b: b.settled_at is None and b.prepaid_amount is not None,
@@ -128,7 +135,7 @@ def available_steps(ill_request: IllRequest) -> list[BorrowingStep]:
     return [step for step, applies in STEPS.items() if applies(ill_request, record)]
 
 
-def _check_step(step, borrowing):
+def _check_step(step: BorrowingStep, borrowing: Borrowing) -> None:
     if not STEPS[step](borrowing.request, borrowing):
         raise StepRefused(
             _("This step does not apply to %(reference)s now: look at the request's page again.")
@@ -136,7 +143,15 @@ def _check_step(step, borrowing):
         )
 
 
-def _record_figure(borrowing, figure, *, old, new, by, detail=None):
+def _record_figure(
+    borrowing: Borrowing,
+    figure: MoneyChange.Figure,
+    *,
+    old: Amount,
+    new: Amount,
+    by: User | None,
+    detail: Phrase | None = None,
+) -> MoneyChange | None:
     """Keep a change to a figure in the request's history; `old` and `new` are (amount, currency)."""
     return record_money_change(borrowing.request, figure, old=old, new=new, by=by, detail=detail)
 
@@ -144,18 +159,18 @@ def _record_figure(borrowing, figure, *, old, new, by, detail=None):
 # The steps staff record. Each locks the borrowing, checks, records, and moves the status if the step does.
 
 
-def _locked(ill_request):
+def _locked(ill_request: IllRequest) -> Borrowing:
     if not ill_request.is_borrowing:
         raise StepRefused(_("This is not a request to borrow from abroad."))
     return Borrowing.objects.select_for_update().select_related("request").get(request=ill_request)
 
 
-def _not_settled(borrowing):
+def _not_settled(borrowing: Borrowing) -> None:
     if borrowing.settled_at is not None:
         raise StepRefused(_("The request has been settled: its figures can no longer change."))
 
 
-def _not_future(day, what):
+def _not_future(day: date, what: str) -> None:
     if day > library_today():
         raise StepRefused(_("The date %(what)s is in the future.") % {"what": what})
 
@@ -164,7 +179,8 @@ NO_PAYMENT_METHOD = "no_payment_method"
 
 
 def check_payment_method(currency: str) -> None:
-    """Refuse (code NO_PAYMENT_METHOD) a prepayment in `currency` while users are shown no way to pay it."""
+    """Raise StepRefused (code NO_PAYMENT_METHOD) for a prepayment in `currency` while users are shown no way
+    to pay it."""
     if not payment_instructions(currency).exists():
         raise StepRefused(
             _("Users are shown no way to pay in %(currency)s yet: add one under How to pay in advance first, "
@@ -174,11 +190,16 @@ def check_payment_method(currency: str) -> None:
         )
 
 
-def ask_for_prepayment(ill_request, *, amount, currency, by=None):
-    """Ask the user to pay `amount` in advance, once the lending institution's fees are known; emailed once.
+def ask_for_prepayment(
+    ill_request: IllRequest, *, amount: Decimal | None, currency: str, by: User | None = None
+) -> Borrowing:
+    """Ask the user to pay `amount` in advance, once the lending institution's fees are known; the request is
+    emailed after commit (ill.tasks.email_prepayment_request), once per figure asked for.
 
-    Refused while users are shown no way to pay in `currency`. Asked again (a new figure) until the
-    prepayment is recorded; the request's history keeps each figure.
+    Asked again (a new figure) until the prepayment is recorded; the request's history keeps each figure.
+    Returns the borrowing. Raises StepRefused when the step does not apply, the amount is not more than zero,
+    the currency is not a three-letter code, or users are shown no way to pay in `currency`
+    (code NO_PAYMENT_METHOD).
     """
     with transaction.atomic():
         borrowing = _locked(ill_request)
@@ -203,8 +224,9 @@ def ask_for_prepayment(ill_request, *, amount, currency, by=None):
     return borrowing
 
 
-def email_prepayment_request(change_id):
-    """Tell the user the amount staff asked for and how to pay it; once per figure asked for."""
+def email_prepayment_request(change_id: int) -> SentEmail:
+    """Email the user the amount staff asked for (the MoneyChange `change_id`) and how to pay it; once per
+    figure asked for. Returns the SentEmail; raises SMTPException or OSError when sending failed."""
     change = MoneyChange.objects.select_related("request__borrowing").get(pk=change_id)
     record = change.request.borrowing
     return send_request_email(
@@ -213,7 +235,7 @@ def email_prepayment_request(change_id):
         key=f"prepayment_request:{change.pk}",
         context={
             "borrowing": record,
-            "due": PrepaymentDue(change.new_amount, change.new_currency, True),
+            "due": PrepaymentDue(cast(Decimal, change.new_amount), change.new_currency, True),  # asked: an amount
             "instructions": list(payment_instructions(change.new_currency)),
         },
     )
@@ -244,7 +266,7 @@ def save_payment_instruction(instruction: PaymentInstruction) -> list[IllRequest
     return waiting
 
 
-def email_how_to_pay(request_id):
+def email_how_to_pay(request_id: int) -> SentEmail | None:
     """Tell a user who was asked to prepay, and has not, how they can pay now; once per request, and only while
     the prepayment is still awaited and some way takes its currency. Returns the SentEmail, or None."""
     record = Borrowing.objects.select_related("request").get(request_id=request_id)
@@ -262,11 +284,22 @@ def email_how_to_pay(request_id):
     )
 
 
-def record_prepayment(ill_request, *, amount, currency, paid_on, receipt_number, by=None, correcting=False):
-    """The fees the user paid in advance, as written on the receipt.
+def record_prepayment(
+    ill_request: IllRequest,
+    *,
+    amount: Decimal | None,
+    currency: str,
+    paid_on: date,
+    receipt_number: str,
+    by: User | None = None,
+    correcting: bool = False,
+) -> Borrowing:
+    """Record the fees the user paid in advance, as written on the receipt, and return the borrowing.
 
     Recorded once; with `correcting`, a prepayment already recorded is changed (until the request is
-    settled), and the request's history keeps the old and the new figure.
+    settled), and the request's history keeps the old and the new figure. Raises StepRefused when the step
+    does not apply, the request is settled, the amount is not more than zero, the date is in the future or
+    the receipt is recorded for another request.
     """
     with transaction.atomic():
         borrowing = _locked(ill_request)
@@ -292,8 +325,18 @@ def record_prepayment(ill_request, *, amount, currency, paid_on, receipt_number,
     return borrowing
 
 
-def send_to_lender(ill_request, *, by=None, note="", expected_version=None):
-    """The request went to the lending institution; fees were paid in advance, so that comes first."""
+def send_to_lender(
+    ill_request: IllRequest,
+    *,
+    by: User | None = None,
+    note: str = "",
+    expected_version: int | str | None = None,
+) -> StatusChange:
+    """Record that staff sent the request to the lending institution: the request moves to ExpectToSupply.
+
+    Returns that StatusChange. Raises StepRefused when the step does not apply or the prepayment is not
+    recorded yet (fees are paid in advance, so that comes first); StaleRequest as workflow.do_transition does.
+    """
     with transaction.atomic():
         borrowing = _locked(ill_request)
         if borrowing.prepaid_amount is None:
@@ -309,9 +352,17 @@ def send_to_lender(ill_request, *, by=None, note="", expected_version=None):
     return change
 
 
-def send_to_lender_by_iso18626(ill_request, *, by=None, note="", expected_version=None):
-    """The request goes to a lender that is an ISO 18626 peer, as a `request` message naming NLK as the
-    requester and the request's reference as its id; recorded as `send_to_lender` records it."""
+def send_to_lender_by_iso18626(
+    ill_request: IllRequest,
+    *,
+    by: User | None = None,
+    note: str = "",
+    expected_version: int | str | None = None,
+) -> StatusChange:
+    """Send the request to a lender that is an ISO 18626 peer, as a `request` message naming NLK as the
+    requester and the request's reference as its id (sent after commit, ill.tasks.send_iso18626_message);
+    recorded as `send_to_lender` records it, and returns its StatusChange. Raises StepRefused when the
+    lender has no ISO 18626 system with messages on, and as `send_to_lender` does."""
     with transaction.atomic():
         borrowing = _locked(ill_request)
         peer = lender_peer(borrowing)
@@ -339,9 +390,10 @@ def send_to_lender_by_iso18626(ill_request, *, by=None, note="", expected_versio
     return change
 
 
-def tell_lender(ill_request, action, *, by=None, note=""):
+def tell_lender(ill_request: IllRequest, action: Action, *, by: User | None = None, note: str = "") -> Iso18626Message:
     """Tell the lender by ISO 18626 that the material was received, that a loan was shipped back, or ask
-    it to cancel: once each, while it applies."""
+    it to cancel: once each, while it applies. Returns the message queued (sent after commit,
+    ill.tasks.send_iso18626_message); raises StepRefused for another action or when it does not apply."""
     step = {Action.RECEIVED: Step.TELL_RECEIVED, Action.SHIPPED_RETURN: Step.TELL_SHIPPED_RETURN,
             Action.CANCEL: Step.ASK_CANCEL}.get(action)
     if step is None:
@@ -355,9 +407,19 @@ def tell_lender(ill_request, action, *, by=None, note=""):
         )
 
 
-def correct_lender_fees(ill_request, *, fees_currency, copying_fee=None, loan_fee=None, shipping_fee=None, by=None):
+def correct_lender_fees(
+    ill_request: IllRequest,
+    *,
+    fees_currency: str,
+    copying_fee: Decimal | None = None,
+    loan_fee: Decimal | None = None,
+    shipping_fee: Decimal | None = None,
+    by: User | None = None,
+) -> Borrowing:
     """Correct the lender's fees until the request is settled (say, converted to the currency the user paid
-    in, so that the settlement can be made); the request's history keeps the old and the new figures."""
+    in, so that the settlement can be made); the request's history keeps the old and the new figures.
+    Returns the borrowing; raises StepRefused when the step does not apply, the request is settled, the
+    currency is missing or a fee is negative."""
     with transaction.atomic():
         borrowing = _locked(ill_request)
         _not_settled(borrowing)
@@ -372,7 +434,15 @@ def correct_lender_fees(ill_request, *, fees_currency, copying_fee=None, loan_fe
     return borrowing
 
 
-def _set_fees(borrowing, currency, *, copying_fee, loan_fee, shipping_fee, by):
+def _set_fees(
+    borrowing: Borrowing,
+    currency: str,
+    *,
+    copying_fee: Decimal | None,
+    loan_fee: Decimal | None,
+    shipping_fee: Decimal | None,
+    by: User | None,
+) -> None:
     for figure, field, fee in [
         (Figure.LENDER_COPYING_FEE, "lender_copying_fee", copying_fee),
         (Figure.LENDER_LOAN_FEE, "lender_loan_fee", loan_fee),
@@ -385,19 +455,22 @@ def _set_fees(borrowing, currency, *, copying_fee, loan_fee, shipping_fee, by):
 
 
 def record_lender_answer(
-    ill_request,
+    ill_request: IllRequest,
     *,
-    available,
-    answered_on,
-    fees_currency="",
-    copying_fee=None,
-    loan_fee=None,
-    shipping_fee=None,
-    by=None,
-    note="",
-    expected_version=None,
-):
-    """The lender confirmed the material (with its fees) or said it cannot supply it."""
+    available: bool,
+    answered_on: date,
+    fees_currency: str = "",
+    copying_fee: Decimal | None = None,
+    loan_fee: Decimal | None = None,
+    shipping_fee: Decimal | None = None,
+    by: User | None = None,
+    note: str = "",
+    expected_version: int | str | None = None,
+) -> StatusChange:
+    """Record the lender's answer: it confirmed the material, with its fees (the request moves to WillSupply),
+    or said it cannot supply it (Unfilled). Returns the StatusChange. Raises StepRefused when the step does not
+    apply, the request was not sent or is settled, the date is in the future, or (available) the fees'
+    currency is missing or a fee is negative; StaleRequest as workflow.do_transition does."""
     with transaction.atomic():
         borrowing = _locked(ill_request)
         _not_settled(borrowing)
@@ -426,9 +499,10 @@ def record_lender_answer(
     return change
 
 
-def record_lender_unfilled(ill_request, *, note="", by=None):
-    """The lender says it cannot supply after all, once its answer was recorded or before it came: the
-    borrowing is unfilled for that reason (its answer, as the ANSWER step records it)."""
+def record_lender_unfilled(ill_request: IllRequest, *, note: str = "", by: User | None = None) -> StatusChange:
+    """Record that the lender cannot supply after all, once its answer was recorded or before it came: the
+    borrowing is unfilled for that reason (its answer, as the ANSWER step records it). Returns the StatusChange;
+    raises StepRefused for a request NLK does not borrow, TransitionNotAllowed when it cannot be unfilled now."""
     with transaction.atomic():
         _locked(ill_request)
         return workflow.do_transition(
@@ -437,7 +511,9 @@ def record_lender_unfilled(ill_request, *, note="", by=None):
         )
 
 
-def record_arrival(ill_request, *, arrived_on, by=None):
+def record_arrival(ill_request: IllRequest, *, arrived_on: date, by: User | None = None) -> Borrowing:
+    """Record the day the material arrived at NLK from the lender, and return the borrowing. Raises StepRefused
+    before the lender confirmed it, for a date in the future, or when the step does not apply."""
     with transaction.atomic():
         borrowing = _locked(ill_request)
         if borrowing.request.status != S.WILL_SUPPLY:
@@ -449,8 +525,19 @@ def record_arrival(ill_request, *, arrived_on, by=None):
     return borrowing
 
 
-def deliver(ill_request, *, delivered_on, loan_due_on=None, by=None, note="", expected_version=None):
-    """The copy or the loan was handed to the user: CopyCompleted, or Loaned until `loan_due_on`."""
+def deliver(
+    ill_request: IllRequest,
+    *,
+    delivered_on: date,
+    loan_due_on: date | None = None,
+    by: User | None = None,
+    note: str = "",
+    expected_version: int | str | None = None,
+) -> StatusChange:
+    """Record that the copy or the loan was handed to the user: the request moves to CopyCompleted, or to
+    Loaned until `loan_due_on`. Returns the StatusChange. Raises StepRefused before the arrival is recorded,
+    for a delivery in the future or before the arrival, for a loan without a due date after the delivery, or
+    when the step does not apply; StaleRequest as workflow.do_transition does."""
     with transaction.atomic():
         borrowing = _locked(ill_request)
         if borrowing.arrived_on is None:
@@ -473,7 +560,17 @@ def deliver(ill_request, *, delivered_on, loan_due_on=None, by=None, note="", ex
     return change
 
 
-def record_return(ill_request, *, returned_on, by=None, note="", expected_version=None):
+def record_return(
+    ill_request: IllRequest,
+    *,
+    returned_on: date,
+    by: User | None = None,
+    note: str = "",
+    expected_version: int | str | None = None,
+) -> StatusChange:
+    """Record that the user returned the loan: the request moves to LoanCompleted. Returns the StatusChange.
+    Raises StepRefused for a date in the future or before the delivery, or when the step does not apply;
+    StaleRequest as workflow.do_transition does."""
     with transaction.atomic():
         borrowing = _locked(ill_request)
         _not_future(returned_on, _("of return"))
@@ -488,8 +585,11 @@ def record_return(ill_request, *, returned_on, by=None, note="", expected_versio
     return change
 
 
-def settle(ill_request, *, bank_fee, by=None):
-    """Fix the settlement once the request is closed, and have the statement made and emailed."""
+def settle(ill_request: IllRequest, *, bank_fee: Decimal | None, by: User | None = None) -> Borrowing:
+    """Fix the settlement once the request is closed, with the bank fees, and have the statement made and
+    emailed after commit (ill.tasks.render_statement). Returns the borrowing. Raises StepRefused before the
+    request is closed, once settled, or for bank fees missing or negative; ValidationError (MixedCurrencies)
+    when the prepayment is missing or the fees are in another currency than it."""
     with transaction.atomic():
         borrowing = _locked(ill_request)
         _not_settled(borrowing)
@@ -510,8 +610,10 @@ def settle(ill_request, *, bank_fee, by=None):
     return borrowing
 
 
-def record_refund_paid(ill_request, *, paid_on, by=None):
-    """The refund the settlement gives, paid out to the user: recorded once, for the reports to sum."""
+def record_refund_paid(ill_request: IllRequest, *, paid_on: date, by: User | None = None) -> RefundPayout:
+    """Record the refund the settlement gives as paid out to the user: once, for the reports to sum. Returns the
+    RefundPayout. Raises StepRefused before the settlement, once recorded, when the settlement gives no refund,
+    or for a date in the future."""
     with transaction.atomic():
         borrowing = _locked(ill_request)
         if borrowing.settled_at is None:
@@ -532,8 +634,12 @@ def record_refund_paid(ill_request, *, paid_on, by=None):
         )
 
 
-def record_balance_paid(ill_request, *, paid_on, receipt_number, by=None):
-    """The balance a settlement left the user owing, paid to NLK: recorded once."""
+def record_balance_paid(
+    ill_request: IllRequest, *, paid_on: date, receipt_number: str, by: User | None = None
+) -> Borrowing:
+    """Record the balance a settlement left the user owing as paid to NLK: once. Returns the borrowing. Raises
+    StepRefused before the settlement, when it leaves no balance, once recorded, without a receipt number, or
+    for a date in the future."""
     with transaction.atomic():
         borrowing = _locked(ill_request)
         if borrowing.settled_at is None:
@@ -557,9 +663,11 @@ def record_balance_paid(ill_request, *, paid_on, receipt_number, by=None):
     return borrowing
 
 
-def message_user(ill_request, *, text, by=None):
+def message_user(ill_request: IllRequest, *, text: str | None, by: User | None = None) -> InternalNote:
     """Staff's own message to the user (say, what a lender wrote that the user should know, in staff's
-    words): kept on the request as a note and emailed once, as NLK's message."""
+    words): kept on the request as a note, returned, and emailed once after commit as NLK's message
+    (ill.tasks.email_message_to_user). Raises StepRefused for an empty message or when the step does not
+    apply."""
     text = (text or "").strip()
     if not text:
         raise StepRefused(_("Write the message to the user."))
@@ -574,7 +682,9 @@ def message_user(ill_request, *, text, by=None):
     return note
 
 
-def email_message_to_user(note_id, text):
+def email_message_to_user(note_id: int, text: str) -> SentEmail:
+    """Email the user staff's message `text` kept as the note `note_id`; once per note. Returns the SentEmail;
+    raises SMTPException or OSError when sending failed."""
     note = InternalNote.objects.select_related("request").get(pk=note_id)
     return send_request_email(note.request, SentEmail.Kind.MESSAGE, key=f"message:{note.pk}", context={"text": text})
 
@@ -582,7 +692,9 @@ def email_message_to_user(note_id, text):
 # The statement: rendered once, then emailed once (each its own task, as invoices are).
 
 
-def store_statement(borrowing_id):
+def store_statement(borrowing_id: int) -> Borrowing:
+    """Render and keep the settled borrowing's statement PDF, then have it emailed after commit
+    (ill.tasks.email_statement); nothing happens twice, nor before the settlement. Returns the borrowing."""
     with transaction.atomic():
         borrowing = Borrowing.objects.select_for_update().select_related("request").get(pk=borrowing_id)
         if borrowing.statement_pdf or borrowing.settled_at is None:
@@ -595,7 +707,9 @@ def store_statement(borrowing_id):
     return borrowing
 
 
-def email_statement(borrowing_id):
+def email_statement(borrowing_id: int) -> SentEmail:
+    """Email the user the borrowing's statement, its PDF attached; once per borrowing. Returns the SentEmail;
+    raises SMTPException or OSError when sending failed."""
     borrowing = Borrowing.objects.select_related("request").get(pk=borrowing_id)
     with borrowing.statement_pdf.open("rb") as stored:
         attachment = (borrowing.statement_filename, stored.read(), "application/pdf")

@@ -4,12 +4,16 @@ Each digest is recorded per day and recipient, so a task that runs twice
 sends nothing twice.
 """
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,8 +29,10 @@ LISTED = 50
 TEAM = "team"
 
 
-def send_daily_digests(today=None):
-    """Send today's digests that have not been sent yet; return how many were sent."""
+def send_daily_digests(today: date | None = None) -> int:
+    """Send today's digests that have not been sent yet (each member of staff's overdue and due requests,
+    the team's unassigned ones); return how many were sent. Raises what sending raises (SMTPException,
+    OSError); a digest sent before the failure is not sent again."""
     today = today or library_today()
     sent = 0
     for user in _staff_with_requests_due(today):
@@ -37,14 +43,14 @@ def send_daily_digests(today=None):
     return sent
 
 
-def team_addresses():
+def team_addresses() -> list[str]:
     """ILL_TEAM_EMAIL if set (a shared mailbox), else every ILL staff member with an email address."""
     if settings.ILL_TEAM_EMAIL:
         return list(settings.ILL_TEAM_EMAIL)
     return sorted(set(roles.ill_staff_members().exclude(email="").values_list("email", flat=True)))
 
 
-def _staff_with_requests_due(today):
+def _staff_with_requests_due(today: date) -> QuerySet[User]:
     assignees = (
         queues.open_requests(IllRequest.objects.filter(assigned_to__isnull=False))
         .filter(due_date__lt=today + timedelta(queues.DUE_SOON_DAYS))
@@ -53,7 +59,7 @@ def _staff_with_requests_due(today):
     return get_user_model().objects.filter(pk__in=assignees, is_active=True).exclude(email="").order_by("pk")
 
 
-def _send_once(kind, recipient, today, build):
+def _send_once(kind: str, recipient: str, today: date, build: Callable[..., EmailMessage | None]) -> int:
     message = build()
     if message is None:
         return 0
@@ -67,10 +73,10 @@ def _send_once(kind, recipient, today, build):
     return 1
 
 
-def _mine(user, today):
+def _mine(user: User, today: date) -> EmailMessage | None:
     mine = IllRequest.objects.filter(assigned_to=user).select_related("requesting_library")
     overdue, due_soon = queues.overdue(mine, today), queues.due_soon(mine, today)
-    context = {
+    context: dict[str, Any] = {
         "user": user,
         "overdue": _listing(overdue.order_by("due_date", "id"), today),
         "due_soon": _listing(due_soon.order_by("due_date", "id"), today),
@@ -81,11 +87,11 @@ def _mine(user, today):
     return _message("digest_mine", context, [user.email], today)
 
 
-def _unassigned(recipients, today):
+def _unassigned(recipients: list[str], today: date) -> EmailMessage | None:
     unassigned = queues.open_requests(
         IllRequest.objects.filter(assigned_to__isnull=True).select_related("requesting_library")
     )
-    context = {
+    context: dict[str, Any] = {
         "unassigned": _listing(unassigned.order_by("due_date", "id"), today),
         "overdue_count": queues.capped_count(queues.overdue(unassigned, today), LISTED * 200),
         "list_url": _list_url("assigned=nobody"),
@@ -95,21 +101,21 @@ def _unassigned(recipients, today):
     return _message("digest_unassigned", context, recipients, today)
 
 
-def _listing(queryset, today):
+def _listing(queryset: QuerySet[IllRequest], today: date) -> dict[str, Any]:
     rows = list(queryset[:LISTED])
     count = len(rows) if len(rows) < LISTED else queues.capped_count(queryset, LISTED * 200)
     return {"rows": [(r, _change_url(r), due_phrase(days_until(r.due_date, today))) for r in rows], "count": count}
 
 
-def _change_url(ill_request):
+def _change_url(ill_request: IllRequest) -> str:
     return settings.PORTAL_URL.rstrip("/") + reverse("admin:ill_illrequest_change", args=[ill_request.pk])
 
 
-def _list_url(query):
+def _list_url(query: str) -> str:
     return settings.PORTAL_URL.rstrip("/") + reverse("admin:ill_illrequest_changelist") + "?" + query
 
 
-def _message(template, context, recipients, today):
+def _message(template: str, context: dict[str, Any], recipients: list[str], today: date) -> EmailMessage:
     context = {**context, "today": today}
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"ill/email/{template}_subject.txt", context).strip()

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.contrib.auth.models import User
+
 from ..models import IllRequest, MoneyChange
 from ..rules.history_words import Phrase
 
@@ -16,11 +18,12 @@ def record_money_change(
     *,
     old: Amount,
     new: Amount,
-    by=None,
+    by: User | None = None,
     detail: Phrase | None = None,
 ) -> MoneyChange | None:
     """Add the change of `figure` from `old` to `new` to the request's history, with what it was about
-    (`detail`, read in the reader's language); nothing if it did not change."""
+    (`detail`, read in the reader's language), made by `by`. Returns the MoneyChange, or None (and records
+    nothing) if the figure did not change."""
     if old == new:
         return None
     (old_amount, old_currency), (new_amount, new_currency) = old, new

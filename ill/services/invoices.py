@@ -7,11 +7,15 @@ finds its work done. Each line issued, each invoice voided and each payment is
 kept in the request's money history (MoneyChange), with who and when.
 """
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +23,7 @@ from nlk_portal.core.calendar import library_today
 from nlk_portal.core.printing import store_pdf as store_file
 from nlk_portal.outbox.dispatch import after_commit
 
-from ..models import IllRequest, Invoice, InvoiceLine, MoneyChange, Payment
+from ..models import IllRequest, Invoice, InvoiceLine, MoneyChange, Payment, StatusChange
 from ..rules import fees
 from ..rules.history_words import Words, phrase
 from . import pdf
@@ -28,13 +32,15 @@ from .numbering import INVOICE_SERIES, next_reference
 
 State = Invoice.State
 Figure = MoneyChange.Figure
-LINE_FIGURES = {InvoiceLine.Kind.COPYING: Figure.INVOICED_COPYING, InvoiceLine.Kind.SHIPPING: Figure.INVOICED_SHIPPING}
+LINE_FIGURES: dict[str, MoneyChange.Figure] = {InvoiceLine.Kind.COPYING: Figure.INVOICED_COPYING, InvoiceLine.Kind.SHIPPING: Figure.INVOICED_SHIPPING}
 
 
-def finalise_fees(change, *, by=None):
+def finalise_fees(change: StatusChange, *, by: User | None = None) -> Invoice | None:
     """Fix the fees `change` (a StatusChange) makes due and issue the invoice, once per request.
 
-    `by` issues it (staff replacing a void invoice); by default, whoever made the change.
+    `by` issues it (staff replacing a void invoice); by default, whoever made the change. Returns the
+    invoice in force (the one issued now, or the one the request had already), or None for a borrowing and
+    where nothing is charged. The PDF is rendered after commit (ill.tasks.render_invoice).
     """
     by = by or change.changed_by
     with transaction.atomic():
@@ -50,7 +56,7 @@ def finalise_fees(change, *, by=None):
         return _issue(ill_request, quote, by)
 
 
-def _issue(ill_request, quote, by):
+def _issue(ill_request: IllRequest, quote: fees.Quote, by: User | None) -> Invoice:
     issued_on = library_today()
     replaced = ill_request.invoices.filter(status=State.VOID).order_by("-created_at", "-pk").first()
     invoice = Invoice.objects.create(
@@ -86,16 +92,19 @@ def _issue(ill_request, quote, by):
     return invoice
 
 
-def reissue(void_invoice, *, by=None):
-    """A new invoice for the request of a void one, from the change that made the fees due, issued by `by`."""
+def reissue(void_invoice: Invoice, *, by: User | None = None) -> None:
+    """Have a new invoice issued, after commit (ill.tasks.finalise_fees), for the request of a void one, from the
+    change that made the fees due, by `by`. Raises ValidationError unless the invoice is void and the request
+    was supplied."""
     change = void_invoice.request.history.filter(to_status__in=fees.FEES_FIXED_AT).last()
     if void_invoice.status != State.VOID or change is None:
         raise ValidationError(_("Only a void invoice of a supplied request can be replaced."))
     after_commit("ill.tasks.finalise_fees", change.pk, by.pk if by else None)
 
 
-def store_pdf(invoice_id):
-    """Render and keep the invoice's PDF, then have it emailed; nothing happens twice."""
+def store_pdf(invoice_id: int) -> Invoice:
+    """Render and keep the invoice's PDF, then have it emailed after commit (ill.tasks.email_invoice); nothing
+    happens twice. Returns the invoice."""
     with transaction.atomic():
         # The lock makes a second delivery of the task wait, then find the PDF there.
         invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
@@ -108,8 +117,9 @@ def store_pdf(invoice_id):
     return invoice
 
 
-def store_void_pdf(invoice_id):
-    """Replace a void invoice's PDF with one stamped void; running it again changes nothing more."""
+def store_void_pdf(invoice_id: int) -> Invoice:
+    """Replace a void invoice's PDF with one stamped void; running it again changes nothing more. Returns the
+    invoice (unchanged if it is not void)."""
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
         if invoice.status != State.VOID:
@@ -120,15 +130,16 @@ def store_void_pdf(invoice_id):
     return invoice
 
 
-def render_again(invoices):
-    """Staff's retry for invoices whose PDF could not be made."""
+def render_again(invoices: Iterable[Invoice]) -> int:
+    """Staff's retry for invoices whose PDF could not be made: each is rendered again after commit
+    (ill.tasks.render_invoice). Returns how many."""
     missing = [invoice for invoice in invoices if not invoice.pdf]
     for invoice in missing:
         after_commit("ill.tasks.render_invoice", invoice.pk)
     return len(missing)
 
 
-def check_payment(invoice, amount, received_on):
+def check_payment(invoice: Invoice, amount: Decimal | None, received_on: date | None) -> None:
     """Raise ValidationError unless `amount` in cash on `received_on` can be recorded."""
     if invoice.status == State.VOID:
         raise ValidationError(_("A void invoice cannot be paid."))
@@ -143,8 +154,11 @@ def check_payment(invoice, amount, received_on):
         raise ValidationError(_("The payment date is in the future."))
 
 
-def record_payment(invoice, *, amount, received_on, receipt_number, by=None):
-    """Record cash received (USD only, as the terms say); the invoice is paid once nothing is due."""
+def record_payment(
+    invoice: Invoice, *, amount: Decimal, received_on: date, receipt_number: str, by: User | None = None
+) -> Payment:
+    """Record cash received (USD only, as the terms say); the invoice is paid once nothing is due. Returns the
+    Payment; raises ValidationError when the payment cannot be recorded (see check_payment)."""
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         check_payment(locked, amount, received_on)
@@ -172,8 +186,10 @@ def record_payment(invoice, *, amount, received_on, receipt_number, by=None):
     return payment
 
 
-def void(invoice, *, by=None):
-    """Cancel an unpaid invoice; it keeps its number, so the sequence keeps no gap."""
+def void(invoice: Invoice, *, by: User | None = None) -> Invoice:
+    """Cancel an unpaid invoice; it keeps its number, so the sequence keeps no gap. Its PDF is stamped void after
+    commit (ill.tasks.stamp_void_invoice). Returns the invoice as locked and saved; raises ValidationError for
+    an invoice that is not open or has payments."""
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if locked.status != State.OPEN or locked.payments.exists():
@@ -198,14 +214,16 @@ def void(invoice, *, by=None):
     return locked
 
 
-def due_for_reminder(today=None):
+def due_for_reminder(today: date | None = None) -> QuerySet[Invoice]:
     """Open invoices issued ILL_INVOICE_REMINDER_DAYS or more days ago that had no reminder."""
     today = today or library_today()
     cutoff = today - timedelta(days=settings.ILL_INVOICE_REMINDER_DAYS)
     return Invoice.objects.filter(status=State.OPEN, issued_on__lte=cutoff, reminded_at__isnull=True)
 
 
-def hand_over_reminders(today=None):
+def hand_over_reminders(today: date | None = None) -> int:
+    """Have a reminder emailed, after commit (ill.tasks.send_payment_reminder), for each invoice due for one.
+    Returns how many."""
     with transaction.atomic():
         ids = list(due_for_reminder(today).values_list("pk", flat=True))
         for invoice_id in ids:
@@ -213,5 +231,6 @@ def hand_over_reminders(today=None):
     return len(ids)
 
 
-def mark_reminded(invoice):
+def mark_reminded(invoice: Invoice) -> None:
+    """Record that the invoice's reminder went, unless one was recorded already."""
     Invoice.objects.filter(pk=invoice.pk, reminded_at__isnull=True).update(reminded_at=timezone.now())

@@ -9,6 +9,7 @@ update the borrowing as staff would record the same step.
 """
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +21,7 @@ from ..choices import BorrowingStep, Service
 from ..iso18626.messages import RequestingAgencyMessage, SupplyingAgencyMessage
 from ..iso18626.to_request import fit
 from ..iso18626.vocabulary import Action, ReasonForMessage
-from ..models import MAX_TEXT, IllRequest, InternalNote, Iso18626Message, Iso18626Transaction
+from ..models import MAX_TEXT, IllRequest, InternalNote, Iso18626Message, Iso18626Transaction, StatusChange
 from ..rules import terms
 from ..rules.history_words import Words, phrase
 from ..selectors.iso18626 import pending_cancels
@@ -37,17 +38,17 @@ SUPPORTED_ACTIONS = frozenset(
 RENEWABLE = {S.LOANED}
 
 
-def note_for_staff(ill_request, code, **values):
+def note_for_staff(ill_request: IllRequest, code: str, **values: object) -> InternalNote:
     """A note on the request for staff, written by the exchange rather than by a member of staff: the sentence
     `code` of ill.rules.history_words with `values`, read in the reader's language. What a peer wrote is one of
-    the values, kept as it came."""
+    the values, kept as it came. Returns the note."""
     words = phrase(code, **{name: fit(str(value), MAX_TEXT) for name, value in values.items()})
     return InternalNote.objects.create(
         request=ill_request, author=None, text="", text_code=words.code, text_values=words.values
     )
 
 
-def can_move(ill_request, to_status, *, step=None) -> bool:
+def can_move(ill_request: IllRequest, to_status: str, *, step: str | None = None) -> bool:
     """Whether the request may move to `to_status` now, as the workflow allows every entry point."""
     return Status(to_status) in workflow.allowed_moves(ill_request, step=step)
 
@@ -58,7 +59,10 @@ def can_move(ill_request, to_status, *, step=None) -> bool:
 def receive_requesting_agency_message(
     message: RequestingAgencyMessage, *, link: Iso18626Transaction, body: bytes, answer: bytes
 ) -> Iso18626Message:
-    """Keep a requesting library's message about the request it sent NLK, and act on it."""
+    """Keep a requesting library's message about the request it sent NLK, and act on it: answer a status request,
+    renewal or cancel NLK cannot take with a status report (sent after commit, ill.tasks.send_iso18626_message),
+    leave a cancel NLK can take for staff (answer_cancel), and note for staff what the library says. The same
+    message again is kept and acted on once. Returns the stored incoming message."""
     with transaction.atomic():
         ill_request = IllRequest.objects.select_for_update().get(pk=link.request_id)
         incoming = peer_messages.record_incoming(ill_request, link.peer, message, body=body, answer=answer)
@@ -97,14 +101,16 @@ def receive_requesting_agency_message(
     return incoming
 
 
-def renew(ill_request):
-    """A renewal answered yes: the loan is due back ILL_LOAN_DAYS after the date it was due (or today)."""
+def renew(ill_request: IllRequest) -> None:
+    """Record a renewal answered yes: the loan is due back ILL_LOAN_DAYS after the date it was due (or today)."""
     due = ill_request.loan_due_date or library_date(timezone.now())
     ill_request.loan_due_date = terms.renewed_due_date(due, settings.ILL_LOAN_DAYS)
     workflow.save_change(ill_request, ["loan_due_date"], by=None)
 
 
-def _ask_to_cancel(ill_request, link, incoming, *, note):
+def _ask_to_cancel(
+    ill_request: IllRequest, link: Iso18626Transaction, incoming: Iso18626Message, *, note: str
+) -> None:
     """A Cancel waits for staff while the request can still be cancelled; otherwise it is answered at once."""
     if ill_request.status == S.CANCELLED or not can_move(ill_request, S.CANCELLED):
         accepted = ill_request.status == S.CANCELLED
@@ -118,9 +124,19 @@ def _ask_to_cancel(ill_request, link, incoming, *, note):
     note_for_staff(ill_request, Words.PEER_ASKS_CANCEL, peer=link.peer.institution.name_en, note=note)
 
 
-def answer_cancel(ill_request, *, accept: bool, by=None, note: str = "", expected_version=None):
+def answer_cancel(
+    ill_request: IllRequest,
+    *,
+    accept: bool,
+    by: User | None = None,
+    note: str = "",
+    expected_version: int | str | None = None,
+) -> StatusChange | Iso18626Message:
     """Staff's answer to a peer's request to cancel: yes cancels the request (and the CancelResponse
-    says so), no leaves it as it is and says why in the note."""
+    says so), no leaves it as it is and says why in the note.
+
+    Returns the StatusChange to Cancelled (yes) or the CancelResponse queued (no). Raises ValidationError when
+    no request to cancel waits, TransitionNotAllowed or StaleRequest as workflow.do_transition does."""
     with transaction.atomic():
         locked = workflow.lock(ill_request, expected_version)
         waiting = list(pending_cancels(locked).select_for_update())
@@ -145,7 +161,9 @@ def answer_cancel(ill_request, *, accept: bool, by=None, note: str = "", expecte
 def receive_supplying_agency_message(
     message: SupplyingAgencyMessage, *, link: Iso18626Transaction, body: bytes, answer: bytes
 ) -> Iso18626Message:
-    """Keep a lender's message about what NLK borrows from it, and record it on the borrowing."""
+    """Keep a lender's message about what NLK borrows from it, and record it on the borrowing as staff would
+    record the same step; what cannot be recorded becomes a note for staff. The same message again is kept and
+    acted on once. Returns the stored incoming message."""
     with transaction.atomic():
         ill_request = IllRequest.objects.select_for_update().get(pk=link.request_id)
         incoming = peer_messages.record_incoming(ill_request, link.peer, message, body=body, answer=answer)
@@ -159,7 +177,9 @@ def receive_supplying_agency_message(
     return incoming
 
 
-def _record_lender_message(ill_request, link, message):
+def _record_lender_message(
+    ill_request: IllRequest, link: Iso18626Transaction, message: SupplyingAgencyMessage
+) -> None:
     info, status = message.message_info, message.status_info.status
     lender = link.peer.institution.name_en
     words = [part for part in (info.reason_unfilled, info.reason_retry, info.note) if part and part.strip()]
@@ -186,7 +206,9 @@ def _record_lender_message(ill_request, link, message):
         lender_note(ill_request, lender, said)
 
 
-def _record_lender_status(ill_request, link, message, *, said):
+def _record_lender_status(
+    ill_request: IllRequest, link: Iso18626Transaction, message: SupplyingAgencyMessage, *, said: str
+) -> None:
     info, status = message.message_info, message.status_info.status
     delivery = message.delivery_info
     lender = link.peer.institution.name_en
@@ -220,7 +242,7 @@ def _record_lender_status(ill_request, link, message, *, said):
     lender_note(ill_request, lender, said)
 
 
-def lender_note(ill_request, lender, said):
+def lender_note(ill_request: IllRequest, lender: str, said: str) -> None:
     """The lender's own words (its note, its reasons), kept for staff and labelled as the lender's. They never
     reach the user as NLK's message: staff pass on what the user should know (borrowing.message_user)."""
     if said:

@@ -13,7 +13,8 @@ ILL_REQUEST_SERIES = "ILL"
 INVOICE_SERIES = "INV"
 
 
-def next_number(series, year):
+def next_number(series: str, year: int) -> int:
+    """The next number of `series` in `year`, counted in the caller's transaction (RuntimeError outside one)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number() must run inside the transaction that uses the number")
     counter, _ = SequenceCounter.objects.select_for_update().get_or_create(series=series, year=year)
@@ -22,6 +23,6 @@ def next_number(series, year):
     return counter.last_number
 
 
-def next_reference(series, year):
-    """ILL-2026-000123, INV-2026-000045."""
+def next_reference(series: str, year: int) -> str:
+    """The next reference of `series` in `year`: ILL-2026-000123, INV-2026-000045 (see next_number)."""
     return f"{series}-{year}-{next_number(series, year):06d}"

@@ -7,12 +7,14 @@ from nlk_portal.core.calendar import library_today
 from nlk_portal.core.contact import ILL_CONTACT
 from nlk_portal.core.printing import write_pdf
 
+from ..models import Borrowing, Invoice
 from ..rules import terms
+from ..rules.settlement import Settlement
 
 STYLESHEET = "ill/invoice.css"
 
 
-def render_invoice(invoice):
+def render_invoice(invoice: Invoice) -> bytes:
     """The invoice as PDF bytes, in the language the request was made in."""
     ill_request = invoice.request
     with translation.override(ill_request.language):
@@ -30,7 +32,7 @@ def render_invoice(invoice):
     return write_pdf(html, STYLESHEET)
 
 
-def render_statement(borrowing, settlement):
+def render_statement(borrowing: Borrowing, settlement: Settlement) -> bytes:
     """The settlement statement of a borrowing as PDF bytes, in the language the request was made in."""
     ill_request = borrowing.request
     with translation.override(ill_request.language):

@@ -15,12 +15,15 @@ backwards or skip one without staff having chosen to drop it.
 import hashlib
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone, translation
 
 from nlk_portal.core.calendar import LIBRARY_TIME_ZONE
@@ -35,6 +38,7 @@ from ..iso18626.messages import (
     AgencyId,
     Authentication,
     Confirmation,
+    Header,
     Message,
     PhysicalAddress,
     RequestingAgencyMessage,
@@ -42,7 +46,7 @@ from ..iso18626.messages import (
 )
 from ..iso18626.parsing import canonical_form
 from ..iso18626.vocabulary import Action, ReasonForMessage
-from ..models import Iso18626Message, Iso18626Transaction
+from ..models import IllRequest, Iso18626Message, Iso18626Transaction, StatusChange
 from ..rules import fees
 from ..status import Status, UnfilledReason
 
@@ -67,11 +71,12 @@ def nlk_agency() -> AgencyId:
     return AgencyId.from_symbol(settings.ILL_ISO18626_AGENCY)
 
 
-def peer_agency(peer) -> AgencyId:
+def peer_agency(peer: Iso18626Peer) -> AgencyId:
+    """`peer`'s agency id, as its row records it."""
     return AgencyId(id_type=peer.agency_id_type, value=peer.agency_id_value)
 
 
-def peer_authentication(peer) -> Authentication | None:
+def peer_authentication(peer: Iso18626Peer) -> Authentication | None:
     """The requestingAgencyAuthentication NLK's messages carry to `peer`: the account id and code it gave
     NLK (none when it gave neither). Added as a message is posted, never kept in its row."""
     if not (peer.send_account_id or peer.send_security_code):
@@ -87,7 +92,9 @@ def retry_delay(attempts: int) -> timedelta:
 # Keeping what comes in.
 
 
-def record_incoming(ill_request, peer, message: Message, *, body: bytes, answer: bytes) -> Iso18626Message:
+def record_incoming(
+    ill_request: IllRequest, peer: Iso18626Peer, message: Message, *, body: bytes, answer: bytes
+) -> Iso18626Message:
     """Keep a message a peer sent about `ill_request`, in its canonical form, with the confirmation it was
     answered with. The same message sent again (the same canonical form, about the same request) is
     counted on the row already kept, which is returned with `resends` above zero."""
@@ -131,8 +138,16 @@ def describe(message: Message) -> tuple[str, str, bool | None]:
 # Storing what goes out.
 
 
-def store(ill_request, peer, message: Message, *, key: str | None = None, in_reply_to=None) -> Iso18626Message:
-    """Keep a message to send to `peer` about `ill_request`, built and checked against the schema.
+def store(
+    ill_request: IllRequest,
+    peer: Iso18626Peer,
+    message: Message,
+    *,
+    key: str | None = None,
+    in_reply_to: Iso18626Message | None = None,
+) -> Iso18626Message:
+    """Keep a message to send to `peer` about `ill_request`, built and checked against the schema, and return
+    its row; raises ill.iso18626.errors.InvalidMessage for a message the schema refuses.
 
     Once per `key`: a key already stored gives back its row. The caller names the task that sends it
     (or calls `queue`, which does).
@@ -156,8 +171,16 @@ def store(ill_request, peer, message: Message, *, key: str | None = None, in_rep
     )
 
 
-def queue(ill_request, peer, message: Message, *, key: str | None = None, in_reply_to=None) -> Iso18626Message:
-    """Keep a message to send and have it sent once the caller's transaction commits (once per `key`)."""
+def queue(
+    ill_request: IllRequest,
+    peer: Iso18626Peer,
+    message: Message,
+    *,
+    key: str | None = None,
+    in_reply_to: Iso18626Message | None = None,
+) -> Iso18626Message:
+    """Keep a message to send (see store) and have it sent once the caller's transaction commits
+    (ill.tasks.send_iso18626_message), once per `key`. Returns its row."""
     if key and (existing := Iso18626Message.objects.filter(key=key).first()):
         return existing
     row = store(ill_request, peer, message, key=key, in_reply_to=in_reply_to)
@@ -165,7 +188,7 @@ def queue(ill_request, peer, message: Message, *, key: str | None = None, in_rep
     return row
 
 
-def supplier_header(transaction_row: Iso18626Transaction, ill_request):
+def supplier_header(transaction_row: Iso18626Transaction, ill_request: IllRequest) -> Header:
     """The header of a message NLK sends as supplier about a peer's request."""
     return outgoing.make_header(
         supplying=nlk_agency(),
@@ -176,7 +199,7 @@ def supplier_header(transaction_row: Iso18626Transaction, ill_request):
     )
 
 
-def requester_header(transaction_row: Iso18626Transaction):
+def requester_header(transaction_row: Iso18626Transaction) -> Header:
     """The header of a message NLK sends as requester, about what it borrows."""
     return outgoing.make_header(
         supplying=peer_agency(transaction_row.peer),
@@ -187,13 +210,14 @@ def requester_header(transaction_row: Iso18626Transaction):
     )
 
 
-def store_status_change(change) -> Iso18626Message | None:
+def store_status_change(change: StatusChange) -> Iso18626Message | None:
     """For a request a peer sent NLK, the supplyingAgencyMessage that tells it of `change` (a StatusChange).
 
     RequestResponse for NLK's first answer, then StatusChange; a CancelResponse (yes) when the
     request is cancelled while the peer asked to cancel it. Costs: the estimate with the first
     answer, and what is charged (from the fee schedule) when the copy or the loan is sent.
-    None for a request that did not come from a peer.
+    Returns the message stored (the caller has it sent after commit), or None for a request that did not come
+    from a peer.
     """
     ill_request = change.request
     if ill_request.is_borrowing:
@@ -205,7 +229,8 @@ def store_status_change(change) -> Iso18626Message | None:
         request_id=ill_request.pk, incoming=False, reason__in=ANSWERS
     ).exists()
     reason = ReasonForMessage.STATUS_CHANGE if answered else ReasonForMessage.REQUEST_RESPONSE
-    answer_yes_no = in_reply_to = None
+    answer_yes_no: bool | None = None
+    in_reply_to: Iso18626Message | None = None
     if change.to_status == S.CANCELLED and (cancel := take_cancel_request(ill_request, by=change.changed_by)):
         reason, answer_yes_no, in_reply_to = ReasonForMessage.CANCEL_RESPONSE, True, cancel
     offered = None
@@ -241,8 +266,9 @@ def unfilled_reason(reason: str, note: str) -> tuple[str, str]:
     return outgoing.format_reason_code(reason), f"{label}. {note}".strip()
 
 
-def take_cancel_request(ill_request, *, by) -> Iso18626Message | None:
-    """The peer's Cancel that a cancellation now answers yes: any still waiting is answered by it."""
+def take_cancel_request(ill_request: IllRequest, *, by: User | None) -> Iso18626Message | None:
+    """Answer yes, by `by`, every Cancel of the peer still waiting, and return the latest one answered yes that
+    has no reply yet (the one a cancellation's CancelResponse answers), or None."""
     now = timezone.now()
     Iso18626Message.objects.filter(
         request_id=ill_request.pk, incoming=True, reason=Action.CANCEL, answered_at__isnull=True
@@ -257,23 +283,26 @@ def take_cancel_request(ill_request, *, by) -> Iso18626Message | None:
     )
 
 
-def loan_due_at(ill_request) -> datetime | None:
+def loan_due_at(ill_request: IllRequest) -> datetime | None:
     """statusInfo/dueDate of a loan that is out: the end of its due date in Seoul, or None."""
     if ill_request.loan_due_date is None or ill_request.status not in LOAN_OUT:
         return None
     return datetime.combine(ill_request.loan_due_date, time(23, 59, 59), tzinfo=LIBRARY_TIME_ZONE)
 
 
-def as_money(quote) -> Money | None:
+def as_money(quote: fees.Quote | None) -> Money | None:
+    """The total of `quote` as ISO 18626 costs, or None when there is no quote or it is nothing."""
     if quote is None or not quote.total:
         return None
     return Money(amount=Decimal(quote.total).quantize(Decimal("0.01")), currency=quote.currency)
 
 
-def queue_status_report(ill_request, link: Iso18626Transaction, *, in_reply_to, reason=None,
-                        answer_yes_no: bool | None = None, note: str = "") -> Iso18626Message:
+def queue_status_report(ill_request: IllRequest, link: Iso18626Transaction, *, in_reply_to: Iso18626Message,
+                        reason: ReasonForMessage | None = None, answer_yes_no: bool | None = None,
+                        note: str = "") -> Iso18626Message:
     """Answer a peer's message with the request's status now: a StatusRequestResponse, or `reason`
-    (a CancelResponse or RenewResponse) with its answer."""
+    (a CancelResponse or RenewResponse) with its answer. Queued once per message answered (see queue);
+    returns its row."""
     last = ill_request.history.order_by("-changed_at", "-id").first()
     message = outgoing.make_supplying_agency_message(
         header=supplier_header(link, ill_request),
@@ -287,8 +316,11 @@ def queue_status_report(ill_request, link: Iso18626Transaction, *, in_reply_to, 
     return queue(ill_request, link.peer, message, key=f"reply:{in_reply_to.pk}", in_reply_to=in_reply_to)
 
 
-def queue_borrowing_request(ill_request, link: Iso18626Transaction, *, max_cost: Money | None) -> Iso18626Message:
-    """The `request` NLK sends a lender for a user in Korea, asking for the material to be sent to NLK."""
+def queue_borrowing_request(
+    ill_request: IllRequest, link: Iso18626Transaction, *, max_cost: Money | None
+) -> Iso18626Message:
+    """Queue (see queue) the `request` NLK sends a lender for a user in Korea, asking for the material to be sent
+    to NLK; once per request. Returns its row."""
     library = ill_request.requesting_library
     message = outgoing.make_borrowing_request(
         ill_request,
@@ -301,9 +333,10 @@ def queue_borrowing_request(ill_request, link: Iso18626Transaction, *, max_cost:
     return queue(ill_request, link.peer, message, key=f"request:{ill_request.pk}")
 
 
-def queue_requester_action(ill_request, link: Iso18626Transaction, action: Action, *, note: str = "",
+def queue_requester_action(ill_request: IllRequest, link: Iso18626Transaction, action: Action, *, note: str = "",
                            key: str | None = None) -> Iso18626Message:
-    """What NLK as requester tells the lender: Received, ShippedReturn, Cancel."""
+    """Queue (see queue) what NLK as requester tells the lender: Received, ShippedReturn, Cancel. Returns its
+    row."""
     message = outgoing.make_requesting_agency_message(header=requester_header(link), action=action, note=note)
     return queue(ill_request, link.peer, message, key=key)
 
@@ -311,7 +344,7 @@ def queue_requester_action(ill_request, link: Iso18626Transaction, action: Actio
 # Delivering.
 
 
-def deliver(message_id) -> str:
+def deliver(message_id: int) -> str:
     """Send one stored message to its peer, unless it is no longer waiting to be sent; return its state.
 
     The row is claimed (state SENDING) in a short transaction, so two workers handed the same task send it
@@ -333,7 +366,7 @@ def deliver(message_id) -> str:
     return _record(row, confirmation)
 
 
-def _claim(message_id) -> tuple[Iso18626Message, bool]:
+def _claim(message_id: int) -> tuple[Iso18626Message, bool]:
     """The message, and whether this worker claimed it to send (SENDING); a message already SENDING is
     another worker's."""
     with transaction.atomic():
@@ -357,7 +390,7 @@ def _claim(message_id) -> tuple[Iso18626Message, bool]:
         return row, False
 
 
-def _record(sent, outcome) -> str:
+def _record(sent: Iso18626Message, outcome: Confirmation | client.DeliveryError) -> str:
     """Keep what the peer answered the claimed message `sent`: `outcome` is its confirmation or the error."""
     with transaction.atomic():
         row = Iso18626Message.objects.select_for_update(of=("self",)).get(pk=sent.pk)
@@ -384,11 +417,11 @@ def _longest_send() -> timedelta:
     return timedelta(seconds=settings.ILL_ISO18626_TIMEOUT + settings.ILL_ISO18626_CONNECT_TIMEOUT + 60)
 
 
-def _in_flight(now):
+def _in_flight(now: datetime) -> QuerySet[Iso18626Message]:
     return Iso18626Message.objects.filter(state=State.SENDING, next_attempt_at__gt=now)
 
 
-def _hand_over_due_to(peer_id, now):
+def _hand_over_due_to(peer_id: int, now: datetime) -> None:
     """A peer that confirmed is sent at once the oldest message to it whose pause is over (one left while it was busy)."""
     due = (
         Iso18626Message.objects.filter(peer_id=peer_id, incoming=False, state=State.RETRYING, next_attempt_at__lte=now)
@@ -402,26 +435,27 @@ def _hand_over_due_to(peer_id, now):
 
 
 def confirmation_text(confirmation: Confirmation) -> str:
+    """The confirmation as the XML kept on the row (its repr, should it not build)."""
     try:
         return build_message(confirmation).decode("utf-8")
     except InvalidMessage as error:  # it validated when read, so this is our bug: keep what is known
         return f"{confirmation!r} ({error})"
 
 
-def _save(row, **fields) -> str:
+def _save(row: Iso18626Message, **fields: Any) -> str:
     for name, value in fields.items():
         setattr(row, name, value)
     row.save(update_fields=[*fields, "attempts"])
     return row.state
 
 
-def _earlier_unfinished(row):
+def _earlier_unfinished(row: Iso18626Message) -> QuerySet[Iso18626Message]:
     return Iso18626Message.objects.filter(
         request_id=row.request_id, incoming=False, id__lt=row.id, state__in=UNFINISHED
     )
 
 
-def _hand_over_next(row):
+def _hand_over_next(row: Iso18626Message) -> None:
     """The next message about the same request that waited for this one is sent now."""
     following = (
         Iso18626Message.objects.filter(request_id=row.request_id, incoming=False, state=State.WAITING)
@@ -434,7 +468,7 @@ def _hand_over_next(row):
         after_commit(SEND_TASK, following.pk)
 
 
-def send_due_messages(now=None) -> int:
+def send_due_messages(now: datetime | None = None) -> int:
     """Hand over again the messages whose pause is over, those held while messages to their peer
     were off, and those left waiting for a message now confirmed; return how many."""
     now = now or timezone.now()
@@ -442,7 +476,7 @@ def send_due_messages(now=None) -> int:
     with transaction.atomic():
         # Each peer is given no more than its free places: a peer with as many sends in flight as it may
         # have (one that hangs) is passed over, and the others' messages go out all the same.
-        free = defaultdict(lambda: settings.ILL_ISO18626_PEER_SENDS)
+        free: defaultdict[int, int] = defaultdict(lambda: settings.ILL_ISO18626_PEER_SENDS)
         for peer_id, count in _in_flight(now).values_list("peer_id").annotate(count=Count("id")).order_by():
             free[peer_id] -= count
         due = Iso18626Message.objects.filter(
@@ -466,21 +500,21 @@ def send_due_messages(now=None) -> int:
     return handed
 
 
-def refused_for(ill_request):
+def refused_for(ill_request: IllRequest) -> QuerySet[Iso18626Message]:
     """The request's messages the peer refused, oldest first: the first holds every later one."""
     return Iso18626Message.objects.filter(request_id=ill_request.pk, incoming=False, state=State.REFUSED).order_by("id")
 
 
-def held_behind(message) -> int:
+def held_behind(message: Iso18626Message) -> int:
     """How many later messages about the same request wait for `message`."""
     return Iso18626Message.objects.filter(
         request_id=message.request_id, incoming=False, id__gt=message.id, state__in=UNFINISHED
     ).count()
 
 
-def drop(rows) -> int:
+def drop(rows: Iterable[Iso18626Message]) -> int:
     """Staff's choice never to send refused messages: each is marked dropped, and the next message about its
-    request, which waited for it, is sent."""
+    request, which waited for it, is sent after commit. Returns how many were dropped."""
     dropped = 0
     with transaction.atomic():
         for row in Iso18626Message.objects.select_for_update().filter(
@@ -493,8 +527,9 @@ def drop(rows) -> int:
     return dropped
 
 
-def send_again(rows) -> int:
-    """Staff's retry of messages not confirmed (refused, held, or waiting for their next attempt)."""
+def send_again(rows: Iterable[Iso18626Message]) -> int:
+    """Staff's retry of messages not confirmed (refused, held, or waiting for their next attempt): each is sent
+    again after commit (ill.tasks.send_iso18626_message). Returns how many."""
     handed = 0
     with transaction.atomic():
         for row in Iso18626Message.objects.select_for_update().filter(

@@ -17,13 +17,15 @@ and a request once purged is not touched again.
 
 import json
 from dataclasses import asdict, dataclass, fields
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from nlk_portal.outbox.models import OutboxEntry
@@ -50,7 +52,8 @@ BATCH = 1000
 FINISHED_TASKS = [OutboxEntry.State.DONE, OutboxEntry.State.FAILED]
 
 # Each ILL task's first argument: the id of a row of this model, and the path from it to its request.
-TASK_SUBJECTS = {
+# (A model class: Any, since Model itself has no `objects`.)
+TASK_SUBJECTS: dict[str, tuple[Any, str]] = {
     "ill.tasks.send_acknowledgement": (IllRequest, "pk"),
     "ill.tasks.finalise_fees": (StatusChange, "request_id"),
     "ill.tasks.send_status_email": (StatusChange, "request_id"),
@@ -85,20 +88,21 @@ class Counts:
         for field in fields(self):
             setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def retention_cutoff(now=None):
+def retention_cutoff(now: datetime | None = None) -> datetime:
     """Requests that reached a final status before this are past their retention period."""
     return (now or timezone.now()) - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
 
 
-def login_cutoff(now=None):
+def login_cutoff(now: datetime | None = None) -> datetime:
+    """Login records from before this are past their retention period."""
     return (now or timezone.now()) - timedelta(days=settings.LOGIN_RECORD_RETENTION_DAYS)
 
 
-def past_retention(now=None):
+def past_retention(now: datetime | None = None) -> QuerySet[IllRequest]:
     """The requests whose personal data is due for removal: closed, their final status reached before the
     cutoff, and not purged yet."""
     closed_before = StatusChange.objects.filter(
@@ -109,7 +113,7 @@ def past_retention(now=None):
     )
 
 
-def purge(*, dry_run=False, now=None) -> PersonalDataPurge:
+def purge(*, dry_run: bool = False, now: datetime | None = None) -> PersonalDataPurge:
     """Remove the personal data past its retention period (requests and what belongs to them, login
     records), record the purge and return its record. A dry run counts the same and changes nothing but
     the record of it."""
@@ -140,7 +144,7 @@ def purge(*, dry_run=False, now=None) -> PersonalDataPurge:
     )
 
 
-def remove_personal_data(requests, *, now=None) -> Counts:
+def remove_personal_data(requests: QuerySet[IllRequest], *, now: datetime | None = None) -> Counts:
     """Remove the personal data of `requests` (a queryset of IllRequest) as the purge does, whatever their age
     or status; requests already purged are left as they are. Return the counts of what was removed."""
     now = now or timezone.now()
@@ -155,17 +159,17 @@ def remove_personal_data(requests, *, now=None) -> Counts:
     return counts
 
 
-def remove_user_personal_data(user, *, now=None) -> Counts:
+def remove_user_personal_data(user: User, *, now: datetime | None = None) -> Counts:
     """Remove the personal data of every request `user` submitted and of their account (names, email,
     username, phone, postal address, login records), which is closed. The caller decides whether it may be
-    (a user's open request, say)."""
+    (a user's open request, say). Returns the counts of what was removed."""
     with transaction.atomic():
         counts = remove_personal_data(IllRequest.objects.filter(submitted_by=user), now=now)
         accounts_retention.remove_account_personal_data(user)
     return counts
 
 
-def _requests_batch(ids, *, dry_run, now) -> Counts:
+def _requests_batch(ids: list[int], *, dry_run: bool, now: datetime) -> Counts:
     with transaction.atomic():
         requests = IllRequest.objects.filter(pk__in=ids, personal_data_removed_at__isnull=True)
         ids = list(requests.select_for_update().values_list("pk", flat=True))
@@ -212,7 +216,7 @@ def _requests_batch(ids, *, dry_run, now) -> Counts:
 PERSONAL_GRAM_FIELDS = ("contact_name", "email")
 
 
-def _regram(ids):
+def _regram(ids: list[int]) -> None:
     """The search grams without those of the contact's name and email."""
     changed = []
     rows = IllRequest.objects.filter(pk__in=ids).exclude(search_grams="").values_list("pk", *GRAM_FIELDS)
@@ -225,7 +229,7 @@ def _regram(ids):
     IllRequest.objects.bulk_update(changed, ["search_grams"], batch_size=BATCH)
 
 
-def _outbox(purged, *, dry_run) -> int:
+def _outbox(purged: QuerySet[IllRequest], *, dry_run: bool) -> int:
     """Empty the arguments (and errors) of the ILL tasks about the `purged` requests; a task not finished
     yet is marked failed, since it can no longer run. Return how many."""
     count = 0
@@ -236,7 +240,7 @@ def _outbox(purged, *, dry_run) -> int:
         if not batch:
             return count
         last = batch[-1][0]
-        subjects = {}
+        subjects: dict[str, dict[int, int]] = {}
         for pk, task_name, args in batch:
             if args and isinstance(args[0], int):
                 subjects.setdefault(task_name, {})[args[0]] = pk
@@ -257,7 +261,7 @@ def _outbox(purged, *, dry_run) -> int:
         count += entries.update(args=[], error="")
 
 
-def _admin_log(purged, *, dry_run) -> int:
+def _admin_log(purged: QuerySet[IllRequest], *, dry_run: bool) -> int:
     """Take the names of the objects (staff's notes among them) out of the admin's log of the `purged`
     requests; what was added, changed or deleted, and which fields, stay. Return how many entries."""
     count = 0
@@ -279,7 +283,7 @@ def _admin_log(purged, *, dry_run) -> int:
     return count
 
 
-def _without_object_names(message):
+def _without_object_names(message: str) -> str:
     try:
         parts = json.loads(message)
     except ValueError:
@@ -295,7 +299,7 @@ def _without_object_names(message):
     return json.dumps(parts) if changed else message
 
 
-def counts_of(record: PersonalDataPurge) -> dict:
+def counts_of(record: PersonalDataPurge) -> dict[str, int]:
     """A purge's counts by kind, as recorded."""
     return {field.name: getattr(record, field.name) for field in fields(Counts)}
 

@@ -7,7 +7,7 @@ happens next, the staff's message and the private tracking link.
 
 from django.utils.translation import gettext_lazy as _
 
-from ..models import SentEmail
+from ..models import SentEmail, StatusChange
 from ..status import Status, requester_label
 from .notifications import send_request_email
 
@@ -110,12 +110,14 @@ BORROWING_EXPLANATIONS = {
 }
 
 
-def notifies(status):
+def notifies(status: str) -> bool:
+    """Whether the requester is emailed when their request reaches `status`."""
     return status in EXPLANATIONS
 
 
-def send_status_email(change):
-    """Email the requester about `change` (a StatusChange), once; None if the status is not theirs to hear of."""
+def send_status_email(change: StatusChange) -> SentEmail | None:
+    """Email the requester about `change`, once (see send_request_email): the SentEmail, or None if the status is
+    not one they hear of. Raises SMTPException or OSError when the email could not be sent (recorded as failed)."""
     if not notifies(change.to_status):
         return None
     borrowing = change.request.is_borrowing

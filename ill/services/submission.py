@@ -7,7 +7,9 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from nlk_portal.core.calendar import library_date
 from nlk_portal.core.contact import ILL_CONTACT
 from nlk_portal.outbox.dispatch import after_commit
-from partners.models import Institution, InstitutionKind
+from partners.models import Institution, InstitutionKind, Iso18626Peer
 
 from ..choices import Direction
 from ..iso18626 import to_request
@@ -43,20 +45,20 @@ ISO18626_KEYS = uuid.UUID("6f1d3c8e-2b7a-5c4e-9a61-0e8f4d2b7c15")
 class SubmissionKeyUsed(ValidationError):
     """The submission key already made a request of another kind, or from other details."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             _("This form has already been sent. To send another request, check the details and send them again."),
             code="submission_key_used",
         )
 
 
-def details_digest(direction: Direction, details: dict, submitted_by=None) -> str:
+def details_digest(direction: Direction, details: dict[str, Any], submitted_by: User | None = None) -> str:
     """A digest of what a form sent: the same details, of the same kind, from the same person give the same one.
 
     A library typed in rather than chosen is an unsaved Institution: its name, kind, country and city count.
     """
 
-    def canonical(value):
+    def canonical(value: Any) -> Any:
         if isinstance(value, Institution):
             return value.pk if value.pk is not None else [value.name_en, value.kind, str(value.country), value.city]
         return value
@@ -68,7 +70,7 @@ def details_digest(direction: Direction, details: dict, submitted_by=None) -> st
 
 
 def create_once(
-    submission_key, create: Callable[[], IllRequest], *, direction: Direction, digest: str
+    submission_key: uuid.UUID | None, create: Callable[[], IllRequest], *, direction: Direction, digest: str
 ) -> IllRequest:
     """The request `create()` makes in its own transaction, or the one already made with `submission_key`.
 
@@ -91,7 +93,7 @@ def create_once(
         return _same_submission(existing, direction, digest)
 
 
-def _same_submission(existing, direction, digest):
+def _same_submission(existing: IllRequest, direction: Direction, digest: str) -> IllRequest:
     # A request stored without a digest (before digests were kept) cannot be shown to match.
     if existing.direction != direction or not existing.submission_digest or existing.submission_digest != digest:
         raise SubmissionKeyUsed()
@@ -99,13 +101,21 @@ def _same_submission(existing, direction, digest):
 
 
 def submit_request(
-    details, *, submission_key=None, submitted_by=None, language="en", received_at: datetime | None = None
+    details: dict[str, Any],
+    *,
+    submission_key: uuid.UUID | None = None,
+    submitted_by: User | None = None,
+    language: str = "en",
+    received_at: datetime | None = None,
 ) -> IllRequest:
     """Create an overseas library's request with its reference, due date, fee estimate and first status.
 
     `details` holds the request's fields, `requesting_library` included; an
     unsaved library is a new one, recorded unverified for staff to check.
-    Raises SubmissionKeyUsed if `submission_key` made another request.
+    Returns the request (the one already made, for a `submission_key` sent again); its acknowledgement is
+    emailed after commit (ill.tasks.send_acknowledgement). Raises SubmissionKeyUsed if `submission_key` made
+    another request, ValidationError if the pages asked for break the copyright limit, NoFeeSchedule if no fee
+    schedule is in force.
     """
     received_at = received_at or timezone.now()
     digest = details_digest(Direction.NLK_SUPPLIES, details, submitted_by)
@@ -118,7 +128,12 @@ def submit_request(
 
 
 def submit_borrowing(
-    details, *, user, submission_key=None, language="ko", received_at: datetime | None = None,
+    details: dict[str, Any],
+    *,
+    user: User,
+    submission_key: uuid.UUID | None = None,
+    language: str = "ko",
+    received_at: datetime | None = None,
     transfer_consent_version: str = "",
 ) -> IllRequest:
     """Create a user's request to borrow from abroad, with its Borrowing.
@@ -126,7 +141,9 @@ def submit_borrowing(
     `details` holds the request's fields and the borrowing's: lender (or
     lender_name), lender_country and max_amount. `transfer_consent_version` is the privacy
     notice the user agreed to when consenting to the details going abroad (kept with the time).
-    Raises SubmissionKeyUsed if `submission_key` made another request.
+    Returns the request (the one already made, for a `submission_key` sent again); its acknowledgement is
+    emailed after commit (ill.tasks.send_acknowledgement). Raises SubmissionKeyUsed if `submission_key` made
+    another request, ValidationError if copying is not permitted in the lender's country.
     """
     received_at = received_at or timezone.now()
     digest = details_digest(Direction.NLK_BORROWS, details, user)
@@ -144,7 +161,7 @@ def submit_borrowing(
 
 
 def submit_iso18626_request(
-    message: Request, *, peer, body: bytes, answer: bytes, received_at: datetime | None = None
+    message: Request, *, peer: Iso18626Peer, body: bytes, answer: bytes, received_at: datetime | None = None
 ) -> tuple[IllRequest, bool]:
     """Create the request a partner system sent by ISO 18626, as the web form's are made (fees, due date,
     copyright flag, the staff's queue), and keep the message with the confirmation it is answered with.
@@ -171,9 +188,9 @@ def submit_iso18626_request(
         "max_cost_usd": max_cost if currency == "USD" and max_cost <= MAX_COST_USD else None,
     }
     digest = details_digest(Direction.NLK_SUPPLIES, {**fields, **details.transaction})
-    made = []
+    made: list[IllRequest] = []
 
-    def create():
+    def create() -> IllRequest:
         ill_request = _create_request(dict(fields), key, digest, None, "en", received_at)
         Iso18626Transaction.objects.create(
             request=ill_request,
@@ -199,7 +216,14 @@ def submit_iso18626_request(
     return ill_request, bool(made)
 
 
-def _create_request(details, submission_key, digest, submitted_by, language, received_at):
+def _create_request(
+    details: dict[str, Any],
+    submission_key: uuid.UUID | None,
+    digest: str,
+    submitted_by: User | None,
+    language: str,
+    received_at: datetime,
+) -> IllRequest:
     library = details.pop("requesting_library")
     if library.pk is None:
         library.is_verified = False
@@ -234,7 +258,14 @@ def _create_request(details, submission_key, digest, submitted_by, language, rec
     return ill_request
 
 
-def _create_borrowing(details, user, submission_key, digest, language, received_at):
+def _create_borrowing(
+    details: dict[str, Any],
+    user: User,
+    submission_key: uuid.UUID | None,
+    digest: str,
+    language: str,
+    received_at: datetime,
+) -> IllRequest:
     borrowing_details = {name: details.pop(name) for name in BORROWING_FIELDS if name in details}
     if details["service"] == Service.COPY and not copying_permitted(borrowing_details["lender_country"]):
         raise ValidationError(_("Copying is not permitted in the lending institution's country."))

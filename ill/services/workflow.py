@@ -10,7 +10,12 @@ overwriting each other: an action names the version of the request its
 author saw, and is refused if the request has changed since.
 """
 
+from collections.abc import Sequence
+from datetime import date
+from typing import cast
+
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -40,11 +45,11 @@ class StaleRequest(ValidationError):
 
 
 class AlreadyAssigned(ValidationError):
-    pass
+    """Another staff member has the request already."""
 
 
-def record_received(ill_request, *, by=None):
-    """The first line of every request's history."""
+def record_received(ill_request: IllRequest, *, by: User | None = None) -> StatusChange:
+    """Record the first line of every request's history (Request received) and return it."""
     return StatusChange.objects.create(
         request=ill_request,
         to_status=Status.REQUEST_RECEIVED,
@@ -53,13 +58,13 @@ def record_received(ill_request, *, by=None):
     )
 
 
-def allowed_moves(ill_request, *, step=None):
+def allowed_moves(ill_request: IllRequest, *, step: str | None = None) -> list[Status]:
     """The statuses `ill_request` may move to now, as ill.status.moves_now gives them; `step` is the
     borrowing step asking (ill.choices.BorrowingStep), if any."""
     return moves_now(ill_request, step=step)
 
 
-def why_not(ill_request, to_status, *, step=None):
+def why_not(ill_request: IllRequest, to_status: str, *, step: str | None = None) -> str:
     """Why the request may not move to `to_status` now, in the words the workflow refuses it with; "" if it may."""
     try:
         check_move(ill_request, to_status, step=step)
@@ -69,18 +74,18 @@ def why_not(ill_request, to_status, *, step=None):
 
 
 def do_transition(
-    ill_request,
-    to_status,
+    ill_request: IllRequest,
+    to_status: str,
     *,
-    step=None,
-    by=None,
-    note="",
-    reason="",
-    pages_copied=None,
-    total_pages=None,
-    expected_version=None,
-    loan_due_date=None,
-):
+    step: str | None = None,
+    by: User | None = None,
+    note: str = "",
+    reason: str = "",
+    pages_copied: int | None = None,
+    total_pages: int | None = None,
+    expected_version: int | str | None = None,
+    loan_due_date: date | None = None,
+) -> StatusChange:
     """Move a request to `to_status` and record who did it, when and why.
 
     `note` is for the requester: the tracking page and the status email show it.
@@ -89,6 +94,10 @@ def do_transition(
     is due back on `loan_due_date`, by default ILL_LOAN_DAYS after today. With
     `expected_version`, the move is refused if the request changed since. `step` is the borrowing step
     making the move (ill.choices.BorrowingStep): only it may make the moves ill.status reserves for it.
+
+    Returns the StatusChange recorded; the work that follows is handed over after commit (after_transition).
+    Raises TransitionNotAllowed (a ValidationError) when the move is not allowed now or lacks what it needs,
+    StaleRequest when the request changed since `expected_version`.
     """
     with transaction.atomic():
         locked = lock(ill_request, expected_version)
@@ -117,14 +126,17 @@ def do_transition(
     return change
 
 
-def assign(ill_request, user, *, by, expected_version=None):
-    """Give the request to `user` to work, unless another staff member has it already."""
+def assign(
+    ill_request: IllRequest, user: User, *, by: User | None, expected_version: int | str | None = None
+) -> None:
+    """Give the request to `user` to work. Raises AlreadyAssigned when another staff member has it already,
+    StaleRequest when it changed since `expected_version`."""
     with transaction.atomic():
         locked = lock(ill_request, expected_version)
         if locked.assigned_to_id not in (None, user.pk):
             raise AlreadyAssigned(
                 gettext("It is already assigned to %(who)s; to take it over, change “assigned to” on its page.")
-                % {"who": staff_name(locked.assigned_to)}
+                % {"who": staff_name(cast(User, locked.assigned_to))}
             )
         if locked.assigned_to_id != user.pk:
             locked.assigned_to = user
@@ -132,8 +144,9 @@ def assign(ill_request, user, *, by, expected_version=None):
     _copy_state(locked, ill_request)
 
 
-def lock(ill_request, expected_version=None):
-    """The request's row, locked until the transaction ends; refused if it is past `expected_version`."""
+def lock(ill_request: IllRequest, expected_version: int | str | None = None) -> IllRequest:
+    """The request's row, locked until the transaction ends; raises StaleRequest if it is past
+    `expected_version`."""
     locked = IllRequest.objects.select_for_update().get(pk=ill_request.pk)
     if expected_version is not None and locked.version != int(expected_version):
         raise StaleRequest(
@@ -142,14 +155,14 @@ def lock(ill_request, expected_version=None):
                 "Look at it again before you act."
             )
             % {
-                "who": staff_name(locked.updated_by) if locked.updated_by_id else gettext("someone else"),
+                "who": staff_name(cast(User, locked.updated_by)) if locked.updated_by_id else gettext("someone else"),
                 "when": timezone.localtime(locked.updated_at).strftime("%Y-%m-%d %H:%M"),
             }
         )
     return locked
 
 
-def save_staff_edit(ill_request, fields, *, by):
+def save_staff_edit(ill_request: IllRequest, fields: Sequence[str], *, by: User | None) -> None:
     """Save what staff changed on the request's page (`fields`), locked by the admin's form.
 
     The one-third check is for copies NLK makes; a lending library applies its own rules. A changed
@@ -171,14 +184,14 @@ def save_staff_edit(ill_request, fields, *, by):
     save_change(ill_request, [*fields, "copyright_check_needed"], by=by)
 
 
-def save_change(locked, fields, *, by):
+def save_change(locked: IllRequest, fields: Sequence[str], *, by: User | None) -> None:
     """Save `fields` of a locked request as its next version."""
     locked.version += 1
     locked.updated_by = by
     locked.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
 
 
-def after_transition(change):
+def after_transition(change: StatusChange) -> None:
     """Hand over the work that follows `change` (a StatusChange), in the transaction that recorded it,
     so nothing is sent for a change that is rolled back."""
     # NLK's fee schedule and invoices are for what NLK supplies; a borrowing is settled against
@@ -192,7 +205,7 @@ def after_transition(change):
         after_commit("ill.tasks.send_iso18626_message", message.pk)
 
 
-def _copy_state(locked, ill_request):
+def _copy_state(locked: IllRequest, ill_request: IllRequest) -> None:
     if locked is ill_request:
         return
     for field in ["status", "version", "total_pages", "copyright_check_needed", "pages_copied",

@@ -7,9 +7,11 @@ used (no style attribute), which the page's content security policy allows.
 """
 
 import secrets
+from collections.abc import Sequence
+from typing import Any
 
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 WIDTH = 640
@@ -19,7 +21,7 @@ AXIS = "#666666"
 FONT = 'font-family="Liberation Sans, NanumSquare, Noto Sans CJK KR, sans-serif"'
 
 
-def _svg(title, description, height, body):
+def _svg(title: str, description: str, height: int | float, body: str) -> SafeString:
     chart_id = f"chart-{secrets.token_hex(4)}"
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" '
@@ -31,16 +33,16 @@ def _svg(title, description, height, body):
     )
 
 
-def _describe(points):
+def _describe(points: Sequence[tuple[Any, ...]]) -> str:
     return "; ".join(f"{label}: {value}" for label, value in points)
 
 
-def _short(label, length=28):
+def _short(label: object, length: int = 28) -> str:
     label = str(label)
     return label if len(label) <= length else label[: length - 1] + "…"
 
 
-def empty_chart(title):
+def empty_chart(title: str) -> SafeString:
     return _svg(
         title,
         _("No figures for these filters."),
@@ -49,7 +51,7 @@ def empty_chart(title):
     )
 
 
-def bar_chart(title, points):
+def bar_chart(title: str, points: Sequence[tuple[Any, float]]) -> SafeString:
     """Horizontal bars, largest first: for rankings such as the top partner countries."""
     if not points or not any(value for _label, value in points):
         return empty_chart(title)
@@ -70,12 +72,14 @@ def bar_chart(title, points):
     return _svg(title, _describe(points), height, "".join(parts))
 
 
-def column_chart(title, points):
+def column_chart(title: str, points: Sequence[tuple[Any, float]]) -> SafeString:
     """Vertical columns in order: for trends over months or years, and distributions."""
     return grouped_column_chart(title, [(label, value) for label, value in points], None)
 
 
-def grouped_column_chart(title, points, series):
+def grouped_column_chart(
+    title: str, points: Sequence[tuple[Any, ...]], series: Sequence[str] | None
+) -> SafeString:
     """Columns side by side for each label, one per series (e.g. sent and received)."""
     values = [value for point in points for value in point[1:]]
     if not points or not any(values):

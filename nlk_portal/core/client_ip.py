@@ -9,9 +9,10 @@ itself, so only the connection's address counts.
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str:
     """The client's IP address: from the trusted proxy's header when there is one, else the connection's."""
     meta_key = settings.CLIENT_IP_META_KEY
     if meta_key:

@@ -11,10 +11,10 @@ class TrackingTokenConverter:
 
     regex = "[A-Za-z0-9_-]{43}"
 
-    def to_python(self, value):
+    def to_python(self, value: str) -> str:
         return value
 
-    def to_url(self, value):
+    def to_url(self, value: str) -> str:
         return value
 
 

@@ -1,8 +1,13 @@
 """SQL that Django does not spell the same way on PostgreSQL and SQLite, and a lock by name."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Aggregate, FloatField, Func, TextField
+from django.db.models.sql.compiler import SQLCompiler
 
 
 class DaysBetween(Func):
@@ -11,11 +16,11 @@ class DaysBetween(Func):
     output_field = FloatField()
     arity = 2
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> tuple[str, Any]:
         template = "ROUND((EXTRACT(EPOCH FROM (%(expressions)s)) / 86400)::numeric, 1)"
         return self.as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> tuple[str, Any]:
         template = "ROUND(julianday(%(expressions)s), 1)"
         return self.as_sql(compiler, connection, template=template, arg_joiner=") - julianday(", **extra)
 
@@ -25,15 +30,15 @@ class AddMonths(Func):
 
     arity = 1
 
-    def __init__(self, expression, months, **extra):
+    def __init__(self, expression: Any, months: int, **extra: Any) -> None:
         self.months = int(months)
         super().__init__(expression, **extra)
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> tuple[str, Any]:
         template = f"(%(expressions)s + INTERVAL '{self.months} months')"
         return self.as_sql(compiler, connection, template=template, **extra)
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> tuple[str, Any]:
         # Text as Django stores it, compared as text; no % in the SQL, which Django formats again.
         template = f"datetime(%(expressions)s, '+{self.months} months')"
         return self.as_sql(compiler, connection, template=template, **extra)
@@ -46,11 +51,11 @@ class Percentile(Aggregate):
     template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
 
-    def __init__(self, expression, fraction, **extra):
+    def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
         super().__init__(expression, fraction=float(fraction), **extra)
 
 
-def percentile(values, fraction):
+def percentile(values: Sequence[float], fraction: float) -> float | None:
     """The same interpolation as percentile_cont, for databases without it; `values` sorted."""
     if not values:
         return None
@@ -73,7 +78,7 @@ class SpaceSeparated(Func):
     output_field = ArrayField(TextField())
 
 
-def hold_lock(name):
+def hold_lock(name: str) -> None:
     """Wait for, then hold until the transaction ends, the lock called `name`: whoever asks for the same
     name next waits for this transaction to commit or roll back, and then reads what it wrote.
 

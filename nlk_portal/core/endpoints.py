@@ -14,6 +14,7 @@ so a name that resolves elsewhere a moment later is never connected to.
 import ipaddress
 import socket
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,7 +43,7 @@ class Target:
     """One address an endpoint may be connected to, as getaddrinfo gave it."""
 
     family: int
-    sockaddr: tuple
+    sockaddr: tuple[str, int] | tuple[str, int, int, int] | tuple[int, bytes]
     address: Address
 
 
@@ -92,11 +93,11 @@ class Policy:
         except ValueError:
             raise EndpointRefused(EndpointRefused.NO_HOST, f"{url!r} has no valid port.") from None
         found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
-        targets = []
+        targets: list[Target] = []
         for family, _type, _proto, _name, sockaddr in found:
             if family not in (socket.AF_INET, socket.AF_INET6):
                 continue
-            address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
+            address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
             if not self.allows(address):
                 raise EndpointRefused(
                     EndpointRefused.NOT_ALLOWED, f"The address of {parts.hostname} is not allowed for a peer."
@@ -107,7 +108,7 @@ class Policy:
         return targets
 
 
-def parse_networks(values) -> tuple[Network, ...]:
+def parse_networks(values: str | Iterable[str]) -> tuple[Network, ...]:
     """CIDRs (a list, or one comma-separated string) as networks; raise ValueError on one that is none."""
     if isinstance(values, str):
         values = values.split(",")

@@ -2,7 +2,9 @@
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from anyascii import anyascii
 from django.db import models
@@ -15,7 +17,7 @@ SEPARATOR = "\n"
 
 
 @lru_cache(maxsize=8192)
-def _fold_character(char):
+def _fold_character(char: str) -> str:
     if char < "\x80":
         return char
     if "\u0300" <= char <= "\u036f":
@@ -29,7 +31,7 @@ def _fold_character(char):
     return char
 
 
-def fold(text):
+def fold(text: object) -> str:
     """text as the directory's search compares it: Unicode compatibility forms unified (NFKC),
     Latin letters and typographic punctuation as plain ASCII, case folded, runs of spaces as one.
 
@@ -41,7 +43,7 @@ def fold(text):
     return SPACES.sub(" ", folded).strip()
 
 
-def has_hangul(text):
+def has_hangul(text: str | None) -> bool:
     """Whether text has a Korean letter in it."""
     return bool(HANGUL.search(text or ""))
 
@@ -54,7 +56,7 @@ class FoldedField(models.TextField):
     one of those (Institution.save does).
     """
 
-    def __init__(self, *args, of=(), **kwargs):
+    def __init__(self, *args: Any, of: Iterable[str] = (), **kwargs: Any) -> None:
         self.of = tuple(of)
         kwargs.setdefault("editable", False)
         kwargs.setdefault("blank", True)
@@ -63,21 +65,21 @@ class FoldedField(models.TextField):
         kwargs.setdefault("db_default", "")
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         kwargs["of"] = self.of
         return name, path, args, kwargs
 
-    def folded_value(self, instance):
+    def folded_value(self, instance: models.Model) -> str:
         return SEPARATOR.join(filter(None, (fold(getattr(instance, field) or "") for field in self.of)))
 
-    def pre_save(self, model_instance, add):
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
         value = self.folded_value(model_instance)
         setattr(model_instance, self.attname, value)
         return value
 
 
-def with_folded_fields(model, update_fields):
+def with_folded_fields(model: type[models.Model], update_fields: Iterable[str] | None) -> set[str] | None:
     """update_fields with the model's FoldedFields added wherever one of their sources is in it."""
     if update_fields is None:
         return None

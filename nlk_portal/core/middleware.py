@@ -1,14 +1,16 @@
 """The portal's own middleware: what no page can read is cleaned from, or refused at, the door."""
 
+from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from django.core.exceptions import BadRequest
-from django.http import QueryDict
+from django.http import HttpRequest, HttpResponseBase, QueryDict
 
 NUL = "\x00"
 
 
-def _raw(meta, key, decoded):
+def _raw(meta: Mapping[str, Any], key: str, decoded: str) -> bytes:
     """The bytes of a WSGI variable (a str of bytes as ISO-8859-1); under ASGI, the text already decoded."""
     try:
         return meta.get(key, decoded).encode("iso-8859-1")
@@ -45,10 +47,10 @@ class CleanRequests:
     database takes; a path that is not UTF-8 is no address of ours.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not readable(_raw(request.META, "PATH_INFO", request.path_info)):
             raise BadRequest("The path holds a NUL byte or bytes that are not UTF-8.")
         query = _raw(request.META, "QUERY_STRING", "")

@@ -3,6 +3,7 @@ thousands grouped and as many decimals as the currency has ("KRW 50,000", "USD 1
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 # ISO 4217 currencies without a minor unit: no decimals are written for them.
 NO_MINOR_UNIT = frozenset(
@@ -16,7 +17,7 @@ def decimal_places(currency: str) -> int:
     return 0 if (currency or "").upper() in NO_MINOR_UNIT else 2
 
 
-def format_amount(amount, currency: str) -> str:
+def format_amount(amount: Decimal | int | str, currency: str) -> str:
     """The amount alone, grouped and with the currency's decimals: "50,000" (KRW), "1,234.50" (USD).
 
     An amount with more decimals than its currency has keeps them ("50,000.50" KRW) rather than be
@@ -25,11 +26,12 @@ def format_amount(amount, currency: str) -> str:
     amount = Decimal(amount)
     places = decimal_places(currency)
     if amount != amount.quantize(Decimal(1).scaleb(-places)):
-        places = max(2, -amount.normalize().as_tuple().exponent)
+        # A finite amount: its exponent is a number.
+        places = max(2, -cast(int, amount.normalize().as_tuple().exponent))
     return f"{amount:,.{places}f}"
 
 
-def format_money(amount, currency: str) -> str:
+def format_money(amount: Decimal | int | str | None, currency: str) -> str:
     """"KRW 50,000", "USD 5.00"; "" when there is no amount."""
     if amount is None or amount == "":
         return ""

@@ -4,7 +4,7 @@
 MAX_DIGITS = 18
 
 
-def posted_number(raw) -> int | None:
+def posted_number(raw: object) -> int | None:
     """The whole number in `raw`, or None for anything else.
 
     isdecimal, not isdigit: "²" is a digit that int() refuses; and ASCII, as our pages write it.

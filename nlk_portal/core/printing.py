@@ -10,6 +10,7 @@ time in a process.
 
 import os
 import threading
+from typing import Any, cast
 
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
@@ -17,18 +18,19 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 
 _lock = threading.Lock()
-_font_config = None
-_stylesheets = {}
+_font_config: Any = None
+# path: (modification time, CSS)
+_stylesheets: dict[str, tuple[int, Any]] = {}
 
 
-def write_pdf(html, stylesheet):
+def write_pdf(html: str, stylesheet: str) -> bytes:
     """PDF bytes of the HTML document printed with the static stylesheet of that name."""
     # Imported here so that web processes load WeasyPrint and Pango only when they print.
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     global _font_config
-    path = finders.find(stylesheet)
+    path = cast(str, finders.find(stylesheet))  # one of ours, so found
     with _lock:
         if _font_config is None:
             _font_config = FontConfiguration()
@@ -48,7 +50,7 @@ def store_pdf(stored: FieldFile, filename: str, content: bytes) -> None:
     storage = stored.storage
     name = stored.field.generate_filename(stored.instance, filename)
     if stored:
-        storage.delete(stored.name)
+        storage.delete(cast(str, stored.name))  # a file it holds has a name
     storage.delete(name)
     stored.save(filename, ContentFile(content), save=False)
 

@@ -4,17 +4,18 @@ privacy page and the purge read (PERSONAL_DATA_RETENTION_DAYS, PRIVACY_NOTICE_VE
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 
-def privacy_link():
+def privacy_link() -> SafeString:
     return format_html(
         '<a href="{}">{}</a>', reverse("privacy"), _("Privacy notice (version %(version)s)")
         % {"version": settings.PRIVACY_NOTICE_VERSION},
     )
 
 
-def registration_notice():
+def registration_notice() -> SafeString:
     """What a user in Korea agrees to by registering: what is collected, why, for how long, and the right to refuse."""
     return format_html(
         "{} {} {} {}",
@@ -31,7 +32,7 @@ def registration_notice():
     )
 
 
-def transfer_notice():
+def transfer_notice() -> SafeString:
     """What a user in Korea agrees to by sending a borrowing: what goes abroad, to whom, when and how."""
     return format_html(
         "{} {} {} {} {}",

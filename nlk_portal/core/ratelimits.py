@@ -9,23 +9,24 @@ decorator makes two (add, then increment) on every request.
 import time
 
 from django.core.cache import cache
+from django.http import HttpRequest
 from django_ratelimit.core import _get_ip, _split_rate
 
 # The key outlives its window by a few seconds, so a late increment never finds it gone.
 EXPIRY_MARGIN = 5
 
 
-def client_address(request):
+def client_address(request: HttpRequest) -> str:
     """The client's address (or IPv6 network) as django-ratelimit takes it, RATELIMIT_IP_META_KEY included."""
     return _get_ip(request)
 
 
-def over_limit(request, group, rate):
+def over_limit(request: HttpRequest, group: str, rate: str) -> bool:
     """Count this request against `rate` ("60/m") for its client; True once the window's count is exceeded."""
     return over_limit_for(group, client_address(request), rate)
 
 
-def over_limit_for(group, who, rate):
+def over_limit_for(group: str, who: str, rate: str) -> bool:
     """Count one more for `who` (a client address, a digest of an email address) against `rate`;
     True once the window's count is exceeded."""
     limit, period = _split_rate(rate)

@@ -24,7 +24,7 @@ _PATTERNS = [
 ]
 
 
-def redact_path(text):
+def redact_path(text: str) -> str:
     """`text` (a path, a request line, a full URL) with every token a path carries replaced by [token]."""
     if not text:
         return text
@@ -36,7 +36,7 @@ def redact_path(text):
 class RedactTokens(logging.Filter):
     """A logging filter writing each string argument of a record (runserver's request line) redacted."""
 
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
             record.args = tuple(redact_path(arg) if isinstance(arg, str) else arg for arg in record.args)
         if isinstance(record.msg, str):

@@ -5,10 +5,12 @@ the site lets only active staff in, and these pages are the ones a session that 
 """
 
 import math
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib.admin import AdminSite
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,8 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp import login as otp_login
 from django_otp import user_has_device
+from django_otp.models import Device
 
 from . import two_factor
+from .two_factor import OtpRequest
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 # The codes just made, shown once by the next page and then forgotten.
 NEW_CODES_SESSION_KEY = "staff_two_factor_new_codes"
@@ -35,7 +42,7 @@ class TokenForm(forms.Form):
         ),
     )
 
-    def clean_otp_token(self):
+    def clean_otp_token(self) -> str:
         token = "".join(self.cleaned_data["otp_token"].split())
         if not (token.isascii() and token.isdigit() and len(token) == 6):
             raise forms.ValidationError(_("Enter the six digits your authenticator app shows."))
@@ -51,7 +58,7 @@ class RecoveryCodeForm(forms.Form):
         ),
     )
 
-    def clean_recovery_code(self):
+    def clean_recovery_code(self) -> str:
         return two_factor.normalised_recovery_code(self.cleaned_data["recovery_code"])
 
 
@@ -59,7 +66,7 @@ WRONG_CODE = _("That code is not right. Check the time on your phone and try aga
 WRONG_RECOVERY_CODE = _("That recovery code is not right, or it has been used.")
 
 
-def check_code(device, token, form, field, wrong):
+def check_code(device: Device, token: str, form: forms.Form, field: str, wrong: "StrPromise") -> Device | None:
     """Verify `token` on `device`, throttled by django-otp (1, 2, 4, 8... seconds after each failure):
     the device that accepted it, or None with the reason on `form`."""
     with transaction.atomic():
@@ -83,7 +90,7 @@ def check_code(device, token, form, field, wrong):
     return None
 
 
-def next_url(request, site):
+def next_url(request: HttpRequest, site: AdminSite) -> str:
     """Where to go once the code is given: the page asked for, if it is on this site, else the admin's index."""
     target = request.POST.get("next", request.GET.get("next", ""))
     if target and url_has_allowed_host_and_scheme(
@@ -93,11 +100,11 @@ def next_url(request, site):
     return reverse("admin:index", current_app=site.name)
 
 
-def with_next(url, target):
+def with_next(url: str, target: str) -> str:
     return f"{url}?{urlencode({'next': target})}"
 
 
-def page_context(request, site, **extra):
+def page_context(request: HttpRequest, site: AdminSite, **extra: Any) -> dict[str, Any]:
     """The admin's frame, without the list of the admin's models a session owing a code may not open yet."""
     return {
         **site.each_context(request),
@@ -108,7 +115,7 @@ def page_context(request, site, **extra):
     }
 
 
-def verify(request, site):
+def verify(request: OtpRequest, site: AdminSite) -> HttpResponseBase:
     """Give a code from the authenticator app, or a recovery code, after the password."""
     user = request.user
     target = next_url(request, site)
@@ -153,7 +160,7 @@ def verify(request, site):
     )
 
 
-def setup(request, site):
+def setup(request: OtpRequest, site: AdminSite) -> HttpResponseBase:
     """Set up an authenticator app: its key as a QR code and as text, confirmed by a first code; then ten
     recovery codes. Replacing an app asks for a code first, so the password alone never adds one."""
     user = request.user
@@ -191,7 +198,7 @@ def setup(request, site):
     )
 
 
-def recovery_codes(request, site):
+def recovery_codes(request: OtpRequest, site: AdminSite) -> HttpResponseBase:
     """The recovery codes just made, shown this once; a verified session may make new ones, replacing them."""
     user = request.user
     target = next_url(request, site)
