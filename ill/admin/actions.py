@@ -23,7 +23,6 @@ from ..services import workflow
 from ..status import Status
 from . import forms as admin_forms
 
-S = Status
 # A bulk action works on at most this many requests at once.
 MAX_BULK = 500
 # Past this, refusals are summed up rather than listed one by one.
@@ -50,24 +49,24 @@ class StaffAction:
 
 ACTIONS = [
     StaffAction("assign_to_me", _("Assign to me"), None, admin_forms.AssignForm),
-    StaffAction("accept", _("Accept (expect to supply)"), S.EXPECT_TO_SUPPLY),
-    StaffAction("will_supply", _("Will supply"), S.WILL_SUPPLY, admin_forms.WillSupplyForm),
-    StaffAction("ask_requester", _("Ask the requester"), S.RETRY_POSSIBLE, admin_forms.AskRequesterForm),
-    StaffAction("unfilled", _("Unfilled, with a reason"), S.UNFILLED, admin_forms.UnfilledForm),
+    StaffAction("accept", _("Accept (expect to supply)"), Status.EXPECT_TO_SUPPLY),
+    StaffAction("will_supply", _("Will supply"), Status.WILL_SUPPLY, admin_forms.WillSupplyForm),
+    StaffAction("ask_requester", _("Ask the requester"), Status.RETRY_POSSIBLE, admin_forms.AskRequesterForm),
+    StaffAction("unfilled", _("Unfilled, with a reason"), Status.UNFILLED, admin_forms.UnfilledForm),
     # A button that sets a status says what it does (context "staff action"); the status keeps its own name.
     StaffAction(
-        "copy_completed", pgettext_lazy("staff action", "Copy completed"), S.COPY_COMPLETED,
+        "copy_completed", pgettext_lazy("staff action", "Copy completed"), Status.COPY_COMPLETED,
         admin_forms.CopyCompletedForm,
     ),
-    StaffAction("loaned", pgettext_lazy("staff action", "Loaned"), S.LOANED, admin_forms.LoanedForm),
-    StaffAction("loan_overdue", pgettext_lazy("staff action", "Loan overdue"), S.OVERDUE),
-    StaffAction("recall", _("Recall the loan"), S.RECALLED),
-    StaffAction("returned", pgettext_lazy("staff action", "Returned"), S.LOAN_COMPLETED),
+    StaffAction("loaned", pgettext_lazy("staff action", "Loaned"), Status.LOANED, admin_forms.LoanedForm),
+    StaffAction("loan_overdue", pgettext_lazy("staff action", "Loan overdue"), Status.OVERDUE),
+    StaffAction("recall", _("Recall the loan"), Status.RECALLED),
+    StaffAction("returned", pgettext_lazy("staff action", "Returned"), Status.LOAN_COMPLETED),
     StaffAction(
-        "not_returned", pgettext_lazy("staff action", "Completed without return"), S.COMPLETED_WITHOUT_RETURN,
+        "not_returned", pgettext_lazy("staff action", "Completed without return"), Status.COMPLETED_WITHOUT_RETURN,
         confirm=True,
     ),
-    StaffAction("cancel", _("Cancel the request"), S.CANCELLED, confirm=True),
+    StaffAction("cancel", _("Cancel the request"), Status.CANCELLED, confirm=True),
 ]
 BY_NAME = {action.name: action for action in ACTIONS}
 

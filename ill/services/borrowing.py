@@ -46,7 +46,6 @@ from . import pdf, peer_messages, workflow
 from .history import record_money_change
 from .notifications import send_request_email
 
-S = Status
 Step = BorrowingStep
 Figure = MoneyChange.Figure
 
@@ -80,7 +79,7 @@ def _sent_to_peer(ill_request, action):
 
 def _can_send_by_iso18626(ill_request, record):
     return (
-        ill_request.status in (S.REQUEST_RECEIVED, S.RETRY_POSSIBLE)
+        ill_request.status in (Status.REQUEST_RECEIVED, Status.RETRY_POSSIBLE)
         and lender_peer(record) is not None
         and not _by_iso18626(ill_request)
     )
@@ -99,19 +98,23 @@ STEPS = {
     Step.PREPAYMENT: lambda r, b: b.settled_at is None and b.prepaid_amount is None,
     Step.CORRECT_PREPAYMENT: lambda r, b: b.settled_at is None and b.prepaid_amount is not None,
     Step.SEND_ISO18626: _can_send_by_iso18626,
-    Step.SEND: lambda r, b: r.status in (S.REQUEST_RECEIVED, S.RETRY_POSSIBLE),
-    Step.ANSWER: lambda r, b: r.status == S.EXPECT_TO_SUPPLY,
+    Step.SEND: lambda r, b: r.status in (Status.REQUEST_RECEIVED, Status.RETRY_POSSIBLE),
+    Step.ANSWER: lambda r, b: r.status == Status.EXPECT_TO_SUPPLY,
     Step.CORRECT_FEES: lambda r, b: b.settled_at is None and b.lender_answer == LenderAnswer.AVAILABLE,
     Step.TELL_RECEIVED: lambda r, b: b.arrived_on is not None and _can_tell(
-        Action.RECEIVED, (S.WILL_SUPPLY, S.LOANED, S.OVERDUE, S.RECALLED, S.COPY_COMPLETED, S.LOAN_COMPLETED)
+        Action.RECEIVED,
+        (Status.WILL_SUPPLY, Status.LOANED, Status.OVERDUE, Status.RECALLED, Status.COPY_COMPLETED,
+         Status.LOAN_COMPLETED),
     )(r, b),
     Step.TELL_SHIPPED_RETURN: lambda r, b: r.is_loan and _can_tell(
-        Action.SHIPPED_RETURN, (S.LOANED, S.OVERDUE, S.RECALLED, S.LOAN_COMPLETED)
+        Action.SHIPPED_RETURN, (Status.LOANED, Status.OVERDUE, Status.RECALLED, Status.LOAN_COMPLETED)
     )(r, b),
-    Step.ASK_CANCEL: _can_tell(Action.CANCEL, tuple(s for s, after in ALLOWED_TRANSITIONS.items() if S.CANCELLED in after)),
-    Step.ARRIVAL: lambda r, b: r.status == S.WILL_SUPPLY and b.arrived_on is None,
-    Step.DELIVER: lambda r, b: r.status == S.WILL_SUPPLY and b.arrived_on is not None,
-    Step.RETURN: lambda r, b: r.status in (S.LOANED, S.OVERDUE, S.RECALLED),
+    Step.ASK_CANCEL: _can_tell(
+        Action.CANCEL, tuple(s for s, after in ALLOWED_TRANSITIONS.items() if Status.CANCELLED in after)
+    ),
+    Step.ARRIVAL: lambda r, b: r.status == Status.WILL_SUPPLY and b.arrived_on is None,
+    Step.DELIVER: lambda r, b: r.status == Status.WILL_SUPPLY and b.arrived_on is not None,
+    Step.RETURN: lambda r, b: r.status in (Status.LOANED, Status.OVERDUE, Status.RECALLED),
     Step.SETTLE: lambda r, b: r.status in CLOSED and b.settled_at is None,
     Step.REFUND: _refund_due,
     Step.BALANCE: _balance_due,
@@ -302,7 +305,7 @@ def send_to_lender(ill_request, *, by=None, note="", expected_version=None):
             )
         _check_step(Step.SEND, borrowing)
         change = workflow.do_transition(
-            ill_request, S.EXPECT_TO_SUPPLY, step=Step.SEND, by=by, note=note, expected_version=expected_version
+            ill_request, Status.EXPECT_TO_SUPPLY, step=Step.SEND, by=by, note=note, expected_version=expected_version
         )
         borrowing.sent_to_lender_at = timezone.now()
         borrowing.save(update_fields=["sent_to_lender_at"])
@@ -411,13 +414,13 @@ def record_lender_answer(
             if any(fee is not None and fee < 0 for fee in (copying_fee, loan_fee, shipping_fee)):
                 raise StepRefused(_("A fee cannot be negative."))
             change = workflow.do_transition(
-                ill_request, S.WILL_SUPPLY, step=Step.ANSWER, by=by, note=note, expected_version=expected_version
+                ill_request, Status.WILL_SUPPLY, step=Step.ANSWER, by=by, note=note, expected_version=expected_version
             )
             _set_fees(borrowing, fees_currency.upper(), copying_fee=copying_fee, loan_fee=loan_fee,
                       shipping_fee=shipping_fee, by=by)
         else:
             change = workflow.do_transition(
-                ill_request, S.UNFILLED, step=Step.ANSWER, by=by, note=note,
+                ill_request, Status.UNFILLED, step=Step.ANSWER, by=by, note=note,
                 reason=UnfilledReason.NOT_AVAILABLE_FROM_LENDER, expected_version=expected_version,
             )
         borrowing.lender_answer = LenderAnswer.AVAILABLE if available else LenderAnswer.NOT_AVAILABLE
@@ -432,7 +435,7 @@ def record_lender_unfilled(ill_request, *, note="", by=None):
     with transaction.atomic():
         _locked(ill_request)
         return workflow.do_transition(
-            ill_request, S.UNFILLED, step=Step.ANSWER, by=by, note=note,
+            ill_request, Status.UNFILLED, step=Step.ANSWER, by=by, note=note,
             reason=UnfilledReason.NOT_AVAILABLE_FROM_LENDER,
         )
 
@@ -440,7 +443,7 @@ def record_lender_unfilled(ill_request, *, note="", by=None):
 def record_arrival(ill_request, *, arrived_on, by=None):
     with transaction.atomic():
         borrowing = _locked(ill_request)
-        if borrowing.request.status != S.WILL_SUPPLY:
+        if borrowing.request.status != Status.WILL_SUPPLY:
             raise StepRefused(_("Material can only arrive once the lending institution has confirmed it."))
         _not_future(arrived_on, _("of arrival"))
         _check_step(Step.ARRIVAL, borrowing)
@@ -462,7 +465,7 @@ def deliver(ill_request, *, delivered_on, loan_due_on=None, by=None, note="", ex
         if is_loan and (loan_due_on is None or loan_due_on <= delivered_on):
             raise StepRefused(_("Give the date the loan is due back, after the delivery date."))
         _check_step(Step.DELIVER, borrowing)
-        to_status = S.LOANED if is_loan else S.COPY_COMPLETED
+        to_status = Status.LOANED if is_loan else Status.COPY_COMPLETED
         change = workflow.do_transition(
             ill_request, to_status, step=Step.DELIVER, by=by, note=note, expected_version=expected_version,
             loan_due_date=loan_due_on if is_loan else None,
@@ -481,7 +484,7 @@ def record_return(ill_request, *, returned_on, by=None, note="", expected_versio
             raise StepRefused(_("The loan cannot be returned before it was delivered."))
         _check_step(Step.RETURN, borrowing)
         change = workflow.do_transition(
-            ill_request, S.LOAN_COMPLETED, step=Step.RETURN, by=by, note=note, expected_version=expected_version
+            ill_request, Status.LOAN_COMPLETED, step=Step.RETURN, by=by, note=note, expected_version=expected_version
         )
         borrowing.returned_on = returned_on
         borrowing.save(update_fields=["returned_on"])
