@@ -106,7 +106,7 @@ def send_iso18626_message(self, message_id):
     """Post one stored ISO 18626 message to its peer. A peer that does not confirm it leaves it on its row
     with the time of its next attempt, for send_due_iso18626_messages; a database that is briefly away
     is retried here."""
-    peer_messages.deliver(message_id)
+    peer_messages.post_message(message_id)
 
 
 @shared_task

@@ -47,7 +47,6 @@ from .history import record_money_change
 from .notifications import send_request_email
 
 Step = BorrowingStep
-Figure = MoneyChange.Figure
 
 
 class StepRefused(ValidationError):
@@ -194,7 +193,9 @@ def ask_for_prepayment(ill_request, *, amount, currency, by=None):
         currency = currency.upper()
         check_payment_method(currency)
         old = (borrowing.prepayment_requested, borrowing.prepayment_requested_currency)
-        change = _record_figure(borrowing, Figure.PREPAYMENT_REQUESTED, old=old, new=(amount, currency), by=by)
+        change = _record_figure(
+            borrowing, MoneyChange.Figure.PREPAYMENT_REQUESTED, old=old, new=(amount, currency), by=by
+        )
         if change is None:
             return borrowing
         borrowing.prepayment_requested, borrowing.prepayment_requested_currency = amount, currency
@@ -286,7 +287,7 @@ def record_prepayment(ill_request, *, amount, currency, paid_on, receipt_number,
         borrowing.prepaid_amount, borrowing.prepaid_currency = amount, currency.upper()
         borrowing.prepaid_on, borrowing.prepayment_receipt = paid_on, receipt_number
         _record_figure(
-            borrowing, Figure.PREPAYMENT, old=old, new=(amount, currency.upper()), by=by,
+            borrowing, MoneyChange.Figure.PREPAYMENT, old=old, new=(amount, currency.upper()), by=by,
             detail=phrase(Words.PAID, date=paid_on, receipt=receipt_number),
         )
         borrowing.save(
@@ -377,9 +378,9 @@ def correct_lender_fees(ill_request, *, fees_currency, copying_fee=None, loan_fe
 
 def _set_fees(borrowing, currency, *, copying_fee, loan_fee, shipping_fee, by):
     for figure, field, fee in [
-        (Figure.LENDER_COPYING_FEE, "lender_copying_fee", copying_fee),
-        (Figure.LENDER_LOAN_FEE, "lender_loan_fee", loan_fee),
-        (Figure.SHIPPING_FEE, "shipping_fee", shipping_fee),
+        (MoneyChange.Figure.LENDER_COPYING_FEE, "lender_copying_fee", copying_fee),
+        (MoneyChange.Figure.LENDER_LOAN_FEE, "lender_loan_fee", loan_fee),
+        (MoneyChange.Figure.SHIPPING_FEE, "shipping_fee", shipping_fee),
     ]:
         old = (getattr(borrowing, field), borrowing.fees_currency)
         _record_figure(borrowing, figure, old=old, new=(fee, currency), by=by)
@@ -506,7 +507,9 @@ def settle(ill_request, *, bank_fee, by=None):
         old = (borrowing.bank_fee, borrowing.fees_currency)
         borrowing.bank_fee = bank_fee
         settlement.for_borrowing(borrowing)  # refuses a missing prepayment or mixed currencies
-        _record_figure(borrowing, Figure.BANK_FEE, old=old, new=(bank_fee, borrowing.fees_currency), by=by)
+        _record_figure(
+            borrowing, MoneyChange.Figure.BANK_FEE, old=old, new=(bank_fee, borrowing.fees_currency), by=by
+        )
         borrowing.settled_at, borrowing.settled_by = timezone.now(), by
         borrowing.save(update_fields=["bank_fee", "fees_currency", "settled_at", "settled_by"])
         after_commit("ill.tasks.render_statement", borrowing.pk)
@@ -527,7 +530,7 @@ def record_refund_paid(ill_request, *, paid_on, by=None):
         _not_future(paid_on, _("of the refund"))
         _check_step(Step.REFUND, borrowing)
         _record_figure(
-            borrowing, Figure.REFUND_PAID, old=(None, ""), new=(refund.amount, refund.currency), by=by,
+            borrowing, MoneyChange.Figure.REFUND_PAID, old=(None, ""), new=(refund.amount, refund.currency), by=by,
             detail=phrase(Words.PAID_OUT, date=paid_on),
         )
         return RefundPayout.objects.create(
@@ -551,7 +554,7 @@ def record_balance_paid(ill_request, *, paid_on, receipt_number, by=None):
         _check_step(Step.BALANCE, borrowing)
         balance = settlement.for_borrowing(borrowing).balance_due
         _record_figure(
-            borrowing, Figure.BALANCE_PAID, old=(None, ""), new=(balance.amount, balance.currency), by=by,
+            borrowing, MoneyChange.Figure.BALANCE_PAID, old=(None, ""), new=(balance.amount, balance.currency), by=by,
             detail=phrase(Words.PAID, date=paid_on, receipt=receipt_number.strip()),
         )
         borrowing.balance_paid_on, borrowing.balance_receipt = paid_on, receipt_number.strip()

@@ -308,10 +308,10 @@ def queue_requester_action(ill_request, link: Iso18626Transaction, action: Actio
     return queue(ill_request, link.peer, message, key=key)
 
 
-# Delivering.
+# Posting.
 
 
-def deliver(message_id) -> str:
+def post_message(message_id) -> str:
     """Send one stored message to its peer, unless it is no longer waiting to be sent; return its state.
 
     The row is claimed (state SENDING) in a short transaction, so two workers handed the same task send it
