@@ -446,9 +446,9 @@ def settlement_summary(record):
         (_("Bank fees"), str(result.bank_fee)),
         (_("Total charges"), str(result.charges)),
     ]
-    if result.outcome == "refund":
+    if result.is_refund:
         rows.append((_("Refund to the user"), str(result.refund)))
-    elif result.outcome == "balance_due":
+    elif result.is_balance_due:
         rows.append((_("Balance the user owes"), str(result.balance_due)))
     else:
         rows.append((_("Nothing to refund and nothing owed"), str(result.difference)))

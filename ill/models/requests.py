@@ -250,6 +250,10 @@ class IllRequest(models.Model):
     def is_loan(self):
         return self.service == Service.LOAN
 
+    @property
+    def is_article(self):
+        return self.item_type == ItemType.SERIAL_ARTICLE
+
 
 class StatusChange(models.Model):
     """One step in a request's history: the tracking page's timeline and the staff's record.

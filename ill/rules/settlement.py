@@ -13,6 +13,7 @@ currencies are never added: staff convert them first.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -23,6 +24,14 @@ from nlk_portal.core.money import Money
 
 class MixedCurrencies(ValidationError):
     pass
+
+
+class SettlementOutcome(StrEnum):
+    """Which way the difference goes: to the user, from the user, or neither."""
+
+    REFUND = "refund"
+    BALANCE_DUE = "balance_due"
+    SETTLED_EXACTLY = "settled_exactly"
 
 
 @dataclass(frozen=True)
@@ -59,11 +68,20 @@ class Settlement:
 
     @property
     def outcome(self):
+        """The SettlementOutcome the difference gives."""
         if self.difference.amount > 0:
-            return "refund"
+            return SettlementOutcome.REFUND
         if self.difference.amount < 0:
-            return "balance_due"
-        return "settled_exactly"
+            return SettlementOutcome.BALANCE_DUE
+        return SettlementOutcome.SETTLED_EXACTLY
+
+    @property
+    def is_refund(self):
+        return self.outcome == SettlementOutcome.REFUND
+
+    @property
+    def is_balance_due(self):
+        return self.outcome == SettlementOutcome.BALANCE_DUE
 
 
 def settle(prepaid, *, copying_fee, loan_fee, shipping_fee, bank_fee):

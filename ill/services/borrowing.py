@@ -62,7 +62,7 @@ def _refund_due(ill_request, record):
 def _balance_due(ill_request, record):
     if record.settled_at is None or record.balance_paid_on is not None:
         return False
-    return settlement.for_borrowing(record).outcome == "balance_due"
+    return settlement.for_borrowing(record).is_balance_due
 
 
 def _by_iso18626(ill_request):
@@ -544,7 +544,7 @@ def record_balance_paid(ill_request, *, paid_on, receipt_number, by=None):
         borrowing = _locked(ill_request)
         if borrowing.settled_at is None:
             raise StepRefused(_("Settle the request before recording the balance."))
-        if settlement.for_borrowing(borrowing).outcome != "balance_due":
+        if not settlement.for_borrowing(borrowing).is_balance_due:
             raise StepRefused(_("This settlement leaves no balance to pay."))
         if borrowing.balance_paid_on is not None:
             raise StepRefused(_("The balance is already recorded as paid."))
