@@ -100,8 +100,10 @@ CLOSED = frozenset(status for status, after in ALLOWED_TRANSITIONS.items() if no
 OPEN = frozenset(Status) - CLOSED
 # A request is completed (its turnaround ends) when it first reaches one of these.
 COMPLETED = frozenset({Status.COPY_COMPLETED, Status.LOAN_COMPLETED, Status.COMPLETED_WITHOUT_RETURN})
+# A loan that is out with the requester, not back yet.
+ON_LOAN = frozenset({Status.LOANED, Status.OVERDUE, Status.RECALLED})
 # The material went to the requester, whether the loan has come back yet or not.
-SUPPLIED = COMPLETED | {Status.LOANED, Status.OVERDUE, Status.RECALLED}
+SUPPLIED = COMPLETED | ON_LOAN
 
 # ISO 18626 sends a reason with these; staff must say why.
 NEEDS_REASON = {Status.UNFILLED}

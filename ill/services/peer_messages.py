@@ -58,7 +58,6 @@ BATCH = 100
 # The answer a supplier gives first, after which every change is a StatusChange.
 ANSWERS = (ReasonForMessage.REQUEST_RESPONSE, ReasonForMessage.STATUS_CHANGE)
 # A loan that is out, whose due date the peer is told.
-LOAN_OUT = (Status.LOANED, Status.OVERDUE, Status.RECALLED)
 
 
 def nlk_agency() -> AgencyId:
@@ -259,7 +258,7 @@ def take_cancel_request(ill_request, *, by) -> Iso18626Message | None:
 
 def loan_due_at(ill_request) -> datetime | None:
     """statusInfo/dueDate of a loan that is out: the end of its due date in Seoul, or None."""
-    if ill_request.loan_due_date is None or ill_request.status not in LOAN_OUT:
+    if ill_request.loan_due_date is None or not ill_request.is_on_loan:
         return None
     return datetime.combine(ill_request.loan_due_date, time(23, 59, 59), tzinfo=LIBRARY_TIME_ZONE)
 

@@ -125,5 +125,8 @@ def send_status_email(change):
         change.request,
         SentEmail.Kind.STATUS,
         key=f"status:{change.pk}",
-        context={"change": change, "meaning": meaning, "next_steps": next_steps, "status_label": status_label},
+        context={
+            "change": change, "meaning": meaning, "next_steps": next_steps, "status_label": status_label,
+            "Status": Status,
+        },
     )
