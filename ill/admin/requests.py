@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from nlk_portal.core import exports
 from nlk_portal.core.printing import pdf_response
 
+from ..choices import BorrowingStep
 from ..models import FeeSchedule, IllRequest, InternalNote
 from ..selectors import history, queues
 from ..selectors.reporting import request_listing
@@ -327,6 +328,7 @@ class IllRequestAdmin(columns.WideList, exports.ExportPermission, admin.ModelAdm
             context["staff_actions"] = admin_actions.available(obj, request.user)
             context["borrowing_steps"] = borrowing_steps.available_steps(obj)
             context["ask_prepayment_notice"] = borrowing_steps.ask_prepayment_notice(obj, context["borrowing_steps"])
+            context["ask_prepayment_step"] = BorrowingStep.ASK_PREPAYMENT
             context["iso18626_cancels"] = admin_iso18626.has_cancel_requests(obj)
             context["iso18626_refused"] = admin_iso18626.refused_notice(obj)
             context["due_html"] = columns.due(obj)
