@@ -41,32 +41,30 @@ class UnfilledReason(models.TextChoices):
     OTHER = "other", _("Other reason")
 
 
-S = Status
-
 # What a requester reads for each status: plain words, in their language. Staff, the admin, the reports
 # and ISO 18626 messages keep the codes and Status's labels.
 REQUESTER_LABELS = {
-    S.REQUEST_RECEIVED: _("Request received"),
-    S.EXPECT_TO_SUPPLY: _("Accepted, being located"),
-    S.WILL_SUPPLY: _("Being copied or prepared"),
-    S.RETRY_POSSIBLE: _("We need something from you"),
-    S.UNFILLED: _("Cannot be supplied"),
-    S.COPY_COMPLETED: _("Copy sent"),
-    S.LOANED: _("Sent on loan"),
-    S.OVERDUE: _("Loan overdue, please return it"),
-    S.RECALLED: _("Recalled, please return it now"),
-    S.LOAN_COMPLETED: _("Loan returned"),
-    S.COMPLETED_WITHOUT_RETURN: _("Closed without return"),
-    S.CANCELLED: _("Cancelled"),
+    Status.REQUEST_RECEIVED: _("Request received"),
+    Status.EXPECT_TO_SUPPLY: _("Accepted, being located"),
+    Status.WILL_SUPPLY: _("Being copied or prepared"),
+    Status.RETRY_POSSIBLE: _("We need something from you"),
+    Status.UNFILLED: _("Cannot be supplied"),
+    Status.COPY_COMPLETED: _("Copy sent"),
+    Status.LOANED: _("Sent on loan"),
+    Status.OVERDUE: _("Loan overdue, please return it"),
+    Status.RECALLED: _("Recalled, please return it now"),
+    Status.LOAN_COMPLETED: _("Loan returned"),
+    Status.COMPLETED_WITHOUT_RETURN: _("Closed without return"),
+    Status.CANCELLED: _("Cancelled"),
 }
 # Where NLK borrows for a user in Korea, some steps are the lending library's.
 BORROWING_REQUESTER_LABELS = {
     **REQUESTER_LABELS,
-    S.EXPECT_TO_SUPPLY: _("Asked of the lending library"),
-    S.WILL_SUPPLY: _("The lending library will supply it"),
-    S.UNFILLED: _("Cannot be obtained"),
-    S.COPY_COMPLETED: _("Copy handed to you"),
-    S.LOANED: _("On loan to you"),
+    Status.EXPECT_TO_SUPPLY: _("Asked of the lending library"),
+    Status.WILL_SUPPLY: _("The lending library will supply it"),
+    Status.UNFILLED: _("Cannot be obtained"),
+    Status.COPY_COMPLETED: _("Copy handed to you"),
+    Status.LOANED: _("On loan to you"),
 }
 
 
@@ -80,38 +78,42 @@ def requester_label(status, *, borrowing=False):
 
 
 ALLOWED_TRANSITIONS = {
-    S.REQUEST_RECEIVED: {S.EXPECT_TO_SUPPLY, S.WILL_SUPPLY, S.RETRY_POSSIBLE, S.UNFILLED, S.CANCELLED},
-    S.EXPECT_TO_SUPPLY: {S.WILL_SUPPLY, S.RETRY_POSSIBLE, S.UNFILLED, S.CANCELLED},
+    Status.REQUEST_RECEIVED: {
+        Status.EXPECT_TO_SUPPLY, Status.WILL_SUPPLY, Status.RETRY_POSSIBLE, Status.UNFILLED, Status.CANCELLED
+    },
+    Status.EXPECT_TO_SUPPLY: {Status.WILL_SUPPLY, Status.RETRY_POSSIBLE, Status.UNFILLED, Status.CANCELLED},
     # The requester has sent what was missing, so the request is worked again.
-    S.RETRY_POSSIBLE: {S.EXPECT_TO_SUPPLY, S.WILL_SUPPLY, S.UNFILLED, S.CANCELLED},
-    S.WILL_SUPPLY: {S.COPY_COMPLETED, S.LOANED, S.UNFILLED, S.CANCELLED},
-    S.LOANED: {S.OVERDUE, S.RECALLED, S.LOAN_COMPLETED, S.COMPLETED_WITHOUT_RETURN},
-    S.OVERDUE: {S.RECALLED, S.LOAN_COMPLETED, S.COMPLETED_WITHOUT_RETURN},
-    S.RECALLED: {S.OVERDUE, S.LOAN_COMPLETED, S.COMPLETED_WITHOUT_RETURN},
-    S.UNFILLED: set(),
-    S.COPY_COMPLETED: set(),
-    S.LOAN_COMPLETED: set(),
-    S.COMPLETED_WITHOUT_RETURN: set(),
-    S.CANCELLED: set(),
+    Status.RETRY_POSSIBLE: {Status.EXPECT_TO_SUPPLY, Status.WILL_SUPPLY, Status.UNFILLED, Status.CANCELLED},
+    Status.WILL_SUPPLY: {Status.COPY_COMPLETED, Status.LOANED, Status.UNFILLED, Status.CANCELLED},
+    Status.LOANED: {Status.OVERDUE, Status.RECALLED, Status.LOAN_COMPLETED, Status.COMPLETED_WITHOUT_RETURN},
+    Status.OVERDUE: {Status.RECALLED, Status.LOAN_COMPLETED, Status.COMPLETED_WITHOUT_RETURN},
+    Status.RECALLED: {Status.OVERDUE, Status.LOAN_COMPLETED, Status.COMPLETED_WITHOUT_RETURN},
+    Status.UNFILLED: set(),
+    Status.COPY_COMPLETED: set(),
+    Status.LOAN_COMPLETED: set(),
+    Status.COMPLETED_WITHOUT_RETURN: set(),
+    Status.CANCELLED: set(),
 }
 
 # A request is closed when nothing can follow; every other one is still being worked.
 CLOSED = frozenset(status for status, after in ALLOWED_TRANSITIONS.items() if not after)
 OPEN = frozenset(Status) - CLOSED
 # A request is completed (its turnaround ends) when it first reaches one of these.
-COMPLETED = frozenset({S.COPY_COMPLETED, S.LOAN_COMPLETED, S.COMPLETED_WITHOUT_RETURN})
+COMPLETED = frozenset({Status.COPY_COMPLETED, Status.LOAN_COMPLETED, Status.COMPLETED_WITHOUT_RETURN})
+# A loan that is out with the requester, not back yet.
+ON_LOAN = frozenset({Status.LOANED, Status.OVERDUE, Status.RECALLED})
 # The material went to the requester, whether the loan has come back yet or not.
-SUPPLIED = COMPLETED | {S.LOANED, S.OVERDUE, S.RECALLED}
+SUPPLIED = COMPLETED | ON_LOAN
 
 # ISO 18626 sends a reason with these; staff must say why.
-NEEDS_REASON = {S.UNFILLED}
+NEEDS_REASON = {Status.UNFILLED}
 # The requester is asked for something, and the note (emailed to them) says what.
-NEEDS_NOTE = {S.RETRY_POSSIBLE}
+NEEDS_NOTE = {Status.RETRY_POSSIBLE}
 # A copy is completed and a loan is lent; the other way round makes no sense.
-ONLY_FOR_SERVICE = {S.COPY_COMPLETED: Service.COPY, S.LOANED: Service.LOAN}
+ONLY_FOR_SERVICE = {Status.COPY_COMPLETED: Service.COPY, Status.LOANED: Service.LOAN}
 SERVICE_MISMATCH = {
-    S.COPY_COMPLETED: _("Only a request for a copy can become “Copy completed”; this one asks for a loan."),
-    S.LOANED: _("Only a request for a loan can become “Loaned”; this one asks for a copy."),
+    Status.COPY_COMPLETED: _("Only a request for a copy can become “Copy completed”; this one asks for a loan."),
+    Status.LOANED: _("Only a request for a loan can become “Loaned”; this one asks for a copy."),
 }
 
 
@@ -120,10 +122,10 @@ SERVICE_MISMATCH = {
 # goes to the lender, the lender's answer and fees, the material's arrival before it is handed over, the
 # date a loan came back. No staff button, list action or message makes them on a borrowing.
 BORROWING_STEP_MOVES = {
-    BorrowingStep.SEND: frozenset({S.EXPECT_TO_SUPPLY}),
-    BorrowingStep.ANSWER: frozenset({S.WILL_SUPPLY, S.UNFILLED}),
-    BorrowingStep.DELIVER: frozenset({S.COPY_COMPLETED, S.LOANED}),
-    BorrowingStep.RETURN: frozenset({S.LOAN_COMPLETED}),
+    BorrowingStep.SEND: frozenset({Status.EXPECT_TO_SUPPLY}),
+    BorrowingStep.ANSWER: frozenset({Status.WILL_SUPPLY, Status.UNFILLED}),
+    BorrowingStep.DELIVER: frozenset({Status.COPY_COMPLETED, Status.LOANED}),
+    BorrowingStep.RETURN: frozenset({Status.LOAN_COMPLETED}),
 }
 BY_BORROWING_STEP_ONLY = frozenset().union(*BORROWING_STEP_MOVES.values())
 
@@ -217,14 +219,14 @@ def _service_fits(ill_request, wanted, **unused):
 def _copyright_checked(ill_request, wanted, **unused):
     # The one-third limit is the library's own rule for what it copies; when NLK
     # borrows, the lending library's rules apply.
-    if wanted == S.WILL_SUPPLY and ill_request.is_copy and not ill_request.is_borrowing:
+    if wanted == Status.WILL_SUPPLY and ill_request.is_copy and not ill_request.is_borrowing:
         return copyright.copy_refusal(ill_request.pages_wanted, ill_request.total_pages)
     return None
 
 
 def _pages_copied_allowed(ill_request, wanted, *, pages_copied, **unused):
     # The pages copied are counted for what NLK copies itself; a lending library charges its own way.
-    if wanted != S.COPY_COMPLETED or ill_request.is_borrowing:
+    if wanted != Status.COPY_COMPLETED or ill_request.is_borrowing:
         return None
     try:
         copyright.check_pages_copied(pages_copied, ill_request.total_pages)

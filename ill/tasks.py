@@ -160,14 +160,14 @@ def email_message_to_user(self, note_id, text):
 
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def send_iso18626_message(self, message_id):
-    """Post one stored ISO 18626 message to its peer (peer_messages.deliver). A peer that does not confirm it
+    """Post one stored ISO 18626 message to its peer (peer_messages.post_message). A peer that does not confirm it
     leaves it on its row with the time of its next attempt, for send_due_iso18626_messages; a database that is
     briefly away is retried here.
 
     Runs after a message is queued (peer_messages.queue: a status change of a peer's request, a borrowing sent
     or told by ISO 18626, an answer to a peer) or handed over again (send_due_messages, send_again, drop), on
     its outbox row. Returns nothing."""
-    peer_messages.deliver(message_id)
+    peer_messages.post_message(message_id)
 
 
 @shared_task

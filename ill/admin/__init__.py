@@ -1,4 +1,5 @@
-"""The ILL admin, split as Django splits its own: requests, borrowing, invoices, and their parts."""
+"""The ILL admin, split as Django splits its own: requests, borrowing (its admins, steps and step forms),
+invoices, and their parts."""
 
 from .borrowing import BorrowingInline, CopyPolicyAdmin, PaymentInstructionAdmin, RefundPayoutAdmin
 from .iso18626 import Iso18626MessageAdmin

@@ -1,7 +1,7 @@
 """What staff do to requests in the admin: the buttons on a request's page and the bulk actions of the list.
 
 ill.services.workflow says which moves a request may make now (a borrowing
-makes most of its moves through its own steps, ill.admin.borrowing); this
+makes most of its moves through its own steps, ill.admin.borrowing_steps); this
 module only gathers what an action needs from the staff member and reports
 what happened.
 Every action carries the version of each request as the staff member saw
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -22,8 +21,8 @@ from nlk_portal.core.posted import posted_number
 from ..services import workflow
 from ..status import Status
 from . import forms as admin_forms
+from .pages import form_page
 
-S = Status
 # A bulk action works on at most this many requests at once.
 MAX_BULK = 500
 # Past this, refusals are summed up rather than listed one by one.
@@ -50,24 +49,24 @@ class StaffAction:
 
 ACTIONS = [
     StaffAction("assign_to_me", _("Assign to me"), None, admin_forms.AssignForm),
-    StaffAction("accept", _("Accept (expect to supply)"), S.EXPECT_TO_SUPPLY),
-    StaffAction("will_supply", _("Will supply"), S.WILL_SUPPLY, admin_forms.WillSupplyForm),
-    StaffAction("ask_requester", _("Ask the requester"), S.RETRY_POSSIBLE, admin_forms.AskRequesterForm),
-    StaffAction("unfilled", _("Unfilled, with a reason"), S.UNFILLED, admin_forms.UnfilledForm),
+    StaffAction("accept", _("Accept (expect to supply)"), Status.EXPECT_TO_SUPPLY),
+    StaffAction("will_supply", _("Will supply"), Status.WILL_SUPPLY, admin_forms.WillSupplyForm),
+    StaffAction("ask_requester", _("Ask the requester"), Status.RETRY_POSSIBLE, admin_forms.AskRequesterForm),
+    StaffAction("unfilled", _("Unfilled, with a reason"), Status.UNFILLED, admin_forms.UnfilledForm),
     # A button that sets a status says what it does (context "staff action"); the status keeps its own name.
     StaffAction(
-        "copy_completed", pgettext_lazy("staff action", "Copy completed"), S.COPY_COMPLETED,
+        "copy_completed", pgettext_lazy("staff action", "Copy completed"), Status.COPY_COMPLETED,
         admin_forms.CopyCompletedForm,
     ),
-    StaffAction("loaned", pgettext_lazy("staff action", "Loaned"), S.LOANED, admin_forms.LoanedForm),
-    StaffAction("loan_overdue", pgettext_lazy("staff action", "Loan overdue"), S.OVERDUE),
-    StaffAction("recall", _("Recall the loan"), S.RECALLED),
-    StaffAction("returned", pgettext_lazy("staff action", "Returned"), S.LOAN_COMPLETED),
+    StaffAction("loaned", pgettext_lazy("staff action", "Loaned"), Status.LOANED, admin_forms.LoanedForm),
+    StaffAction("loan_overdue", pgettext_lazy("staff action", "Loan overdue"), Status.OVERDUE),
+    StaffAction("recall", _("Recall the loan"), Status.RECALLED),
+    StaffAction("returned", pgettext_lazy("staff action", "Returned"), Status.LOAN_COMPLETED),
     StaffAction(
-        "not_returned", pgettext_lazy("staff action", "Completed without return"), S.COMPLETED_WITHOUT_RETURN,
+        "not_returned", pgettext_lazy("staff action", "Completed without return"), Status.COMPLETED_WITHOUT_RETURN,
         confirm=True,
     ),
-    StaffAction("cancel", _("Cancel the request"), S.CANCELLED, confirm=True),
+    StaffAction("cancel", _("Cancel the request"), Status.CANCELLED, confirm=True),
 ]
 BY_NAME = {action.name: action for action in ACTIONS}
 
@@ -147,21 +146,11 @@ def report(request, action, outcome):
 
 def render_page(request, model_admin, action, form, versions, *, form_url, cancel_url, bulk):
     """The page that asks what an action needs, for one request or for the ones chosen on the list."""
-    opts = model_admin.model._meta
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": action.label,
-        "opts": opts,
-        "action": action,
-        "form": form,
-        "rows": list(form.rows()),
-        "versions": versions,
-        "bulk": bulk,
-        "form_url": form_url,
-        "cancel_url": cancel_url,
-        "media": model_admin.media + form.media,
-    }
-    return TemplateResponse(request, "ill/admin/staff_action.html", context)
+    return form_page(
+        request, model_admin, "ill/admin/staff_action.html", title=action.label, form=form, cancel_url=cancel_url,
+        action=action, rows=list(form.rows()), versions=versions, bulk=bulk, form_url=form_url,
+        media=model_admin.media + form.media,
+    )
 
 
 def on_one_request(request, model_admin, ill_request, action, change_url):

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import Substr
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
@@ -20,6 +19,7 @@ from ..models import MAX_TEXT, Iso18626Message
 from ..selectors.iso18626 import pending_cancels
 from ..services import iso18626, peer_messages
 from .columns import WideList, cut
+from .pages import form_page
 
 
 def way(message):
@@ -302,21 +302,14 @@ def cancel_view(request, model_admin, ill_request, change_url):
                 return HttpResponseRedirect(change_url)
     else:
         form = CancelAnswerForm()
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": _("A request to cancel"),
-        "opts": model_admin.opts,
-        "ill_request": ill_request,
-        "form": form,
-        "cancels": [
-            (message, reverse("admin:ill_iso18626message_change", args=[message.pk]))
-            for message in pending_cancels(ill_request)
-        ],
-        "cancel_url": change_url,
-        "version": posted_number(request.POST.get("version")) or posted_number(request.GET.get("version"))
-        or ill_request.version,
-    }
-    return TemplateResponse(request, "ill/admin/iso18626_cancel.html", context)
+    cancels = [
+        (message, reverse("admin:ill_iso18626message_change", args=[message.pk]))
+        for message in pending_cancels(ill_request)
+    ]
+    return form_page(
+        request, model_admin, "ill/admin/iso18626_cancel.html", title=_("A request to cancel"), form=form,
+        cancel_url=change_url, ill_request=ill_request, cancels=cancels,
+    )
 
 
 def cancel_url(ill_request):

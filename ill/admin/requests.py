@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from nlk_portal.core import exports
 from nlk_portal.core.printing import pdf_response
 
+from ..choices import BorrowingStep
 from ..models import FeeSchedule, IllRequest, InternalNote
 from ..selectors import history, queues
 from ..selectors.reporting import request_listing
 from ..services import workflow
 from . import actions as admin_actions
 from . import borrowing as admin_borrowing
-from . import columns
+from . import borrowing_steps, columns
 from . import invoices as admin_invoices
 from . import iso18626 as admin_iso18626
 from .filters import AssignedFilter, CountryFilter, DueFilter, StatusFilter
@@ -95,7 +96,7 @@ class IllRequestAdmin(columns.WideList, exports.ExportPermission, admin.ModelAdm
     # Only what an index can sort: a million rows sorted by anything else would be read in full.
     sortable_by = ["reference", columns.received, columns.due]
     list_per_page = 50
-    # No count of the whole table on every page view (see ill.paginator).
+    # No count of the whole table on every page view (see ill.admin.paginator).
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = LargeTablePaginator
@@ -304,7 +305,7 @@ class IllRequestAdmin(columns.WideList, exports.ExportPermission, admin.ModelAdm
         return fieldsets
 
     def has_add_permission(self, request):
-        # A request gets its reference, fee estimate and due date from ill.services.submit_request,
+        # A request gets its reference, fee estimate and due date from ill.services.submission.submit_request,
         # which the request form calls; staff enter a request sent by email through that form.
         return False
 
@@ -325,8 +326,9 @@ class IllRequestAdmin(columns.WideList, exports.ExportPermission, admin.ModelAdm
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["staff_actions"] = admin_actions.available(obj, request.user)
-            context["borrowing_steps"] = admin_borrowing.available_steps(obj)
-            context["ask_prepayment_notice"] = admin_borrowing.ask_prepayment_notice(obj, context["borrowing_steps"])
+            context["borrowing_steps"] = borrowing_steps.available_steps(obj)
+            context["ask_prepayment_notice"] = borrowing_steps.ask_prepayment_notice(obj, context["borrowing_steps"])
+            context["ask_prepayment_step"] = BorrowingStep.ASK_PREPAYMENT
             context["iso18626_cancels"] = admin_iso18626.has_cancel_requests(obj)
             context["iso18626_refused"] = admin_iso18626.refused_notice(obj)
             context["due_html"] = columns.due(obj)
@@ -373,14 +375,14 @@ class IllRequestAdmin(columns.WideList, exports.ExportPermission, admin.ModelAdm
         return pdf_response(record.statement_pdf, record.statement_filename)
 
     def borrowing_step_view(self, request, object_id, step_name):
-        step = admin_borrowing.step_named(step_name)
+        step = borrowing_steps.step_named(step_name)
         ill_request = self.get_object(request, unquote(object_id))
         if step is None or ill_request is None or not ill_request.is_borrowing:
             raise Http404
         if not self.has_change_permission(request, ill_request):
             raise PermissionDenied
         change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[ill_request.pk])
-        return admin_borrowing.step_view(request, self, ill_request, step, change_url)
+        return borrowing_steps.step_view(request, self, ill_request, step, change_url)
 
     def iso18626_cancel_view(self, request, object_id):
         ill_request, change_url = self._request_to_change(request, object_id)

@@ -209,6 +209,10 @@ class Borrowing(models.Model):
         return self.lender.display_name if self.lender_id else self.lender_name
 
     @property
+    def lender_has_answered(self):
+        return self.lender_answer != LenderAnswer.WAITING
+
+    @property
     def prepayment_left(self):
         """What is still to pay of the prepayment asked for once less was paid (same currency), or None."""
         if self.prepayment_requested is None or self.prepaid_amount is None:

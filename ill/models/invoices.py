@@ -66,6 +66,14 @@ class Invoice(models.Model):
     def balance_due(self):
         return self.total - (self.payments.aggregate(paid=models.Sum("amount"))["paid"] or 0)
 
+    @property
+    def is_open(self):
+        return self.status == self.State.OPEN
+
+    @property
+    def is_void(self):
+        return self.status == self.State.VOID
+
 
 class InvoiceLine(models.Model):
     class Kind(models.TextChoices):
@@ -84,6 +92,10 @@ class InvoiceLine(models.Model):
 
     def __str__(self):
         return f"{self.invoice.number} {self.kind} {self.amount}"
+
+    @property
+    def is_copying(self):
+        return self.kind == self.Kind.COPYING
 
 
 class Payment(models.Model):

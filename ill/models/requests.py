@@ -15,7 +15,7 @@ from ..choices import Delivery, Direction, ItemType, Service
 from ..rules.copyright import MAX_PAGES
 from ..rules.history_words import in_words
 from ..rules.search import GRAM_FIELDS, search_grams
-from ..status import COMPLETED, OPEN, Status, UnfilledReason
+from ..status import COMPLETED, ON_LOAN, OPEN, Status, UnfilledReason
 from .fees import FeeSchedule
 
 # Text a librarian types; longer input is refused with a message.
@@ -249,6 +249,15 @@ class IllRequest(models.Model):
     @property
     def is_loan(self):
         return self.service == Service.LOAN
+
+    @property
+    def is_article(self):
+        return self.item_type == ItemType.SERIAL_ARTICLE
+
+    @property
+    def is_on_loan(self):
+        """Lent and not back yet: loaned, overdue or recalled."""
+        return self.status in ON_LOAN
 
 
 class StatusChange(models.Model):

@@ -13,6 +13,7 @@ currencies are never added: staff convert them first.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Protocol
 
 from django.core.exceptions import ValidationError
@@ -43,6 +44,14 @@ class RecordedFigures(Protocol):
 
 class MixedCurrencies(ValidationError):
     pass
+
+
+class SettlementOutcome(StrEnum):
+    """Which way the difference goes: to the user, from the user, or neither."""
+
+    REFUND = "refund"
+    BALANCE_DUE = "balance_due"
+    SETTLED_EXACTLY = "settled_exactly"
 
 
 @dataclass(frozen=True)
@@ -78,12 +87,21 @@ class Settlement:
         return Money(max(-self.difference.amount, Decimal(0)), self.currency)
 
     @property
-    def outcome(self) -> str:
+    def outcome(self) -> "SettlementOutcome":
+        """The SettlementOutcome the difference gives."""
         if self.difference.amount > 0:
-            return "refund"
+            return SettlementOutcome.REFUND
         if self.difference.amount < 0:
-            return "balance_due"
-        return "settled_exactly"
+            return SettlementOutcome.BALANCE_DUE
+        return SettlementOutcome.SETTLED_EXACTLY
+
+    @property
+    def is_refund(self) -> bool:
+        return self.outcome == SettlementOutcome.REFUND
+
+    @property
+    def is_balance_due(self) -> bool:
+        return self.outcome == SettlementOutcome.BALANCE_DUE
 
 
 def settle(

@@ -53,9 +53,7 @@ from . import pdf, peer_messages, workflow
 from .history import Amount, record_money_change
 from .notifications import send_request_email
 
-S = Status
 Step = BorrowingStep
-Figure = MoneyChange.Figure
 
 
 class StepRefused(ValidationError):
@@ -71,7 +69,7 @@ def _refund_due(ill_request: IllRequest, record: Borrowing) -> bool:
 def _balance_due(ill_request: IllRequest, record: Borrowing) -> bool:
     if record.settled_at is None or record.balance_paid_on is not None:
         return False
-    return settlement.for_borrowing(record).outcome == "balance_due"
+    return settlement.for_borrowing(record).is_balance_due
 
 
 def _by_iso18626(ill_request: IllRequest) -> bool:
@@ -87,7 +85,7 @@ def _sent_to_peer(ill_request: IllRequest, action: str) -> bool:
 
 def _can_send_by_iso18626(ill_request: IllRequest, record: Borrowing) -> bool:
     return (
-        ill_request.status in (S.REQUEST_RECEIVED, S.RETRY_POSSIBLE)
+        ill_request.status in (Status.REQUEST_RECEIVED, Status.RETRY_POSSIBLE)
         and lender_peer(record) is not None
         and not _by_iso18626(ill_request)
     )
@@ -106,19 +104,23 @@ STEPS: dict[BorrowingStep, Callable[[IllRequest, Borrowing], bool]] = {
     Step.PREPAYMENT: lambda r, b: b.settled_at is None and b.prepaid_amount is None,
     Step.CORRECT_PREPAYMENT: lambda r, b: b.settled_at is None and b.prepaid_amount is not None,
     Step.SEND_ISO18626: _can_send_by_iso18626,
-    Step.SEND: lambda r, b: r.status in (S.REQUEST_RECEIVED, S.RETRY_POSSIBLE),
-    Step.ANSWER: lambda r, b: r.status == S.EXPECT_TO_SUPPLY,
+    Step.SEND: lambda r, b: r.status in (Status.REQUEST_RECEIVED, Status.RETRY_POSSIBLE),
+    Step.ANSWER: lambda r, b: r.status == Status.EXPECT_TO_SUPPLY,
     Step.CORRECT_FEES: lambda r, b: b.settled_at is None and b.lender_answer == LenderAnswer.AVAILABLE,
     Step.TELL_RECEIVED: lambda r, b: b.arrived_on is not None and _can_tell(
-        Action.RECEIVED, (S.WILL_SUPPLY, S.LOANED, S.OVERDUE, S.RECALLED, S.COPY_COMPLETED, S.LOAN_COMPLETED)
+        Action.RECEIVED,
+        (Status.WILL_SUPPLY, Status.LOANED, Status.OVERDUE, Status.RECALLED, Status.COPY_COMPLETED,
+         Status.LOAN_COMPLETED),
     )(r, b),
     Step.TELL_SHIPPED_RETURN: lambda r, b: r.is_loan and _can_tell(
-        Action.SHIPPED_RETURN, (S.LOANED, S.OVERDUE, S.RECALLED, S.LOAN_COMPLETED)
+        Action.SHIPPED_RETURN, (Status.LOANED, Status.OVERDUE, Status.RECALLED, Status.LOAN_COMPLETED)
     )(r, b),
-    Step.ASK_CANCEL: _can_tell(Action.CANCEL, tuple(s for s, after in ALLOWED_TRANSITIONS.items() if S.CANCELLED in after)),
-    Step.ARRIVAL: lambda r, b: r.status == S.WILL_SUPPLY and b.arrived_on is None,
-    Step.DELIVER: lambda r, b: r.status == S.WILL_SUPPLY and b.arrived_on is not None,
-    Step.RETURN: lambda r, b: r.status in (S.LOANED, S.OVERDUE, S.RECALLED),
+    Step.ASK_CANCEL: _can_tell(
+        Action.CANCEL, tuple(s for s, after in ALLOWED_TRANSITIONS.items() if Status.CANCELLED in after)
+    ),
+    Step.ARRIVAL: lambda r, b: r.status == Status.WILL_SUPPLY and b.arrived_on is None,
+    Step.DELIVER: lambda r, b: r.status == Status.WILL_SUPPLY and b.arrived_on is not None,
+    Step.RETURN: lambda r, b: r.status in (Status.LOANED, Status.OVERDUE, Status.RECALLED),
     Step.SETTLE: lambda r, b: r.status in CLOSED and b.settled_at is None,
     Step.REFUND: _refund_due,
     Step.BALANCE: _balance_due,
@@ -212,7 +214,9 @@ def ask_for_prepayment(
         currency = currency.upper()
         check_payment_method(currency)
         old = (borrowing.prepayment_requested, borrowing.prepayment_requested_currency)
-        change = _record_figure(borrowing, Figure.PREPAYMENT_REQUESTED, old=old, new=(amount, currency), by=by)
+        change = _record_figure(
+            borrowing, MoneyChange.Figure.PREPAYMENT_REQUESTED, old=old, new=(amount, currency), by=by
+        )
         if change is None:
             return borrowing
         borrowing.prepayment_requested, borrowing.prepayment_requested_currency = amount, currency
@@ -316,7 +320,7 @@ def record_prepayment(
         borrowing.prepaid_amount, borrowing.prepaid_currency = amount, currency.upper()
         borrowing.prepaid_on, borrowing.prepayment_receipt = paid_on, receipt_number
         _record_figure(
-            borrowing, Figure.PREPAYMENT, old=old, new=(amount, currency.upper()), by=by,
+            borrowing, MoneyChange.Figure.PREPAYMENT, old=old, new=(amount, currency.upper()), by=by,
             detail=phrase(Words.PAID, date=paid_on, receipt=receipt_number),
         )
         borrowing.save(
@@ -345,7 +349,7 @@ def send_to_lender(
             )
         _check_step(Step.SEND, borrowing)
         change = workflow.do_transition(
-            ill_request, S.EXPECT_TO_SUPPLY, step=Step.SEND, by=by, note=note, expected_version=expected_version
+            ill_request, Status.EXPECT_TO_SUPPLY, step=Step.SEND, by=by, note=note, expected_version=expected_version
         )
         borrowing.sent_to_lender_at = timezone.now()
         borrowing.save(update_fields=["sent_to_lender_at"])
@@ -444,9 +448,9 @@ def _set_fees(
     by: User | None,
 ) -> None:
     for figure, field, fee in [
-        (Figure.LENDER_COPYING_FEE, "lender_copying_fee", copying_fee),
-        (Figure.LENDER_LOAN_FEE, "lender_loan_fee", loan_fee),
-        (Figure.SHIPPING_FEE, "shipping_fee", shipping_fee),
+        (MoneyChange.Figure.LENDER_COPYING_FEE, "lender_copying_fee", copying_fee),
+        (MoneyChange.Figure.LENDER_LOAN_FEE, "lender_loan_fee", loan_fee),
+        (MoneyChange.Figure.SHIPPING_FEE, "shipping_fee", shipping_fee),
     ]:
         old = (getattr(borrowing, field), borrowing.fees_currency)
         _record_figure(borrowing, figure, old=old, new=(fee, currency), by=by)
@@ -484,13 +488,13 @@ def record_lender_answer(
             if any(fee is not None and fee < 0 for fee in (copying_fee, loan_fee, shipping_fee)):
                 raise StepRefused(_("A fee cannot be negative."))
             change = workflow.do_transition(
-                ill_request, S.WILL_SUPPLY, step=Step.ANSWER, by=by, note=note, expected_version=expected_version
+                ill_request, Status.WILL_SUPPLY, step=Step.ANSWER, by=by, note=note, expected_version=expected_version
             )
             _set_fees(borrowing, fees_currency.upper(), copying_fee=copying_fee, loan_fee=loan_fee,
                       shipping_fee=shipping_fee, by=by)
         else:
             change = workflow.do_transition(
-                ill_request, S.UNFILLED, step=Step.ANSWER, by=by, note=note,
+                ill_request, Status.UNFILLED, step=Step.ANSWER, by=by, note=note,
                 reason=UnfilledReason.NOT_AVAILABLE_FROM_LENDER, expected_version=expected_version,
             )
         borrowing.lender_answer = LenderAnswer.AVAILABLE if available else LenderAnswer.NOT_AVAILABLE
@@ -506,7 +510,7 @@ def record_lender_unfilled(ill_request: IllRequest, *, note: str = "", by: User 
     with transaction.atomic():
         _locked(ill_request)
         return workflow.do_transition(
-            ill_request, S.UNFILLED, step=Step.ANSWER, by=by, note=note,
+            ill_request, Status.UNFILLED, step=Step.ANSWER, by=by, note=note,
             reason=UnfilledReason.NOT_AVAILABLE_FROM_LENDER,
         )
 
@@ -516,7 +520,7 @@ def record_arrival(ill_request: IllRequest, *, arrived_on: date, by: User | None
     before the lender confirmed it, for a date in the future, or when the step does not apply."""
     with transaction.atomic():
         borrowing = _locked(ill_request)
-        if borrowing.request.status != S.WILL_SUPPLY:
+        if borrowing.request.status != Status.WILL_SUPPLY:
             raise StepRefused(_("Material can only arrive once the lending institution has confirmed it."))
         _not_future(arrived_on, _("of arrival"))
         _check_step(Step.ARRIVAL, borrowing)
@@ -549,7 +553,7 @@ def deliver(
         if is_loan and (loan_due_on is None or loan_due_on <= delivered_on):
             raise StepRefused(_("Give the date the loan is due back, after the delivery date."))
         _check_step(Step.DELIVER, borrowing)
-        to_status = S.LOANED if is_loan else S.COPY_COMPLETED
+        to_status = Status.LOANED if is_loan else Status.COPY_COMPLETED
         change = workflow.do_transition(
             ill_request, to_status, step=Step.DELIVER, by=by, note=note, expected_version=expected_version,
             loan_due_date=loan_due_on if is_loan else None,
@@ -578,7 +582,7 @@ def record_return(
             raise StepRefused(_("The loan cannot be returned before it was delivered."))
         _check_step(Step.RETURN, borrowing)
         change = workflow.do_transition(
-            ill_request, S.LOAN_COMPLETED, step=Step.RETURN, by=by, note=note, expected_version=expected_version
+            ill_request, Status.LOAN_COMPLETED, step=Step.RETURN, by=by, note=note, expected_version=expected_version
         )
         borrowing.returned_on = returned_on
         borrowing.save(update_fields=["returned_on"])
@@ -603,7 +607,9 @@ def settle(ill_request: IllRequest, *, bank_fee: Decimal | None, by: User | None
         old = (borrowing.bank_fee, borrowing.fees_currency)
         borrowing.bank_fee = bank_fee
         settlement.for_borrowing(borrowing)  # refuses a missing prepayment or mixed currencies
-        _record_figure(borrowing, Figure.BANK_FEE, old=old, new=(bank_fee, borrowing.fees_currency), by=by)
+        _record_figure(
+            borrowing, MoneyChange.Figure.BANK_FEE, old=old, new=(bank_fee, borrowing.fees_currency), by=by
+        )
         borrowing.settled_at, borrowing.settled_by = timezone.now(), by
         borrowing.save(update_fields=["bank_fee", "fees_currency", "settled_at", "settled_by"])
         after_commit("ill.tasks.render_statement", borrowing.pk)
@@ -626,7 +632,7 @@ def record_refund_paid(ill_request: IllRequest, *, paid_on: date, by: User | Non
         _not_future(paid_on, _("of the refund"))
         _check_step(Step.REFUND, borrowing)
         _record_figure(
-            borrowing, Figure.REFUND_PAID, old=(None, ""), new=(refund.amount, refund.currency), by=by,
+            borrowing, MoneyChange.Figure.REFUND_PAID, old=(None, ""), new=(refund.amount, refund.currency), by=by,
             detail=phrase(Words.PAID_OUT, date=paid_on),
         )
         return RefundPayout.objects.create(
@@ -644,7 +650,7 @@ def record_balance_paid(
         borrowing = _locked(ill_request)
         if borrowing.settled_at is None:
             raise StepRefused(_("Settle the request before recording the balance."))
-        if settlement.for_borrowing(borrowing).outcome != "balance_due":
+        if not settlement.for_borrowing(borrowing).is_balance_due:
             raise StepRefused(_("This settlement leaves no balance to pay."))
         if borrowing.balance_paid_on is not None:
             raise StepRefused(_("The balance is already recorded as paid."))
@@ -654,7 +660,7 @@ def record_balance_paid(
         _check_step(Step.BALANCE, borrowing)
         balance = settlement.for_borrowing(borrowing).balance_due
         _record_figure(
-            borrowing, Figure.BALANCE_PAID, old=(None, ""), new=(balance.amount, balance.currency), by=by,
+            borrowing, MoneyChange.Figure.BALANCE_PAID, old=(None, ""), new=(balance.amount, balance.currency), by=by,
             detail=phrase(Words.PAID, date=paid_on, receipt=receipt_number.strip()),
         )
         borrowing.balance_paid_on, borrowing.balance_receipt = paid_on, receipt_number.strip()

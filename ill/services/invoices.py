@@ -31,8 +31,10 @@ from .history import NONE, record_money_change
 from .numbering import INVOICE_SERIES, next_reference
 
 State = Invoice.State
-Figure = MoneyChange.Figure
-LINE_FIGURES: dict[str, MoneyChange.Figure] = {InvoiceLine.Kind.COPYING: Figure.INVOICED_COPYING, InvoiceLine.Kind.SHIPPING: Figure.INVOICED_SHIPPING}
+LINE_FIGURES: dict[str, MoneyChange.Figure] = {
+    InvoiceLine.Kind.COPYING: MoneyChange.Figure.INVOICED_COPYING,
+    InvoiceLine.Kind.SHIPPING: MoneyChange.Figure.INVOICED_SHIPPING,
+}
 
 
 def finalise_fees(change: StatusChange, *, by: User | None = None) -> Invoice | None:
@@ -86,7 +88,8 @@ def _issue(ill_request: IllRequest, quote: fees.Quote, by: User | None) -> Invoi
             ill_request, LINE_FIGURES[line.kind], old=NONE, new=(line.amount, invoice.currency), by=by, detail=detail
         )
     record_money_change(
-        ill_request, Figure.INVOICED_TOTAL, old=NONE, new=(invoice.total, invoice.currency), by=by, detail=detail
+        ill_request, MoneyChange.Figure.INVOICED_TOTAL, old=NONE, new=(invoice.total, invoice.currency), by=by,
+        detail=detail,
     )
     after_commit("ill.tasks.render_invoice", invoice.pk)
     return invoice
@@ -173,7 +176,7 @@ def record_payment(
         )
         record_money_change(
             locked.request,
-            Figure.PAID_ON_INVOICE,
+            MoneyChange.Figure.PAID_ON_INVOICE,
             old=(paid_before, locked.currency),
             new=(paid_before + amount, locked.currency),
             by=by,
@@ -206,7 +209,8 @@ def void(invoice: Invoice, *, by: User | None = None) -> Invoice:
                 detail=detail,
             )
         record_money_change(
-            locked.request, Figure.INVOICED_TOTAL, old=(locked.total, locked.currency), new=NONE, by=by, detail=detail
+            locked.request, MoneyChange.Figure.INVOICED_TOTAL, old=(locked.total, locked.currency), new=NONE, by=by,
+            detail=detail,
         )
         # Its PDF is printed again, stamped void, so a copy found later is not paid.
         after_commit("ill.tasks.stamp_void_invoice", locked.pk)

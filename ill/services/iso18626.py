@@ -28,14 +28,13 @@ from ..selectors.iso18626 import pending_cancels
 from ..status import Status
 from . import borrowing, peer_messages, workflow
 
-S = Status
 # What a requesting library may ask or tell NLK; ShippedForward (to another library) NLK does not take.
 SUPPORTED_ACTIONS = frozenset(
     {Action.STATUS_REQUEST, Action.RECEIVED, Action.CANCEL, Action.RENEW, Action.SHIPPED_RETURN,
      Action.NOTIFICATION}
 )
 # A loan that may be renewed when the setting ILL_ISO18626_RENEWALS allows renewals.
-RENEWABLE = {S.LOANED}
+RENEWABLE = {Status.LOANED}
 
 
 def note_for_staff(ill_request: IllRequest, code: str, **values: object) -> InternalNote:
@@ -90,7 +89,7 @@ def receive_requesting_agency_message(
         elif action == Action.RECEIVED:
             link.requester_received_at = timezone.now()
             link.save(update_fields=["requester_received_at"])
-            if ill_request.status == S.WILL_SUPPLY:
+            if ill_request.status == Status.WILL_SUPPLY:
                 note_for_staff(ill_request, Words.PEER_RECEIVED, peer=peer)
         elif action == Action.SHIPPED_RETURN:
             link.return_shipped_at = timezone.now()
@@ -112,8 +111,8 @@ def _ask_to_cancel(
     ill_request: IllRequest, link: Iso18626Transaction, incoming: Iso18626Message, *, note: str
 ) -> None:
     """A Cancel waits for staff while the request can still be cancelled; otherwise it is answered at once."""
-    if ill_request.status == S.CANCELLED or not can_move(ill_request, S.CANCELLED):
-        accepted = ill_request.status == S.CANCELLED
+    if ill_request.status == Status.CANCELLED or not can_move(ill_request, Status.CANCELLED):
+        accepted = ill_request.status == Status.CANCELLED
         Iso18626Message.objects.filter(pk=incoming.pk).update(answer_yes_no=accepted, answered_at=timezone.now())
         peer_messages.queue_status_report(
             ill_request, link, in_reply_to=incoming, reason=ReasonForMessage.CANCEL_RESPONSE,
@@ -145,7 +144,7 @@ def answer_cancel(
         link = Iso18626Transaction.objects.select_related("peer").get(request_id=locked.pk)
         if accept:
             # The cancellation answers every waiting Cancel (ill.services.peer_messages.take_cancel_request).
-            return workflow.do_transition(locked, S.CANCELLED, by=by, note=note)
+            return workflow.do_transition(locked, Status.CANCELLED, by=by, note=note)
         Iso18626Message.objects.filter(pk__in=[row.pk for row in waiting]).update(
             answer_yes_no=False, answered_at=timezone.now(), answered_by=by
         )
@@ -186,8 +185,8 @@ def _record_lender_message(
     said = "; ".join(part.strip() for part in words)
     try:
         if info.reason_for_message == ReasonForMessage.CANCEL_RESPONSE:
-            if info.answer_yes_no and can_move(ill_request, S.CANCELLED):
-                workflow.do_transition(ill_request, S.CANCELLED)
+            if info.answer_yes_no and can_move(ill_request, Status.CANCELLED):
+                workflow.do_transition(ill_request, Status.CANCELLED)
             elif not info.answer_yes_no:
                 note_for_staff(ill_request, Words.LENDER_REFUSED_CANCEL, lender=lender)
             lender_note(ill_request, lender, said)
@@ -214,7 +213,10 @@ def _record_lender_status(
     lender = link.peer.institution.name_en
     today = library_date(timezone.now())
     costs = info.offered_costs or (delivery.delivery_costs if delivery else None)
-    if status in (S.WILL_SUPPLY, S.LOANED, S.COPY_COMPLETED) and ill_request.status == S.EXPECT_TO_SUPPLY:
+    if (
+        status in (Status.WILL_SUPPLY, Status.LOANED, Status.COPY_COMPLETED)
+        and ill_request.status == Status.EXPECT_TO_SUPPLY
+    ):
         record = ill_request.borrowing
         fee = costs.amount if costs else None
         borrowing.record_lender_answer(
@@ -225,19 +227,19 @@ def _record_lender_status(
             copying_fee=fee if ill_request.service == Service.COPY else None,
             loan_fee=fee if ill_request.service == Service.LOAN else None,
         )
-    if status in (S.LOANED, S.COPY_COMPLETED):
+    if status in (Status.LOANED, Status.COPY_COMPLETED):
         link.supplier_shipped_at = delivery.date_sent if delivery else timezone.now()
         link.supplier_due_at = message.status_info.due_date
         link.save(update_fields=["supplier_shipped_at", "supplier_due_at"])
         note_for_staff(ill_request, Words.LENDER_SENT, lender=lender)
-    elif status == S.UNFILLED:
-        if ill_request.status == S.EXPECT_TO_SUPPLY:
+    elif status == Status.UNFILLED:
+        if ill_request.status == Status.EXPECT_TO_SUPPLY:
             borrowing.record_lender_answer(ill_request, available=False, answered_on=today)
-        elif can_move(ill_request, S.UNFILLED, step=BorrowingStep.ANSWER):
+        elif can_move(ill_request, Status.UNFILLED, step=BorrowingStep.ANSWER):
             borrowing.record_lender_unfilled(ill_request)
-    elif status in (S.OVERDUE, S.RECALLED, S.CANCELLED) and can_move(ill_request, status):
+    elif status in (Status.OVERDUE, Status.RECALLED, Status.CANCELLED) and can_move(ill_request, status):
         workflow.do_transition(ill_request, status)
-    elif status == S.RETRY_POSSIBLE:
+    elif status == Status.RETRY_POSSIBLE:
         note_for_staff(ill_request, Words.LENDER_NEEDS, lender=lender)
     lender_note(ill_request, lender, said)
 

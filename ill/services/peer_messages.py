@@ -52,7 +52,6 @@ from ..status import Status, UnfilledReason
 
 logger = logging.getLogger(__name__)
 State = Iso18626Message.State
-S = Status
 SEND_TASK = "ill.tasks.send_iso18626_message"
 # A message in one of these is still on its way; a later one about the same request waits for it. A refused
 # one holds the later ones until staff send it again (it is then on its way) or drop it (then it is not).
@@ -63,7 +62,6 @@ BATCH = 100
 # The answer a supplier gives first, after which every change is a StatusChange.
 ANSWERS = (ReasonForMessage.REQUEST_RESPONSE, ReasonForMessage.STATUS_CHANGE)
 # A loan that is out, whose due date the peer is told.
-LOAN_OUT = (S.LOANED, S.OVERDUE, S.RECALLED)
 
 
 def nlk_agency() -> AgencyId:
@@ -231,14 +229,15 @@ def store_status_change(change: StatusChange) -> Iso18626Message | None:
     reason = ReasonForMessage.STATUS_CHANGE if answered else ReasonForMessage.REQUEST_RESPONSE
     answer_yes_no: bool | None = None
     in_reply_to: Iso18626Message | None = None
-    if change.to_status == S.CANCELLED and (cancel := take_cancel_request(ill_request, by=change.changed_by)):
+    if change.to_status == Status.CANCELLED and (cancel := take_cancel_request(ill_request, by=change.changed_by)):
         reason, answer_yes_no, in_reply_to = ReasonForMessage.CANCEL_RESPONSE, True, cancel
     offered = None
-    if reason == ReasonForMessage.REQUEST_RESPONSE and change.to_status in (S.EXPECT_TO_SUPPLY, S.WILL_SUPPLY):
+    accepted = (Status.EXPECT_TO_SUPPLY, Status.WILL_SUPPLY)
+    if reason == ReasonForMessage.REQUEST_RESPONSE and change.to_status in accepted:
         offered = as_money(fees.recorded_quote(ill_request))
     charged = fees.charged_quote(ill_request, change.to_status)
     note, reason_unfilled = change.note, ""
-    if change.to_status == S.UNFILLED:
+    if change.to_status == Status.UNFILLED:
         reason_unfilled, note = unfilled_reason(change.reason, change.note)
     message = outgoing.make_supplying_agency_message(
         header=supplier_header(link, ill_request),
@@ -248,11 +247,11 @@ def store_status_change(change: StatusChange) -> Iso18626Message | None:
         note=note,
         answer_yes_no=answer_yes_no,
         reason_unfilled=reason_unfilled,
-        reason_retry=change.note if change.to_status == S.RETRY_POSSIBLE else "",
+        reason_retry=change.note if change.to_status == Status.RETRY_POSSIBLE else "",
         offered_costs=offered,
         date_sent=change.changed_at if charged is not None else None,
         delivery_costs=as_money(charged) if charged is not None else None,
-        due_date=loan_due_at(ill_request) if change.to_status == S.LOANED else None,
+        due_date=loan_due_at(ill_request) if change.to_status == Status.LOANED else None,
     )
     return store(ill_request, link.peer, message, key=f"change:{change.pk}", in_reply_to=in_reply_to)
 
@@ -285,7 +284,7 @@ def take_cancel_request(ill_request: IllRequest, *, by: User | None) -> Iso18626
 
 def loan_due_at(ill_request: IllRequest) -> datetime | None:
     """statusInfo/dueDate of a loan that is out: the end of its due date in Seoul, or None."""
-    if ill_request.loan_due_date is None or ill_request.status not in LOAN_OUT:
+    if ill_request.loan_due_date is None or not ill_request.is_on_loan:
         return None
     return datetime.combine(ill_request.loan_due_date, time(23, 59, 59), tzinfo=LIBRARY_TIME_ZONE)
 
@@ -341,10 +340,10 @@ def queue_requester_action(ill_request: IllRequest, link: Iso18626Transaction, a
     return queue(ill_request, link.peer, message, key=key)
 
 
-# Delivering.
+# Posting.
 
 
-def deliver(message_id: int) -> str:
+def post_message(message_id: int) -> str:
     """Send one stored message to its peer, unless it is no longer waiting to be sent; return its state.
 
     The row is claimed (state SENDING) in a short transaction, so two workers handed the same task send it

@@ -11,53 +11,52 @@ from ..models import SentEmail, StatusChange
 from ..status import Status, requester_label
 from .notifications import send_request_email
 
-S = Status
 # For each status the requester hears of: what it means, and what happens next.
 EXPLANATIONS = {
-    S.EXPECT_TO_SUPPLY: (
+    Status.EXPECT_TO_SUPPLY: (
         _("The National Library of Korea has accepted your request and expects to supply it."),
         _("We are locating the material. We will write again when it is on its way, or if there is a problem."),
     ),
-    S.WILL_SUPPLY: (
+    Status.WILL_SUPPLY: (
         _("The material has been found and the National Library of Korea will supply it."),
         _("It is now being copied or prepared for loan. We will write again when it has been sent."),
     ),
-    S.RETRY_POSSIBLE: (
+    Status.RETRY_POSSIBLE: (
         _("We need something from you before we can go on with your request."),
         _("Please read our message below and answer it by replying to this email. "
           "Your request waits until we hear from you."),
     ),
-    S.UNFILLED: (
+    Status.UNFILLED: (
         _("We are sorry: the National Library of Korea cannot supply this request."),
         _("The reason is given below. The request is now closed."),
     ),
-    S.COPY_COMPLETED: (
+    Status.COPY_COMPLETED: (
         _("Your copy has been made."),
         _("It is on its way to you. The fee is charged for the pages actually copied; the invoice follows "
           "separately."),
     ),
-    S.LOANED: (
+    Status.LOANED: (
         _("The material has been sent to your library on loan."),
         _("Please look after it and return it to the National Library of Korea when your library has "
           "finished with it, as agreed."),
     ),
-    S.OVERDUE: (
+    Status.OVERDUE: (
         _("The loan is overdue."),
         _("Please return the material to the National Library of Korea as soon as possible."),
     ),
-    S.RECALLED: (
+    Status.RECALLED: (
         _("The National Library of Korea needs the loaned material back."),
         _("Please return it as soon as possible, even if your library has not finished with it."),
     ),
-    S.LOAN_COMPLETED: (
+    Status.LOAN_COMPLETED: (
         _("We have received the loaned material back."),
         _("The loan is completed and the request is closed. Thank you."),
     ),
-    S.COMPLETED_WITHOUT_RETURN: (
+    Status.COMPLETED_WITHOUT_RETURN: (
         _("The loan has been closed without the material being returned."),
         _("The request is closed. If you have a question about it, reply to this email."),
     ),
-    S.CANCELLED: (
+    Status.CANCELLED: (
         _("Your request has been cancelled."),
         _("Nothing more will be done with it. If this is a mistake, please send a new request."),
     ),
@@ -66,44 +65,44 @@ EXPLANATIONS = {
 
 # The same statuses as a user in Korea hears of them, when NLK borrows from a library abroad.
 BORROWING_EXPLANATIONS = {
-    S.EXPECT_TO_SUPPLY: (
+    Status.EXPECT_TO_SUPPLY: (
         _("Your request has been sent to the lending institution abroad."),
         _("We are waiting for it to confirm that the material is available, and at what fees. This takes one to "
           "two months."),
     ),
-    S.WILL_SUPPLY: (
+    Status.WILL_SUPPLY: (
         _("The lending institution has confirmed that it will supply the material."),
         _("We will write again when the material has arrived at the National Library of Korea."),
     ),
-    S.RETRY_POSSIBLE: EXPLANATIONS[S.RETRY_POSSIBLE],
-    S.UNFILLED: (
+    Status.RETRY_POSSIBLE: EXPLANATIONS[Status.RETRY_POSSIBLE],
+    Status.UNFILLED: (
         _("We are sorry: the material cannot be obtained from abroad."),
         _("The reason is given below. The request is now closed; the amount you paid in advance will be "
           "settled and the difference refunded."),
     ),
-    S.COPY_COMPLETED: (
+    Status.COPY_COMPLETED: (
         _("Your copy has arrived and has been handed to you."),
         _("The request is now settled: you will receive a statement of the fees and of the refund."),
     ),
-    S.LOANED: (
+    Status.LOANED: (
         _("The borrowed material has arrived and is on loan to you."),
         _("Please return it to the National Library of Korea by the due date, so that it can go back to the "
           "lending institution."),
     ),
-    S.OVERDUE: (
+    Status.OVERDUE: (
         _("The loan is overdue."),
         _("Please return the material to the National Library of Korea as soon as possible."),
     ),
-    S.RECALLED: (
+    Status.RECALLED: (
         _("The lending institution needs its material back."),
         _("Please return it to the National Library of Korea as soon as possible."),
     ),
-    S.LOAN_COMPLETED: (
+    Status.LOAN_COMPLETED: (
         _("You have returned the borrowed material. Thank you."),
         _("The request is now settled: you will receive a statement of the fees and of the refund."),
     ),
-    S.COMPLETED_WITHOUT_RETURN: EXPLANATIONS[S.COMPLETED_WITHOUT_RETURN],
-    S.CANCELLED: (
+    Status.COMPLETED_WITHOUT_RETURN: EXPLANATIONS[Status.COMPLETED_WITHOUT_RETURN],
+    Status.CANCELLED: (
         _("Your request has been cancelled."),
         _("The amount you paid in advance will be settled and the difference refunded."),
     ),
@@ -128,5 +127,8 @@ def send_status_email(change: StatusChange) -> SentEmail | None:
         change.request,
         SentEmail.Kind.STATUS,
         key=f"status:{change.pk}",
-        context={"change": change, "meaning": meaning, "next_steps": next_steps, "status_label": status_label},
+        context={
+            "change": change, "meaning": meaning, "next_steps": next_steps, "status_label": status_label,
+            "Status": Status,
+        },
     )

@@ -28,7 +28,7 @@ from nlk_portal.outbox.dispatch import after_commit
 from ..models import IllRequest, MoneyChange, StatusChange
 from ..rules import terms
 from ..rules.fees import FEES_FIXED_AT
-from ..status import S, Status, check_move, check_transition, moves_now
+from ..status import Status, check_move, check_transition, moves_now
 from . import peer_messages
 from .history import record_money_change
 
@@ -114,9 +114,9 @@ def do_transition(
             reason=reason,
         )
         locked.status = to_status
-        if to_status == S.COPY_COMPLETED:
+        if to_status == Status.COPY_COMPLETED:
             locked.pages_copied = pages_copied
-        if to_status == S.LOANED:
+        if to_status == Status.LOANED:
             locked.loan_due_date = loan_due_date or terms.loan_due_date(library_today(), settings.ILL_LOAN_DAYS)
         save_change(
             locked, ["status", "total_pages", "copyright_check_needed", "pages_copied", "loan_due_date"], by=by

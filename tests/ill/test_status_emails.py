@@ -12,8 +12,6 @@ from ill.status import Status, UnfilledReason
 from tests.factories import submit_ill_request
 
 pytestmark = pytest.mark.django_db
-S = Status
-
 
 @pytest.fixture
 def ill_request(source_fee_schedule, django_capture_on_commit_callbacks):
@@ -29,13 +27,13 @@ def move(ill_request, to_status, capture, **given):
 
 
 def test_every_status_but_the_first_is_explained_to_the_requester():
-    assert set(EXPLANATIONS) == set(Status) - {S.REQUEST_RECEIVED}
+    assert set(EXPLANATIONS) == set(Status) - {Status.REQUEST_RECEIVED}
 
 
 def test_accepting_a_request_emails_the_requester_what_it_means_with_the_tracking_link(
     ill_request, django_capture_on_commit_callbacks
 ):
-    change = move(ill_request, S.EXPECT_TO_SUPPLY, django_capture_on_commit_callbacks)
+    change = move(ill_request, Status.EXPECT_TO_SUPPLY, django_capture_on_commit_callbacks)
 
     [message] = mail.outbox
     body = message.body
@@ -53,7 +51,7 @@ def test_accepting_a_request_emails_the_requester_what_it_means_with_the_trackin
 def test_asking_the_requester_sends_the_staff_message(ill_request, django_capture_on_commit_callbacks):
     move(
         ill_request,
-        S.RETRY_POSSIBLE,
+        Status.RETRY_POSSIBLE,
         django_capture_on_commit_callbacks,
         note="Please confirm the edition: 1994 or 2001?",
     )
@@ -66,15 +64,15 @@ def test_asking_the_requester_sends_the_staff_message(ill_request, django_captur
 
 
 def test_an_unfilled_request_is_explained_with_the_reason_in_words(ill_request, django_capture_on_commit_callbacks):
-    move(ill_request, S.UNFILLED, django_capture_on_commit_callbacks, reason=UnfilledReason.AVAILABLE_ELSEWHERE)
+    move(ill_request, Status.UNFILLED, django_capture_on_commit_callbacks, reason=UnfilledReason.AVAILABLE_ELSEWHERE)
 
     assert "cannot supply this request" in mail.outbox[0].body
     assert "Reason: Available elsewhere" in mail.outbox[0].body
 
 
 def test_a_completed_copy_names_the_pages_copied(ill_request, django_capture_on_commit_callbacks):
-    move(ill_request, S.WILL_SUPPLY, django_capture_on_commit_callbacks)
-    move(ill_request, S.COPY_COMPLETED, django_capture_on_commit_callbacks, pages_copied=18)
+    move(ill_request, Status.WILL_SUPPLY, django_capture_on_commit_callbacks)
+    move(ill_request, Status.COPY_COMPLETED, django_capture_on_commit_callbacks, pages_copied=18)
 
     # The invoice follows the completed copy in an email of its own.
     status_emails = [m for m in mail.outbox if not m.attachments]
@@ -88,7 +86,7 @@ def test_a_korean_requester_reads_it_in_korean(source_fee_schedule, django_captu
         ill_request = submit_ill_request(language="ko")
     mail.outbox.clear()
 
-    move(ill_request, S.CANCELLED, django_capture_on_commit_callbacks)
+    move(ill_request, Status.CANCELLED, django_capture_on_commit_callbacks)
 
     message = mail.outbox[0]
     assert message.subject == f"상호대차 신청 {ill_request.reference}: 취소됨"
@@ -96,7 +94,7 @@ def test_a_korean_requester_reads_it_in_korean(source_fee_schedule, django_captu
 
 
 def test_a_status_email_is_sent_once_however_often_the_task_runs(ill_request, django_capture_on_commit_callbacks):
-    change = move(ill_request, S.EXPECT_TO_SUPPLY, django_capture_on_commit_callbacks)
+    change = move(ill_request, Status.EXPECT_TO_SUPPLY, django_capture_on_commit_callbacks)
 
     tasks.send_status_email.delay(change.pk)
     tasks.send_status_email.delay(change.pk)
@@ -108,7 +106,7 @@ def test_a_status_email_is_sent_once_however_often_the_task_runs(ill_request, dj
 def test_a_change_that_is_rolled_back_sends_nothing(ill_request, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
-            do_transition(ill_request, S.EXPECT_TO_SUPPLY)
+            do_transition(ill_request, Status.EXPECT_TO_SUPPLY)
             raise RuntimeError("the staff member's browser went away")
 
     assert callbacks == []

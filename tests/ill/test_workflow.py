@@ -8,17 +8,16 @@ from ill.status import ALLOWED_TRANSITIONS, CLOSED, OPEN, Status, TransitionNotA
 from tests.factories import UserFactory, submit_ill_request
 
 pytestmark = pytest.mark.django_db
-S = Status
-LOAN_STATUSES = {S.LOANED, S.OVERDUE, S.RECALLED, S.LOAN_COMPLETED, S.COMPLETED_WITHOUT_RETURN}
+LOAN_STATUSES = {Status.LOANED, Status.OVERDUE, Status.RECALLED, Status.LOAN_COMPLETED, Status.COMPLETED_WITHOUT_RETURN}
 # How a request reaches each status that has a way out.
 PATH_TO = {
-    S.REQUEST_RECEIVED: [],
-    S.EXPECT_TO_SUPPLY: [S.EXPECT_TO_SUPPLY],
-    S.RETRY_POSSIBLE: [S.RETRY_POSSIBLE],
-    S.WILL_SUPPLY: [S.WILL_SUPPLY],
-    S.LOANED: [S.WILL_SUPPLY, S.LOANED],
-    S.OVERDUE: [S.WILL_SUPPLY, S.LOANED, S.OVERDUE],
-    S.RECALLED: [S.WILL_SUPPLY, S.LOANED, S.RECALLED],
+    Status.REQUEST_RECEIVED: [],
+    Status.EXPECT_TO_SUPPLY: [Status.EXPECT_TO_SUPPLY],
+    Status.RETRY_POSSIBLE: [Status.RETRY_POSSIBLE],
+    Status.WILL_SUPPLY: [Status.WILL_SUPPLY],
+    Status.LOANED: [Status.WILL_SUPPLY, Status.LOANED],
+    Status.OVERDUE: [Status.WILL_SUPPLY, Status.LOANED, Status.OVERDUE],
+    Status.RECALLED: [Status.WILL_SUPPLY, Status.LOANED, Status.RECALLED],
 }
 ALL_MOVES = [(before, after) for before, nexts in ALLOWED_TRANSITIONS.items() for after in sorted(nexts)]
 
@@ -26,9 +25,9 @@ ALL_MOVES = [(before, after) for before, nexts in ALLOWED_TRANSITIONS.items() fo
 def what_staff_give(to_status):
     """What a staff member must say for each status: a reason, a message, the pages copied."""
     return {
-        S.UNFILLED: {"reason": UnfilledReason.NOT_HELD},
-        S.RETRY_POSSIBLE: {"note": "Please send the article's page numbers."},
-        S.COPY_COMPLETED: {"pages_copied": 20},
+        Status.UNFILLED: {"reason": UnfilledReason.NOT_HELD},
+        Status.RETRY_POSSIBLE: {"note": "Please send the article's page numbers."},
+        Status.COPY_COMPLETED: {"pages_copied": 20},
     }.get(to_status, {})
 
 
@@ -67,7 +66,9 @@ def test_the_statuses_are_the_iso_18626_codes():
         "Cancelled",
     ]
     assert set(ALLOWED_TRANSITIONS) == set(Status)
-    assert CLOSED == {S.UNFILLED, S.COPY_COMPLETED, S.LOAN_COMPLETED, S.COMPLETED_WITHOUT_RETURN, S.CANCELLED}
+    assert CLOSED == {
+        Status.UNFILLED, Status.COPY_COMPLETED, Status.LOAN_COMPLETED, Status.COMPLETED_WITHOUT_RETURN, Status.CANCELLED
+    }
     assert OPEN | CLOSED == set(Status)
 
 
@@ -123,11 +124,12 @@ def test_a_disallowed_move_is_refused_naming_the_current_status_and_what_is_poss
 @pytest.mark.parametrize(
     ("before", "after", "possible"),
     [
-        (S.REQUEST_RECEIVED, S.COPY_COMPLETED, "Expect to supply, Will supply, Retry possible, Unfilled, Cancelled"),
-        (S.EXPECT_TO_SUPPLY, S.REQUEST_RECEIVED, "Will supply, Retry possible, Unfilled, Cancelled"),
-        (S.WILL_SUPPLY, S.EXPECT_TO_SUPPLY, "Unfilled, Copy completed, Loaned, Cancelled"),
-        (S.LOANED, S.CANCELLED, "Overdue, Recalled, Loan completed, Completed without return"),
-        (S.RECALLED, S.LOANED, "Overdue, Loan completed, Completed without return"),
+        (Status.REQUEST_RECEIVED, Status.COPY_COMPLETED,
+         "Expect to supply, Will supply, Retry possible, Unfilled, Cancelled"),
+        (Status.EXPECT_TO_SUPPLY, Status.REQUEST_RECEIVED, "Will supply, Retry possible, Unfilled, Cancelled"),
+        (Status.WILL_SUPPLY, Status.EXPECT_TO_SUPPLY, "Unfilled, Copy completed, Loaned, Cancelled"),
+        (Status.LOANED, Status.CANCELLED, "Overdue, Recalled, Loan completed, Completed without return"),
+        (Status.RECALLED, Status.LOANED, "Overdue, Loan completed, Completed without return"),
     ],
 )
 def test_a_sample_of_refused_moves_changes_nothing(source_fee_schedule, before, after, possible):
@@ -216,8 +218,8 @@ def test_the_pages_actually_copied_are_asked_for_and_kept_within_the_limit(ill_r
 
 
 def test_a_loan_is_not_completed_as_a_copy_nor_a_copy_lent(source_fee_schedule):
-    copy = request_in(S.WILL_SUPPLY, "copy")
-    loan = request_in(S.WILL_SUPPLY, "loan")
+    copy = request_in(Status.WILL_SUPPLY, "copy")
+    loan = request_in(Status.WILL_SUPPLY, "loan")
 
     with pytest.raises(TransitionNotAllowed, match="Only a request for a loan can become “Loaned”"):
         do_transition(copy, Status.LOANED)

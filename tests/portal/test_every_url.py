@@ -32,7 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from exchange.models import Depositor, DepositReceipt, KoreanStudiesSupply, Shipment
 from ill.admin.actions import ACTIONS
-from ill.admin.borrowing import STEPS
+from ill.admin.borrowing_steps import STEPS
 from ill.models import CopyPolicy, Invoice, Iso18626Message, PaymentInstruction
 from ill.services import borrowing, invoices, pdf, retention, submission
 from ill.services.workflow import do_transition

@@ -221,7 +221,7 @@ def test_a_step_that_does_not_apply_is_refused_by_the_service_itself(request_in_
 
 
 def test_every_step_the_service_knows_has_its_page_and_no_other(request_in_korea):
-    from ill.admin.borrowing import STEPS_BY_NAME
+    from ill.admin.borrowing_steps import STEPS_BY_NAME
 
     assert set(STEPS_BY_NAME) == set(borrowing.STEPS)
 

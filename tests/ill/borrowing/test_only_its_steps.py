@@ -22,7 +22,6 @@ from tests.factories import InstitutionFactory, submit_ill_request
 from .conftest import borrow
 
 pytestmark = pytest.mark.django_db
-S = Status
 LIST = reverse("admin:ill_illrequest_changelist")
 BY_NAME_TO_STATUS = {action.name: action.to_status for action in ACTIONS}
 
@@ -89,7 +88,8 @@ def test_every_action_that_moves_a_request_is_either_the_borrowings_own_or_reser
 
     assert set(RESERVED) == moves - shared
     assert {BY_NAME_TO_STATUS[name] for name in RESERVED} == {
-        S.EXPECT_TO_SUPPLY, S.WILL_SUPPLY, S.UNFILLED, S.COPY_COMPLETED, S.LOANED, S.LOAN_COMPLETED,
+        Status.EXPECT_TO_SUPPLY, Status.WILL_SUPPLY, Status.UNFILLED, Status.COPY_COMPLETED, Status.LOANED,
+        Status.LOAN_COMPLETED,
     }
 
 @pytest.mark.parametrize("action", sorted(RESERVED))
@@ -102,7 +102,7 @@ def test_posting_a_reserved_action_for_a_borrowing_is_refused_and_changes_nothin
     before = IllRequest.objects.get(pk=ill_request.pk)
     history = list(StatusChange.objects.filter(request=ill_request).values_list("pk", flat=True))
     # The table allows the move from here, and the borrowing's own step would make it.
-    assert BY_NAME_TO_STATUS[action] in ALLOWED_TRANSITIONS[S(before.status)]
+    assert BY_NAME_TO_STATUS[action] in ALLOWED_TRANSITIONS[Status(before.status)]
     assert BY_NAME_TO_STATUS[action] in workflow.allowed_moves(before, step=step_making(action))
 
     response = staff.post(act_url(ill_request, action), {
@@ -125,9 +125,9 @@ def test_posting_a_reserved_action_for_a_borrowing_is_refused_and_changes_nothin
 
 def step_making(action):
     wanted = BY_NAME_TO_STATUS[action]
-    return {S.EXPECT_TO_SUPPLY: BorrowingStep.SEND, S.WILL_SUPPLY: BorrowingStep.ANSWER,
-            S.UNFILLED: BorrowingStep.ANSWER, S.COPY_COMPLETED: BorrowingStep.DELIVER,
-            S.LOANED: BorrowingStep.DELIVER, S.LOAN_COMPLETED: BorrowingStep.RETURN}[wanted]
+    return {Status.EXPECT_TO_SUPPLY: BorrowingStep.SEND, Status.WILL_SUPPLY: BorrowingStep.ANSWER,
+            Status.UNFILLED: BorrowingStep.ANSWER, Status.COPY_COMPLETED: BorrowingStep.DELIVER,
+            Status.LOANED: BorrowingStep.DELIVER, Status.LOAN_COMPLETED: BorrowingStep.RETURN}[wanted]
 
 
 def test_the_borrowings_page_offers_its_steps_and_not_the_reserved_buttons(staff, jiwoo, lender,
@@ -151,8 +151,8 @@ def test_a_list_action_on_a_borrowing_and_a_supplied_request_moves_only_the_supp
     staff.post(LIST, {"action": "accept", "index": "0", "_selected_action": [supplied.pk, borrowed.pk],
                       **versions})
 
-    assert IllRequest.objects.get(pk=supplied.pk).status == S.EXPECT_TO_SUPPLY
-    assert IllRequest.objects.get(pk=borrowed.pk).status == S.REQUEST_RECEIVED
+    assert IllRequest.objects.get(pk=supplied.pk).status == Status.EXPECT_TO_SUPPLY
+    assert IllRequest.objects.get(pk=borrowed.pk).status == Status.REQUEST_RECEIVED
     assert StatusChange.objects.filter(request=borrowed).count() == 1  # received, nothing since
     said = [str(m) for m in staff.get(LIST).context["messages"]]
     assert said[0] == f"1 request is now “Expect to supply”: {supplied.reference}."
@@ -172,7 +172,7 @@ def test_the_borrowings_own_steps_still_move_it(staff, kim, jiwoo, lender, sourc
         assert response.status_code == 302
 
     ill_request.refresh_from_db()
-    assert ill_request.status == S.EXPECT_TO_SUPPLY
+    assert ill_request.status == Status.EXPECT_TO_SUPPLY
     assert ill_request.borrowing.prepaid_amount == Decimal("60000")
 
 
@@ -181,18 +181,18 @@ def test_the_workflow_itself_refuses_a_borrowings_reserved_move_without_its_step
     ill_request = borrow(jiwoo, lender)
 
     with pytest.raises(TransitionNotAllowed, match="only through its own step"):
-        workflow.do_transition(ill_request, S.EXPECT_TO_SUPPLY, by=kim)
+        workflow.do_transition(ill_request, Status.EXPECT_TO_SUPPLY, by=kim)
     # A step makes only its own moves.
     with pytest.raises(TransitionNotAllowed, match="does not make a request “Expect to supply”"):
-        workflow.do_transition(ill_request, S.EXPECT_TO_SUPPLY, step=BorrowingStep.DELIVER, by=kim)
-    assert workflow.allowed_moves(ill_request) == [S.RETRY_POSSIBLE, S.CANCELLED]
-    assert IllRequest.objects.get(pk=ill_request.pk).status == S.REQUEST_RECEIVED
+        workflow.do_transition(ill_request, Status.EXPECT_TO_SUPPLY, step=BorrowingStep.DELIVER, by=kim)
+    assert workflow.allowed_moves(ill_request) == [Status.RETRY_POSSIBLE, Status.CANCELLED]
+    assert IllRequest.objects.get(pk=ill_request.pk).status == Status.REQUEST_RECEIVED
 
 
 @pytest.mark.parametrize("action, to_status, data", [
-    ("accept", S.EXPECT_TO_SUPPLY, {}),
-    ("will_supply", S.WILL_SUPPLY, {}),
-    ("unfilled", S.UNFILLED, {"reason": UnfilledReason.NOT_HELD}),
+    ("accept", Status.EXPECT_TO_SUPPLY, {}),
+    ("will_supply", Status.WILL_SUPPLY, {}),
+    ("unfilled", Status.UNFILLED, {"reason": UnfilledReason.NOT_HELD}),
 ])
 def test_the_same_buttons_still_work_a_request_nlk_supplies(staff, library, source_fee_schedule,
                                                            action, to_status, data):

@@ -314,7 +314,7 @@ def test_a_peer_that_is_down_for_a_while_gets_each_message_once_and_in_order(
     # A task handed the same message again (a redelivered task) sends nothing twice.
     with django_capture_on_commit_callbacks(execute=True):
         for row in Iso18626Message.objects.filter(incoming=False):
-            peer_messages.deliver(row.pk)
+            peer_messages.post_message(row.pk)
         peer_messages.send_due_messages(now=timezone.now() + timedelta(days=1))
     assert len(iso18626_peer.posts) == 2
 
@@ -409,7 +409,7 @@ def test_two_workers_handed_the_same_message_at_once_send_it_once(client, royal_
     def work():
         try:
             start.wait()
-            states.append(peer_messages.deliver(row.pk))
+            states.append(peer_messages.post_message(row.pk))
         except Exception as error:  # surfaced by the assertion below
             errors.append(error)
         finally:
