@@ -132,7 +132,7 @@ class ExchangeAgreement(models.Model):
         return self.terms
 
 
-class Direction(models.TextChoices):
+class ShipmentDirection(models.TextChoices):
     SENT = "sent", pgettext_lazy("exchange direction", "Sent")
     RECEIVED = "received", pgettext_lazy("exchange direction", "Received")
 
@@ -147,7 +147,7 @@ class MaterialCategory(models.TextChoices):
 class Shipment(models.Model):
     date = models.DateField(_("date"), default=timezone.localdate)
     institution = institution_field("shipments", verbose_name=_("partner"))
-    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
+    direction = models.CharField(_("direction"), max_length=8, choices=ShipmentDirection.choices)
     category = models.CharField(_("material category"), max_length=32, choices=MaterialCategory.choices)
     items = models.PositiveIntegerField(_("number of items"), validators=[MinValueValidator(1)])
     notes = models.TextField(_("notes"), blank=True)

@@ -4,9 +4,9 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from .reports import monthly
+from .services import monthly_report
 
 
 @shared_task(bind=True, autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
 def send_monthly_report(self):
-    monthly.send_monthly_report()
+    monthly_report.send_monthly_report()

@@ -9,6 +9,7 @@ A module may import its own floor or a lower one, never a higher one, and no imp
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,12 @@ APP_FLOORS = [
 ]
 # Modules inside a lower package that are entry points all the same.
 ENTRY_POINTS = {"ill.iso18626.views"}
+# The manager reports' modules that read and render (the filters, the figures, the listings, the files written),
+# on the selectors floor: a service (the monthly email) builds reports with them. Their views are entry points.
+REPORT_READS = {
+    f"exchange.reports.{name}"
+    for name in ("filters", "tables", "ill_figures", "exchange_figures", "figures", "rows", "exports")
+}
 # What the manager reports may read of ILL: its figures through one selector, and its vocabulary.
 REPORTS_READ_OF_ILL = {"ill.selectors.reporting", "ill.choices", "ill.status", "ill.rules.terms"}
 
@@ -100,6 +107,8 @@ def app_floor(name):
     """The floor of a module inside its app."""
     if name in ENTRY_POINTS:
         return len(APP_FLOORS)
+    if name in REPORT_READS:
+        return APP_FLOORS.index(("selectors",))
     app = app_of(name)
     inside = name[len(app) + 1 :].split(".") if name != app else []
     if inside and inside[0] == "reports":  # exchange.reports is a small app of its own inside exchange
@@ -140,6 +149,9 @@ def test_the_floors_are_read_from_the_real_tree():
     assert floor_of("nlk_portal.core.printing") < floor_of("nlk_portal.outbox.dispatch") < floor_of("partners.models")
     assert floor_of("partners.admin") < floor_of("ill.models") < floor_of("exchange.models") < floor_of("nlk_portal.urls")
     assert "nlk_portal.core.calendar" in {target for target, _ in EDGES["ill.rules.terms"]}
+    assert REPORT_READS <= MODULES.keys()
+    assert floor_of("exchange.selectors.plans") == floor_of("exchange.reports.figures") < floor_of("exchange.services.monthly_report")
+    assert floor_of("exchange.services.monthly_report") < floor_of("exchange.reports.views") == floor_of("exchange.tasks")
 
 
 def test_no_module_imports_one_above_it():
@@ -160,6 +172,39 @@ def test_the_core_imports_no_app_and_the_apps_not_the_project_package():
                 assert target.startswith("nlk_portal.core"), f"{where} imports {target}"
             if app_of(name) and project_floor(target) == project_floor("nlk_portal.urls"):
                 pytest.fail(f"{where} imports {target}: no app imports the project package's own modules")
+
+
+def app_names_in_strings(path):
+    """The strings in a module's code (docstrings left out) that name something of an app: "exchange.export_reports"."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.value, node.lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and re.fullmatch(r"(partners|ill|exchange)\.\w+", node.value)
+    ]
+
+
+def test_the_core_names_no_app_in_its_strings():
+    # A permission or a model named by a string ("exchange.export_reports") is a dependency the imports do not
+    # show; the project's settings name it, and the core reads the setting.
+    named = [
+        f"{MODULES[name].relative_to(ROOT)}:{line} names {value}"
+        for name in MODULES
+        if name.startswith("nlk_portal.core")
+        for value, line in app_names_in_strings(MODULES[name])
+    ]
+    assert not named, "\n".join(named)
 
 
 def test_the_reports_read_ill_only_through_its_reporting_selector():
