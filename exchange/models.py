@@ -420,11 +420,13 @@ class PublishedFigure(models.Model):
 # Manager reports
 
 
-class Report(models.Model):
-    """No table: it carries the permissions for the manager reports (exchange.reports)."""
+class ReportPermission(models.Model):
+    """No table: it holds the permissions for the manager reports (exchange.reports), view_reports and
+    export_reports."""
 
     class Meta:
         managed = False
+        db_table = "exchange_report"
         default_permissions = ()
         permissions = [
             ("view_reports", _("Can view the manager reports")),
