@@ -427,8 +427,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month=1, hour=7, minute=0),
     },
 }
-# Who may download lists and reports (CSV, XLSX, PDF; nlk_portal.core.exports): the managers' permission,
-# which the exchange app's manager reports hold.
+# Who may download an admin list's selection as CSV or XLSX (nlk_portal.core.exports.downloads): the managers'
+# permission to download the manager reports, which the exchange app holds.
 EXPORT_PERMISSION = "exchange.export_reports"
 # The language of the monthly report emailed to managers ("ko" or "en").
 MONTHLY_REPORT_LANGUAGE = env.str("MONTHLY_REPORT_LANGUAGE", default="ko")
