@@ -40,15 +40,15 @@ def reset_peak_rss():
 
 def export_ill_csv(limit=None):
     """Stream the ILL CSV through the view's own generator; return (rows, seconds, peak RSS growth in MiB)."""
-    from exchange.reports import exports, figures, rows
+    from exchange.reports import exports, rows, tables
     from exchange.reports.filters import Filters
-    from nlk_portal.core.exports import streaming_csv
+    from nlk_portal.core.exports.downloads import streaming_csv
 
     filters = Filters()
     listing = rows.for_report("ill", filters)
     if limit:
         listing.rows = listing.rows[:limit]
-    report = figures.title_only("ill", filters)
+    report = tables.title_only("ill", filters)
     response = streaming_csv(
         exports.report_csv_rows(report, listing), exports.filename("ill", filters, "csv")
     )

@@ -4,7 +4,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from nlk_portal.core import exports
+from nlk_portal.core.exports import downloads
 
 from .models import (
     BusinessExchange,
@@ -22,8 +22,8 @@ from .models import (
     VolumeDelivery,
     WindowOnKoreaSite,
 )
-from .reports import rows
 from .selectors import cadence, plans
+from .selectors.shipments import shipment_listing
 
 INSTITUTION_SEARCH = ["institution__name_en", "institution__name_ko", "institution__aliases__name"]
 
@@ -64,14 +64,14 @@ class ExchangeAgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(exports.ExportPermission, admin.ModelAdmin):
+class ShipmentAdmin(downloads.ExportPermission, admin.ModelAdmin):
     list_display = ["date", "institution", "direction", "category", "items"]
     list_filter = ["direction", "category", ("institution__country", CountryFilter)]
     date_hierarchy = "date"
     search_fields = [*INSTITUTION_SEARCH, "notes"]
     autocomplete_fields = ["institution"]
     list_select_related = ["institution"]
-    actions = exports.export_actions(rows.shipments, "shipments")
+    actions = downloads.export_actions(shipment_listing, "shipments")
 
 
 @admin.register(Depositor)

@@ -4,13 +4,13 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from .reports import monthly
+from .services import monthly_report
 
 
 @shared_task(bind=True, autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
 def send_monthly_report(self):
-    """Email last month's reports to the managers, unless they were sent already (monthly.send_monthly_report).
+    """Email last month's reports to the managers, unless they were sent already (monthly_report.send_monthly_report).
 
     Runs on the 1st of each month at 07:00 (beat, "exchange-monthly-report"). Returns nothing; an SMTP
     failure is retried."""
-    monthly.send_monthly_report()
+    monthly_report.send_monthly_report()

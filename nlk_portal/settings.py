@@ -427,6 +427,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month=1, hour=7, minute=0),
     },
 }
+# Who may download an admin list's selection as CSV or XLSX (nlk_portal.core.exports.downloads): the managers'
+# permission to download the manager reports, which the exchange app holds.
+EXPORT_PERMISSION = "exchange.export_reports"
 # The language of the monthly report emailed to managers ("ko" or "en").
 MONTHLY_REPORT_LANGUAGE = env.str("MONTHLY_REPORT_LANGUAGE", default="ko")
 # Tasks handed to the broker this many seconds ago and never finished (a broker

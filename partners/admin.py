@@ -5,7 +5,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from nlk_portal.core import exports
+from nlk_portal.core.exports import downloads, listings
 
 from .models import Institution, InstitutionAlias, Iso18626Peer, Librarian, LibraryUser
 
@@ -23,15 +23,15 @@ INSTITUTION_HEADERS = [
 def institution_listing(queryset):
     """The institutions as the list's CSV and XLSX downloads carry them."""
     rows = queryset.order_by("name_en", "id").values_list(
-        exports.typed("name_en"),
-        exports.typed("name_ko"),
+        listings.typed("name_en"),
+        listings.typed("name_ko"),
         "kind",
         "country",
-        exports.typed("city"),
+        listings.typed("city"),
         "is_active",
         "is_verified",
     )
-    return exports.Listing(str(_("Institutions")), INSTITUTION_HEADERS, rows)
+    return listings.Listing(str(_("Institutions")), INSTITUTION_HEADERS, rows)
 
 
 # A website or endpoint typed without a scheme ("www.example.org") is taken as https, not http.
@@ -157,14 +157,14 @@ class Iso18626PeerInline(PeerCredentialsAdmin, admin.StackedInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(exports.ExportPermission, admin.ModelAdmin):
+class InstitutionAdmin(downloads.ExportPermission, admin.ModelAdmin):
     list_display = ["name_en", "name_ko", "kind", "country", "city", "is_active", "is_verified"]
     list_filter = ["kind", ("country", CountryFilter), "is_active", "is_verified"]
     search_fields = ["name_en", "name_ko", "aliases__name", "city", "city_ko", "key"]
     prepopulated_fields = {"key": ["name_en"]}
     inlines = [InstitutionAliasInline, Iso18626PeerInline]
     formfield_overrides = HTTPS_BY_DEFAULT
-    actions = ["mark_verified", *exports.export_actions(institution_listing, "institutions")]
+    actions = ["mark_verified", *downloads.export_actions(institution_listing, "institutions")]
     fieldsets = [
         (None, {"fields": ["name_en", "name_ko", "key", "kind", "is_active", "is_verified"]}),
         (_("Where"), {"fields": ["country", "city", "city_ko", "address", "website", "ill_email"]}),

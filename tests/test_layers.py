@@ -6,10 +6,13 @@ models, selectors, services, and the entry points (tasks, admin, views, forms, u
 ill.iso18626 is the ISO 18626 message layer (values in, XML out and back), so it sits with the pure rules
 and imports nothing of ours but the ground floor, the vocabulary, the pure rules and itself; its endpoint
 view is an entry point, in ill.views.
+exchange.reports (the manager reports) reads and renders: its figures, listings and files sit with the
+selectors, so that the monthly email (a service) builds them; its views are entry points.
 A module may import its own floor or a lower one, never a higher one, and no import may close a cycle.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -37,6 +40,12 @@ APP_FLOORS = [
 # and itself. Not partners, nor models, selectors, services or any entry point.
 MESSAGE_PACKAGE = "ill.iso18626"
 MESSAGE_PACKAGE_READS = ("nlk_portal.core", "ill.choices", "ill.status", "ill.rules", MESSAGE_PACKAGE)
+# The manager reports' modules that read and render (the filters, the figures, the listings, the files written),
+# on the selectors floor: a service (the monthly email) builds reports with them. Their views are entry points.
+REPORT_READS = {
+    f"exchange.reports.{name}"
+    for name in ("filters", "tables", "ill_figures", "exchange_figures", "figures", "rows", "exports")
+}
 # What the manager reports may read of ILL: its figures through one selector, and its vocabulary.
 REPORTS_READ_OF_ILL = {"ill.selectors.reporting", "ill.choices", "ill.status", "ill.rules.terms"}
 
@@ -101,6 +110,8 @@ def app_of(name):
 
 def app_floor(name):
     """The floor of a module inside its app."""
+    if name in REPORT_READS:
+        return APP_FLOORS.index(("selectors",))
     app = app_of(name)
     inside = name[len(app) + 1 :].split(".") if name != app else []
     if inside and inside[0] == "reports":  # exchange.reports is a small app of its own inside exchange
@@ -141,6 +152,10 @@ def test_the_floors_are_read_from_the_real_tree():
     assert floor_of("nlk_portal.core.printing") < floor_of("nlk_portal.outbox.dispatch") < floor_of("partners.models")
     assert floor_of("partners.admin") < floor_of("ill.models") < floor_of("exchange.models") < floor_of("nlk_portal.urls")
     assert "nlk_portal.core.calendar" in {target for target, _ in EDGES["ill.rules.terms"]}
+    assert REPORT_READS <= MODULES.keys()
+    assert floor_of("exchange.selectors.plans") == floor_of("exchange.reports.figures")
+    assert floor_of("exchange.reports.figures") < floor_of("exchange.services.monthly_report")
+    assert floor_of("exchange.services.monthly_report") < floor_of("exchange.reports.views") == floor_of("exchange.tasks")
 
 
 def test_no_module_imports_one_above_it():
@@ -186,6 +201,39 @@ def test_the_message_package_imports_only_the_vocabulary_and_the_rules():
                   "ill.admin", "ill.views.iso18626", "ill.tasks", "ill.forms.requests"]:
         assert not message_package_may_import(above), above
     assert message_package_may_import("ill.rules.bibliographic")
+
+
+def app_names_in_strings(path):
+    """The strings in a module's code (docstrings left out) that name something of an app: "exchange.export_reports"."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.value, node.lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and re.fullmatch(r"(partners|ill|exchange)\.\w+", node.value)
+    ]
+
+
+def test_the_core_names_no_app_in_its_strings():
+    # A permission or a model named by a string ("exchange.export_reports") is a dependency the imports do not
+    # show; the project's settings name it, and the core reads the setting.
+    named = [
+        f"{MODULES[name].relative_to(ROOT)}:{line} names {value}"
+        for name in MODULES
+        if name.startswith("nlk_portal.core")
+        for value, line in app_names_in_strings(MODULES[name])
+    ]
+    assert not named, "\n".join(named)
 
 
 def test_the_reports_read_ill_only_through_its_reporting_selector():

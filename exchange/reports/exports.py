@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from nlk_portal.core.exports import csv_value, file_response, listing_rows, streaming_csv, xlsx_response
+from nlk_portal.core.exports.downloads import file_response, streaming_csv, xlsx_response
+from nlk_portal.core.exports.listings import listing_rows
+from nlk_portal.core.exports.writers import csv_value
 from nlk_portal.core.printing import write_pdf
 
-from . import figures, rows
+from . import figures, rows, tables
 
 STYLESHEET = "exchange/reports/report.css"
 FEES_NOTE = gettext_lazy(
@@ -93,7 +95,7 @@ def download(report_key, filters, fmt):
     listing = rows.for_report(report_key, filters)
     if fmt == "csv" and report_key == "ill":
         # The ILL CSV lists the requests only: its first rows go out before any figure is computed.
-        report = figures.title_only(report_key, filters)
+        report = tables.title_only(report_key, filters)
     else:
         report = figures.build(report_key, filters)
     name = filename(report_key, filters, fmt)

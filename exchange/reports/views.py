@@ -7,7 +7,7 @@ from django.urls import reverse_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from . import exports, figures
+from . import exports, figures, tables
 from .filters import ReportFilterForm
 
 VIEW = ("exchange.view_reports",)
@@ -69,7 +69,7 @@ def page(request, report_key, form, report=None, status=200):
     context = {
         "form": form,
         "report_key": report_key,
-        "title": figures.TITLES[report_key],
+        "title": tables.TITLES[report_key],
         "report": report,
         "can_export": request.user.has_perm(EXPORT),
         "query": request.GET.urlencode(),

@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from nlk_portal.core import exports
+from nlk_portal.core.exports import downloads
 from nlk_portal.core.printing import pdf_response
 
 from ..choices import BorrowingStep
@@ -71,7 +71,7 @@ def bulk(action):
 
 
 @admin.register(IllRequest)
-class IllRequestAdmin(columns.WideList, exports.ExportPermission, admin.ModelAdmin):
+class IllRequestAdmin(columns.WideList, downloads.ExportPermission, admin.ModelAdmin):
     form = IllRequestAdminForm
     change_form_template = "ill/admin/change_form.html"
     list_display = [
@@ -100,7 +100,7 @@ class IllRequestAdmin(columns.WideList, exports.ExportPermission, admin.ModelAdm
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = LargeTablePaginator
-    actions = [*(bulk(action) for action in admin_actions.ACTIONS), *exports.export_actions(request_listing, "ill-requests")]
+    actions = [*(bulk(action) for action in admin_actions.ACTIONS), *downloads.export_actions(request_listing, "ill-requests")]
     autocomplete_fields = ["requesting_library"]
     readonly_fields = [
         "invoices",

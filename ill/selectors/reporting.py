@@ -32,7 +32,7 @@ from django.utils.translation import pgettext_lazy
 
 from nlk_portal.core.calendar import LIBRARY_TIME_ZONE
 from nlk_portal.core.db import AddMonths, DaysBetween, Percentile, percentile
-from nlk_portal.core.exports import Listing, as_date, as_money, as_number, labelled, text, typed
+from nlk_portal.core.exports.listings import Listing, as_date, as_money, as_number, labelled, text, typed
 from partners.models import Institution
 
 from ..choices import Direction, ItemType, Service

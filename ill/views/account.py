@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nlk_portal.core.exports import CONTENT_TYPES, csv_chunks, csv_value
+from nlk_portal.core.exports.downloads import CONTENT_TYPES
+from nlk_portal.core.exports.writers import csv_chunks, csv_value
 from nlk_portal.core.language import korean_first
 from partners import accounts
 

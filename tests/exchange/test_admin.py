@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 EXCHANGE_MODELS = [
     model
     for model in apps.get_app_config("exchange").get_models()
-    if model._meta.model_name not in ("report", "monthlyreport")
+    if model._meta.model_name not in ("reportpermission", "monthlyreport")
 ]
 REGISTERED = [model for model in EXCHANGE_MODELS if admin.site.is_registered(model)]
 

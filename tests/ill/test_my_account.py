@@ -206,7 +206,7 @@ def test_closing_asks_for_the_password_again(client, jiwoo):
 
 def database_dump():
     out = io.StringIO()
-    call_command("dumpdata", "--natural-foreign", exclude=["exchange.Report"], stdout=out)
+    call_command("dumpdata", "--natural-foreign", exclude=["exchange.ReportPermission"], stdout=out)
     return json.dumps(json.loads(out.getvalue()), ensure_ascii=False)
 
 

@@ -47,8 +47,8 @@ ACCOUNTS = ["auth.user", "partners.libraryuser", "partners.librarian"]
 FUTURE = timezone.now() + timedelta(days=1096)
 
 
-# Every table of every app; exchange.Report is a model without a table, which holds the reports' permissions.
-NO_TABLE = ["exchange.report"]
+# Every table of every app; exchange.ReportPermission is a model without a table, which holds the reports' permissions.
+NO_TABLE = ["exchange.reportpermission"]
 
 
 def dump(*exclude):

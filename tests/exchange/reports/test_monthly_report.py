@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from exchange.models import MonthlyReport
-from exchange.reports import monthly
+from exchange.services import monthly_report as monthly
 from exchange.tasks import send_monthly_report
 from tests.ill.pdf_reading import pdf_text
 

@@ -16,7 +16,7 @@ from weasyprint.formatting_structure import boxes
 
 from exchange.reports import exports, figures
 from exchange.reports.filters import Filters
-from nlk_portal.core.exports import MAX_WIDTH, display_width
+from nlk_portal.core.exports.writers import MAX_WIDTH, display_width
 
 from .test_downloads import body, download
 

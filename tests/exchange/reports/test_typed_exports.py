@@ -15,7 +15,7 @@ from exchange.reports import exports, figures
 from exchange.reports.filters import Filters
 from ill.services import borrowing
 from nlk_portal.core import calendar
-from nlk_portal.core.exports import sheet_title
+from nlk_portal.core.exports.writers import sheet_title
 from tests.factories import InstitutionFactory
 from tests.ill.borrowing.conftest import borrow, library_user, work_to_delivered
 

@@ -36,7 +36,7 @@ def accept_url(ill_request):
 
 # The manager reports (exchange.reports) have permissions of their own: every staff group may view them.
 REPORTS = {("exchange", "view_reports"), ("exchange", "export_reports")}
-REPORT_MODELS = ["report", "monthlyreport"]
+REPORT_MODELS = ["reportpermission", "monthlyreport"]
 
 
 def test_the_migration_creates_the_three_groups_and_keeps_the_exchange_staffs_permissions():

@@ -4,18 +4,17 @@ import logging
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nlk_portal.core.calendar import library_today
-from nlk_portal.core.roles import MANAGERS
 
 from ..models import MonthlyReport
-from . import exports, figures
-from .filters import Filters
+from ..reports import exports, figures
+from ..reports.filters import Filters
+from ..selectors.managers import report_recipients
 
 logger = logging.getLogger(__name__)
 REPORTS = ["exchange", "ill"]
@@ -26,15 +25,10 @@ def previous_month(today):
     return date(today.year - 1, 12, 1) if today.month == 1 else date(today.year, today.month - 1, 1)
 
 
-def recipients():
-    managers = get_user_model().objects.filter(groups__name=MANAGERS, is_active=True).exclude(email="")
-    return sorted(set(managers.values_list("email", flat=True)))
-
-
 def send_monthly_report(today=None):
     """Email last month's reports to the managers, unless they were sent already; the row is the record."""
     month = previous_month(today or library_today())
-    to = recipients()
+    to = report_recipients()
     if not to:
         logger.warning("No manager has an email address: the report for %s is not sent.", month)
         return None
