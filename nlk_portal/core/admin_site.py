@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_protect
 from django_otp import user_has_device
 
 from . import two_factor, two_factor_views
+from .posted import posted_number
 
 # A list's date drill-down (date_hierarchy) reads <field>__year, __month and __day as whole numbers and
 # builds a date a day, a month or a year on, in the time zone: 1 or 9999 overflow, as does any long number.
@@ -36,7 +37,8 @@ def check_admin_query(request, model=None):
             continue
         low, high = DRILL_DOWN_RANGE[match["part"]]
         for value in values:
-            if not (value.isascii() and value.isdecimal() and len(value) <= 4 and low <= int(value) <= high):
+            number = posted_number(value, max_digits=4)
+            if number is None or not low <= number <= high:
                 raise BadRequest(f"{name} is not a {match['part']} the list can show.")
     if model is not None and request.method == "POST":
         check_selected_rows(request.POST.getlist(ACTION_CHECKBOX_NAME), model._meta.pk)
