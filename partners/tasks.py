@@ -1,10 +1,13 @@
+"""The account emails and the daily expiry of registrations, run by Celery: each a call into partners.services."""
+
 from datetime import datetime
 from smtplib import SMTPException
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from . import accounts
+from .selectors.accounts import may_reset_password, staff_may_reset_password, waiting_registrations
+from .services import accounts, emails
 
 EMAIL_RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
 
@@ -12,9 +15,9 @@ EMAIL_RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True,
 @shared_task(bind=True, **EMAIL_RETRY)
 def send_email_confirmation(self, user_id, language="en"):
     """Email the confirmation link, unless the registration was confirmed or removed meanwhile."""
-    user = accounts.waiting_registrations().filter(pk=user_id).first()
+    user = waiting_registrations().filter(pk=user_id).first()
     if user is not None:
-        accounts.send_confirmation(user, language)
+        emails.send_confirmation(user, language)
 
 
 @shared_task(bind=True, **EMAIL_RETRY)
@@ -22,23 +25,23 @@ def send_registration_notice(self, user_id, language="en"):
     """Tell an account's owner that someone tried to register with its address."""
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is not None:
-        accounts.send_registration_notice(user, language)
+        emails.send_registration_notice(user, language)
 
 
 @shared_task(bind=True, **EMAIL_RETRY)
 def send_password_reset(self, user_id, language="en"):
     """Email the link that sets a new password, if the account may still have one."""
     user = get_user_model().objects.filter(pk=user_id).first()
-    if user is not None and user in accounts.may_reset_password(user.email):
-        accounts.send_password_reset(user, language)
+    if user is not None and user in may_reset_password(user.email):
+        emails.send_password_reset(user, language)
 
 
 @shared_task(bind=True, **EMAIL_RETRY)
 def send_staff_password_reset(self, user_id, language="en"):
     """Email a member of staff the link that sets a new password, if the account is still staff's."""
     user = get_user_model().objects.filter(pk=user_id).first()
-    if user is not None and user in accounts.staff_may_reset_password(user.email):
-        accounts.send_staff_password_reset(user, language)
+    if user is not None and user in staff_may_reset_password(user.email):
+        emails.send_staff_password_reset(user, language)
 
 
 @shared_task
@@ -52,4 +55,4 @@ def send_staff_lockout_notice(self, user_id, ip_address, locked_at):
     """Tell ILL staff that a staff account's login is blocked after failed logins, and how to lift it."""
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is not None:
-        accounts.send_staff_lockout_notice(user, ip_address, datetime.fromisoformat(locked_at))
+        emails.send_staff_lockout_notice(user, ip_address, datetime.fromisoformat(locked_at))

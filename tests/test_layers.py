@@ -140,6 +140,14 @@ def test_the_floors_are_read_from_the_real_tree():
     assert floor_of("nlk_portal.core.printing") < floor_of("nlk_portal.outbox.dispatch") < floor_of("partners.models")
     assert floor_of("partners.admin") < floor_of("ill.models") < floor_of("exchange.models") < floor_of("nlk_portal.urls")
     assert "nlk_portal.core.calendar" in {target for target, _ in EDGES["ill.rules.terms"]}
+    # partners is layered as ill is: its accounts' policy, reads, writes and pages each on their floor.
+    for module in ["partners.rules.accounts", "partners.selectors.accounts", "partners.selectors.directory",
+                   "partners.services.accounts", "partners.services.emails", "partners.views.accounts",
+                   "partners.views.directory"]:
+        assert module in MODULES, module
+    assert floor_of("partners.rules.accounts") < floor_of("partners.models") < floor_of("partners.selectors.accounts")
+    assert floor_of("partners.selectors.accounts") < floor_of("partners.services.accounts") < floor_of("partners.tasks")
+    assert floor_of("partners.services.emails") < floor_of("partners.views.accounts") == floor_of("partners.forms")
 
 
 def test_no_module_imports_one_above_it():
