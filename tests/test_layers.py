@@ -142,7 +142,8 @@ def test_the_floors_are_read_from_the_real_tree():
     assert "nlk_portal.core.calendar" in {target for target, _ in EDGES["ill.rules.terms"]}
     # partners is layered as ill is: its accounts' policy, reads, writes and pages each on their floor.
     for module in ["partners.rules.accounts", "partners.selectors.accounts", "partners.selectors.directory",
-                   "partners.services.accounts", "partners.services.emails", "partners.views.accounts",
+                   "partners.services.accounts", "partners.services.emails", "partners.services.retention",
+                   "partners.views.accounts",
                    "partners.views.directory"]:
         assert module in MODULES, module
     assert floor_of("partners.rules.accounts") < floor_of("partners.models") < floor_of("partners.selectors.accounts")

@@ -1,8 +1,9 @@
 """Reads of partner accounts: registrations waiting for confirmation or expired, the accounts at an address,
-who may set a new password by email, and what kind of account one is."""
+who may set a new password by email, what kind of account one is, and old login records."""
 
 from datetime import datetime
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
@@ -76,3 +77,13 @@ def lockout_notice_recipients() -> list[str]:
     if settings.ILL_TEAM_EMAIL:
         return list(settings.ILL_TEAM_EMAIL)
     return sorted(set(roles.ill_staff_members().exclude(email="").values_list("email", flat=True)))
+
+
+def login_records_before(cutoff: datetime) -> list[QuerySet]:
+    """The login records (failed attempts, failure logs, access logs) last touched before `cutoff`,
+    one queryset per kind."""
+    return [
+        AccessAttempt.objects.filter(attempt_time__lt=cutoff),
+        AccessFailureLog.objects.filter(attempt_time__lt=cutoff),
+        AccessLog.objects.filter(Q(attempt_time__lt=cutoff), Q(logout_time__isnull=True) | Q(logout_time__lt=cutoff)),
+    ]
