@@ -37,14 +37,18 @@ class FeeQuoteForm(forms.Form):
     """The service and delivery, and for a copy its pages: as the page ranges typed (`ranges`, counted
     here) or as a number (`pages`), and the item's total pages when known (`total_pages`).
 
-    Only the first problem is reported, in the order the form's fields come: service, delivery, then the
-    pages. A loan is not asked about pages. cleaned_data gives `pages` (what the copy is charged for),
-    `counted_pages` (the count of the ranges, when they were sent) and `total_pages` (or None).
+    The first problem found is the one to report (first_problem): service, delivery (a loan goes by post,
+    ill.rules.delivery), then the pages. A loan is not asked about pages. cleaned_data gives `pages` (what
+    the copy is charged for), `counted_pages` (the count of the ranges, when they were sent) and
+    `total_pages` (or None).
     """
 
     service = forms.ChoiceField(
         choices=Service.choices,
-        error_messages={"required": _("Service must be copy or loan."), "invalid_choice": _("Service must be copy or loan.")},
+        error_messages={
+            "required": _("Service must be copy or loan."),
+            "invalid_choice": _("Service must be copy or loan."),
+        },
     )
     delivery = forms.ChoiceField(
         choices=Delivery.choices,
@@ -81,21 +85,29 @@ class FeeQuoteForm(forms.Form):
         return data
 
     def _clean_copy(self, data, *, ranges, pages, total_pages):
-        ranges = None if ranges is None else ranges[:MAX_RANGES_LENGTH]
-        field = "pages" if ranges is None else "ranges"
+        """A copy's pages: the ranges counted when they were sent, else the number given; then the item's
+        total pages when given, which the ranges must not run past."""
         try:
             if ranges is None:
                 data["pages"] = read_page_count(pages)
             else:
+                ranges = ranges[:MAX_RANGES_LENGTH]
                 data["pages"] = data["counted_pages"] = copyright.count_pages(ranges)
-            field = "total_pages"
-            if (total_pages or "").strip():
-                data["total_pages"] = read_page_count(total_pages)
-            if ranges is not None and data["total_pages"] is not None:
-                field = "ranges"
-                check_within_item(ranges, data["total_pages"])
         except ValidationError as error:
-            self.add_error(field, error)
+            self.add_error("pages" if ranges is None else "ranges", error)
+            return
+        if not (total_pages or "").strip():
+            return
+        try:
+            data["total_pages"] = read_page_count(total_pages)
+        except ValidationError as error:
+            self.add_error("total_pages", error)
+            return
+        if ranges is not None:
+            try:
+                check_within_item(ranges, data["total_pages"])
+            except ValidationError as error:
+                self.add_error("ranges", error)
 
     def first_problem(self):
         """(field, message) of the first problem found; call after is_valid() said False."""
