@@ -279,8 +279,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=3
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
 AXES_HANDLER = "partners.lockouts.LockoutHandler"
 AXES_CLIENT_IP_CALLABLE = "nlk_portal.core.client_ip.client_ip"
-AXES_USERNAME_CALLABLE = "partners.accounts.username_tried"
-AXES_LOCKOUT_CALLABLE = "partners.account_views.locked_out"
+AXES_USERNAME_CALLABLE = "partners.rules.accounts.username_tried"
+AXES_LOCKOUT_CALLABLE = "partners.views.accounts.locked_out"
 # One login's success must not clear another account's failures counted from the same address.
 AXES_RESET_ON_SUCCESS = False
 # Successful logins are not kept: nothing would ever remove them.

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from ill.views.iso18626 import endpoint as iso18626_endpoint
-from partners import account_views
+from partners.views import accounts as account_views
 
 from .views import FaviconView, HomeView, PrivacyView
 

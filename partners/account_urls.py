@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views
+from .views import accounts as account_views
 
 app_name = "accounts"
 

@@ -6,14 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from nlk_portal.core import privacy
 
-from . import accounts
+from .selectors.accounts import staff_may_reset_password
+from .services.accounts import request_staff_password_reset
 
 
 class RegistrationForm(forms.Form):
     """Name, email and password, checked as every account of the portal is.
 
     Whether the address already has an account is not the form's to say: registration answers
-    alike either way, and emails the address's owner instead (partners.accounts).
+    alike either way, and emails the address's owner instead (partners.services.accounts).
     """
 
     full_name = forms.CharField(label=_("Your name"), max_length=200)
@@ -100,7 +101,7 @@ class StaffPasswordResetForm(PasswordResetForm):
     """The admin's own password reset: only active staff accounts are sent a link, through the outbox."""
 
     def get_users(self, email):
-        return accounts.staff_may_reset_password(email)
+        return staff_may_reset_password(email)
 
     def save(self, *args, **kwargs):
-        accounts.request_staff_password_reset(self.cleaned_data["email"], translation.get_language() or "en")
+        request_staff_password_reset(self.cleaned_data["email"], translation.get_language() or "en")

@@ -1,4 +1,4 @@
-"""Celery entry points for accounts; each calls partners.accounts and is safe to run twice.
+"""Celery entry points for accounts; each calls partners.services and is safe to run twice.
 
 The email tasks run once the transaction that wrote their outbox row (nlk_portal.outbox.dispatch.after_commit)
 commits; an SMTP failure is retried. None returns anything but delete_expired_registrations.
@@ -10,7 +10,8 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from . import accounts
+from .selectors.accounts import may_reset_password, staff_may_reset_password, waiting_registrations
+from .services import accounts, emails
 
 EMAIL_RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
 
@@ -19,40 +20,40 @@ EMAIL_RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True,
 def send_email_confirmation(self, user_id, language="en"):
     """Email the confirmation link, unless the registration was confirmed or removed meanwhile.
 
-    Runs after a registration, or a request to send the link again (partners.accounts), on its outbox row."""
-    user = accounts.waiting_registrations().filter(pk=user_id).first()
+    Runs after a registration, or a request to send the link again (partners.services.accounts), on its outbox row."""
+    user = waiting_registrations().filter(pk=user_id).first()
     if user is not None:
-        accounts.send_confirmation(user, language)
+        emails.send_confirmation(user, language)
 
 
 @shared_task(bind=True, **EMAIL_RETRY)
 def send_registration_notice(self, user_id, language="en"):
     """Tell an account's owner that someone tried to register with its address.
 
-    Runs after such a registration (partners.accounts), on its outbox row."""
+    Runs after such a registration (partners.services.accounts), on its outbox row."""
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is not None:
-        accounts.send_registration_notice(user, language)
+        emails.send_registration_notice(user, language)
 
 
 @shared_task(bind=True, **EMAIL_RETRY)
 def send_password_reset(self, user_id, language="en"):
     """Email the link that sets a new password, if the account may still have one.
 
-    Runs after a user asks for it (accounts.request_password_reset), on its outbox row."""
+    Runs after a user asks for it (partners.services.accounts.request_password_reset), on its outbox row."""
     user = get_user_model().objects.filter(pk=user_id).first()
-    if user is not None and user in accounts.may_reset_password(user.email):
-        accounts.send_password_reset(user, language)
+    if user is not None and user in may_reset_password(user.email):
+        emails.send_password_reset(user, language)
 
 
 @shared_task(bind=True, **EMAIL_RETRY)
 def send_staff_password_reset(self, user_id, language="en"):
     """Email a member of staff the link that sets a new password, if the account is still staff's.
 
-    Runs after staff ask for it (accounts.request_staff_password_reset), on its outbox row."""
+    Runs after staff ask for it (partners.services.accounts.request_staff_password_reset), on its outbox row."""
     user = get_user_model().objects.filter(pk=user_id).first()
-    if user is not None and user in accounts.staff_may_reset_password(user.email):
-        accounts.send_staff_password_reset(user, language)
+    if user is not None and user in staff_may_reset_password(user.email):
+        emails.send_staff_password_reset(user, language)
 
 
 @shared_task
@@ -71,4 +72,4 @@ def send_staff_lockout_notice(self, user_id, ip_address, locked_at):
     row."""
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is not None:
-        accounts.send_staff_lockout_notice(user, ip_address, datetime.fromisoformat(locked_at))
+        emails.send_staff_lockout_notice(user, ip_address, datetime.fromisoformat(locked_at))

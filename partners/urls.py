@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import DirectoryView
+from .views.directory import DirectoryView
 
 app_name = "partners"
 

@@ -156,6 +156,15 @@ def test_the_floors_are_read_from_the_real_tree():
     assert floor_of("exchange.selectors.plans") == floor_of("exchange.reports.figures")
     assert floor_of("exchange.reports.figures") < floor_of("exchange.services.monthly_report")
     assert floor_of("exchange.services.monthly_report") < floor_of("exchange.reports.views") == floor_of("exchange.tasks")
+    # partners is layered as ill is: its accounts' policy, reads, writes and pages each on their floor.
+    for module in ["partners.rules.accounts", "partners.selectors.accounts", "partners.selectors.directory",
+                   "partners.services.accounts", "partners.services.emails", "partners.services.retention",
+                   "partners.views.accounts",
+                   "partners.views.directory"]:
+        assert module in MODULES, module
+    assert floor_of("partners.rules.accounts") < floor_of("partners.models") < floor_of("partners.selectors.accounts")
+    assert floor_of("partners.selectors.accounts") < floor_of("partners.services.accounts") < floor_of("partners.tasks")
+    assert floor_of("partners.services.emails") < floor_of("partners.views.accounts") == floor_of("partners.forms")
 
 
 def test_no_module_imports_one_above_it():

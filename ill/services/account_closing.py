@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from partners import accounts
+from partners.selectors.accounts import is_registrant
+from partners.services.accounts import delete_account
 
 from ..models import IllRequest
 from ..selectors.personal_data import open_requests_of
@@ -28,7 +29,7 @@ def close_account(user: User) -> Counts:
     Refused (AccountStillNeeded, changing nothing) while any of its requests is not in a final status,
     and for staff, whose accounts the administrators keep. Returns the counts of what was removed.
     """
-    if not accounts.is_registrant(user):
+    if not is_registrant(user):
         raise AccountStillNeeded()
     with transaction.atomic():
         # Locked, so two closings of the same account run one after the other.
@@ -37,5 +38,5 @@ def close_account(user: User) -> Counts:
         if still_open:
             raise AccountStillNeeded(still_open)
         removed = remove_user_personal_data(user)
-        accounts.delete_account(user)
+        delete_account(user)
     return removed

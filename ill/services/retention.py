@@ -7,7 +7,7 @@ ISO 18626 patron reference and the raw messages, the addresses of the emails sen
 background tasks and the names of objects in the admin's log of it) with a fixed marker, and marks the request
 (`personal_data_removed_at`). What the reports count stays: the reference, the country and library, the dates,
 the status history (statuses, times, reasons) and the money (fees, invoices, payments, refunds).
-Login records go after LOGIN_RECORD_RETENTION_DAYS (partners.retention).
+Login records go after LOGIN_RECORD_RETENTION_DAYS (partners.services.retention).
 
 `remove_personal_data(requests)` removes the same data of any requests at once, whatever their age (an
 account being closed), and `remove_user_personal_data(user)` that of a user's requests and account.
@@ -29,7 +29,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from nlk_portal.outbox.models import OutboxEntry
-from partners import retention as accounts_retention
+from partners.services import retention as accounts_retention
 
 from ..models import (
     Borrowing,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from nlk_portal.core.exports.downloads import CONTENT_TYPES
 from nlk_portal.core.exports.writers import csv_chunks, csv_value
 from nlk_portal.core.language import korean_first
-from partners import accounts
+from partners.selectors import accounts
 
 from ..forms.account import CloseAccountForm
 from ..selectors.personal_data import account_data, account_rows, open_requests_of

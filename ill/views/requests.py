@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,11 +19,11 @@ from nlk_portal.core.printing import pdf_response
 from partners.models import Institution
 
 from ..choices import Direction
+from ..forms.fee_quote import FeeQuoteForm
 from ..forms.openurl import initial_from_openurl
 from ..forms.requests import IllRequestForm, fresh_form
-from ..models import IllRequest, Service
+from ..models import IllRequest
 from ..rules import copyright, fees
-from ..rules import delivery as delivery_rules
 from ..selectors.fees import preview_schedule_in_force, schedule_in_force
 from ..selectors.tracking import request_for_token, requester_invoices, submission_key_used, tracking_path
 from ..services.submission import SubmissionKeyUsed, submit_request
@@ -175,16 +174,17 @@ def fee_quote(request):
     """JSON for the live fee preview; 400 with the field at fault for bad input."""
     if ratelimits.over_limit(request, "ill-quote", settings.ILL_QUOTE_RATE):
         return JsonResponse({"error": _("Too many fee previews: wait a minute."), "field": None}, status=429)
-    try:
-        service, delivery, pages, ranges_pages = _quote_params(request.GET)
-        total_pages = _total_pages(request.GET) if service == Service.COPY else None
-        if total_pages is not None and ranges_pages is not None:
-            _check_within_item(request.GET["ranges"][:200], total_pages)
-        quote = fees.quote(
-            service=service, delivery=delivery, pages=pages, schedule=preview_schedule_in_force(library_today())
-        )
-    except _BadParam as error:
-        return JsonResponse({"error": error.message, "field": error.field}, status=400)
+    form = FeeQuoteForm(request.GET)
+    if not form.is_valid():
+        field, message = form.first_problem()
+        return JsonResponse({"error": message, "field": field}, status=400)
+    asked = form.cleaned_data
+    quote = fees.quote(
+        service=asked["service"],
+        delivery=asked["delivery"],
+        pages=asked["pages"],
+        schedule=preview_schedule_in_force(library_today()),
+    )
     body = {
         "copying_fee": str(quote.copying_fee),
         "shipping_fee": str(quote.shipping_fee),
@@ -192,83 +192,17 @@ def fee_quote(request):
         "currency": quote.currency,
         "schedule": str(quote.schedule),
     }
-    if ranges_pages is not None:
-        body["pages"] = ranges_pages
-        body["pages_label"] = ngettext("%(count)s page", "%(count)s pages", ranges_pages) % {
-            "count": f"{ranges_pages:,}"
+    if asked["counted_pages"] is not None:
+        body["pages"] = asked["counted_pages"]
+        body["pages_label"] = ngettext("%(count)s page", "%(count)s pages", asked["counted_pages"]) % {
+            "count": f"{asked['counted_pages']:,}"
         }
-    if total_pages is not None:
+    if asked["total_pages"] is not None:
         # The one-third limit, as soon as the total is known: the form shows it instead of a fee.
-        body["total_pages"] = total_pages
-        body["most_pages_allowed"] = copyright.most_pages_allowed(total_pages)
-        body["within_copyright_limit"] = copyright.within_limit(pages, total_pages)
+        body["total_pages"] = asked["total_pages"]
+        body["most_pages_allowed"] = copyright.most_pages_allowed(asked["total_pages"])
+        body["within_copyright_limit"] = copyright.within_limit(asked["pages"], asked["total_pages"])
     return JsonResponse(body)
-
-
-class _BadParam(Exception):
-    def __init__(self, field, message):
-        super().__init__(message)
-        self.field, self.message = field, message
-
-
-def _quote_params(params):
-    service = params.get("service", Service.COPY)
-    if service not in Service.values:
-        raise _BadParam("service", _("Service must be copy or loan."))
-    delivery = params.get("delivery", "")
-    if delivery not in ("post", "electronic"):
-        raise _BadParam("delivery", _("Delivery must be post or electronic."))
-    try:
-        delivery_rules.check_delivery(service, delivery)
-    except ValidationError as error:
-        raise _BadParam("delivery", error.messages[0])
-    if service == Service.LOAN:
-        return service, delivery, None, None
-    if "ranges" in params:
-        try:
-            pages = copyright.count_pages(params["ranges"][:200])
-        except ValidationError as error:
-            raise _BadParam("ranges", error.messages[0])
-        return service, delivery, pages, pages
-    return service, delivery, _page_count(params.get("pages")), None
-
-
-def _check_within_item(ranges, total_pages):
-    """Pages past the end of the item are a mistake in the ranges; over one third is answered, not refused."""
-    try:
-        copyright.check_copy_limit(ranges, total_pages)
-    except ValidationError as error:
-        if error.code == "beyond_item":
-            raise _BadParam("ranges", error.messages[0])
-
-
-def _total_pages(params):
-    """The item's total pages when the form has them, else None."""
-    if not (params.get("total_pages") or "").strip():
-        return None
-    return _page_count(params["total_pages"], field="total_pages")
-
-
-def _page_count(raw, field="pages"):
-    raw = (raw or "").strip()
-    if not raw:
-        raise _BadParam(field, _("Give the number of pages."))
-    # isdecimal, not isdigit: "²" is a digit that int() refuses.
-    if not raw.isdecimal():
-        raise _BadParam(field, _("The number of pages must be a whole number."))
-    too_many = _BadParam(
-        field, _("The number of pages must be at most %(max)s.") % {"max": copyright.MAX_PAGES}
-    )
-    # Python refuses to convert more than 4,300 digits; no page count needs more than a few.
-    digits = raw.lstrip("0") or "0"
-    if len(digits) > len(str(copyright.MAX_PAGES)):
-        raise too_many
-    pages = int(digits)
-    if pages < 1:
-        raise _BadParam(field, _("The number of pages must be at least 1."))
-    if pages > copyright.MAX_PAGES:
-        raise too_many
-    return pages
 
 
 @require_GET

@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_protect
 from django_otp import user_has_device
 
 from . import two_factor, two_factor_views
+from .posted import posted_number
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 
@@ -42,7 +43,8 @@ def check_admin_query(request: HttpRequest, model: type[models.Model] | None = N
             continue
         low, high = DRILL_DOWN_RANGE[match["part"]]
         for value in values:
-            if not (value.isascii() and value.isdecimal() and len(value) <= 4 and low <= int(value) <= high):
+            number = posted_number(value, max_digits=4)
+            if number is None or not low <= number <= high:
                 raise BadRequest(f"{name} is not a {match['part']} the list can show.")
     if model is not None and request.method == "POST":
         check_selected_rows(request.POST.getlist(ACTION_CHECKBOX_NAME), model._meta.pk)

@@ -11,7 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from nlk_portal.core.redaction import redact_path
-from partners.accounts import confirmation_tokens
+from partners.rules.accounts import confirmation_tokens
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

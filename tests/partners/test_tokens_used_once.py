@@ -7,7 +7,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.urls import reverse
 
-from partners.accounts import confirmation_tokens
+from partners.rules.accounts import confirmation_tokens
 from tests.factories import LibrarianFactory, UserFactory
 
 from .registration import link_in, register

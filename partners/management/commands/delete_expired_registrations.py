@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from partners import accounts
+from partners.services import accounts
 
 
 class Command(BaseCommand):

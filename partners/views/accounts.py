@@ -14,14 +14,16 @@ from django_ratelimit.core import is_ratelimited
 
 from nlk_portal.core.language import korean_first
 
-from . import accounts, lockouts
-from .forms import (
+from .. import lockouts
+from ..forms import (
     EmailAddressForm,
     EmailLoginForm,
     LibrarianRegistrationForm,
     LibraryUserRegistrationForm,
     StaffPasswordResetForm,
 )
+from ..selectors.accounts import is_library_user
+from ..services import accounts
 
 
 def register_rate(group, request):
@@ -139,7 +141,7 @@ def confirm(request, uidb64, token):
     user = accounts.confirm_email(uidb64, token)
     if user is None:
         return render(request, "partners/confirm_failed.html", status=400)
-    if accounts.is_library_user(user):
+    if is_library_user(user):
         messages.success(request, _("Your email is confirmed. Log in to request material from abroad."))
     else:
         messages.success(request, _("Your email is confirmed. Log in to see your library’s requests."))
@@ -159,7 +161,7 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         # A user in Korea follows their own requests; a partner librarian their library's.
-        if accounts.is_library_user(self.request.user):
+        if is_library_user(self.request.user):
             return resolve_url("ill:borrowing_requests")
         return super().get_default_redirect_url()
 

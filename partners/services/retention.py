@@ -5,22 +5,12 @@ past LOGIN_RECORD_RETENTION_DAYS, `remove_account_personal_data` when an account
 """
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.db.models import Q
 
-from .models import Librarian, LibraryUser
+from ..models import Librarian, LibraryUser
+from ..selectors.accounts import login_records_before
 
 REMOVED = "(removed)"
 LOGIN_RECORDS = (AccessAttempt, AccessFailureLog, AccessLog)
-
-
-def login_records_before(cutoff):
-    """The login records (failed attempts, failure logs, access logs) last touched before `cutoff`,
-    one queryset per kind."""
-    return [
-        AccessAttempt.objects.filter(attempt_time__lt=cutoff),
-        AccessFailureLog.objects.filter(attempt_time__lt=cutoff),
-        AccessLog.objects.filter(Q(attempt_time__lt=cutoff), Q(logout_time__isnull=True) | Q(logout_time__lt=cutoff)),
-    ]
 
 
 def remove_login_records(cutoff, *, dry_run=False) -> int:

@@ -1,0 +1,1 @@
+"""What the directory and its accounts allow, as values: pure, importing nothing of the portal above the core."""

@@ -1,0 +1,1 @@
+"""Reads of the directory and its accounts that span relations."""

@@ -1,0 +1,1 @@
+"""Writes of partner accounts, each in its own transaction, and the emails they send."""

@@ -1,0 +1,1 @@
+"""The directory's public pages and the account pages."""
