@@ -20,8 +20,8 @@ from tests.exchange.reports.conftest import (  # noqa: F401 (fixtures)
     report_groups,
     source_fee_schedule,
 )
-from tests.factories import InstitutionFactory, submit_ill_request
-from tests.ill.borrowing.conftest import borrow, library_user
+from tests.factories import InstitutionFactory, library_user, submit_ill_request
+from tests.ill.borrowing.steps import borrow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SOURCE_SCHEDULE = importlib.import_module("ill.migrations.0002_source_fee_schedule").SOURCE_SCHEDULE

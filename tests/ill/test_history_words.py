@@ -15,10 +15,8 @@ from ill.rules.history_words import Words, in_words, phrase
 from ill.services import invoices, workflow
 from ill.status import Status
 from nlk_portal.core.calendar import library_today
-from tests.factories import InstitutionFactory, submit_ill_request
-
-from .borrowing.conftest import borrow, library_user, work_to_delivered
-from .triage.conftest import kim, staff_groups  # noqa: F401  (fixtures)
+from tests.factories import InstitutionFactory, library_user, submit_ill_request
+from tests.ill.borrowing.steps import borrow, work_to_delivered
 
 pytestmark = pytest.mark.django_db
 F = MoneyChange.Figure
@@ -39,7 +37,7 @@ def written(day, language):
 
 
 @pytest.fixture
-def copied(source_fee_schedule, kim, django_capture_on_commit_callbacks):  # noqa: F811
+def copied(source_fee_schedule, kim, django_capture_on_commit_callbacks):
     library = InstitutionFactory(name_en="SOAS Library", country="GB")
     ill_request = submit_ill_request(requesting_library=library)
     with django_capture_on_commit_callbacks(execute=True):
@@ -50,7 +48,7 @@ def copied(source_fee_schedule, kim, django_capture_on_commit_callbacks):  # noq
 
 @pytest.mark.parametrize("actor_language", ["ko", "en"])
 def test_a_payment_on_an_invoice_reads_in_the_readers_language_whoever_recorded_it(
-    copied, kim, client, actor_language  # noqa: F811
+    copied, kim, client, actor_language
 ):
     invoice = Invoice.objects.get(request=copied)
     paid_on = library_today() - timedelta(days=1)
@@ -69,7 +67,7 @@ def test_a_payment_on_an_invoice_reads_in_the_readers_language_whoever_recorded_
 
 
 def test_a_prepayment_recorded_in_korean_reads_in_english_and_korean(
-    client, kim, source_fee_schedule, django_capture_on_commit_callbacks  # noqa: F811
+    client, kim, source_fee_schedule, django_capture_on_commit_callbacks
 ):
     ill_request = borrow(library_user(), InstitutionFactory(name_en="Staatsbibliothek zu Berlin", country="DE"))
     today = library_today()
@@ -84,7 +82,7 @@ def test_a_prepayment_recorded_in_korean_reads_in_english_and_korean(
     assert "납부" not in english and "paid on" not in korean
 
 
-def test_a_message_to_the_user_is_shown_as_typed_and_escaped_in_either_language(copied, kim, client):  # noqa: F811
+def test_a_message_to_the_user_is_shown_as_typed_and_escaped_in_either_language(copied, kim, client):
     # Words that are also in the catalogue stay the staff member's own words: they are not translated.
     typed = "Refund <b>soon</b> & more"
     words = phrase(Words.SENT_TO_USER, text=typed)
@@ -101,7 +99,7 @@ def test_a_message_to_the_user_is_shown_as_typed_and_escaped_in_either_language(
 
 
 def test_a_staff_note_on_a_status_change_is_shown_as_typed_on_the_tracking_page(
-    source_fee_schedule, kim, client, django_capture_on_commit_callbacks  # noqa: F811
+    source_fee_schedule, kim, client, django_capture_on_commit_callbacks
 ):
     ill_request = submit_ill_request(requesting_library=InstitutionFactory(name_en="SOAS Library", country="GB"))
     with translation.override("ko"), django_capture_on_commit_callbacks(execute=True):
@@ -129,7 +127,7 @@ def test_a_code_the_portal_does_not_know_is_refused_when_recorded_and_read_as_it
     assert in_words("no_such_sentence", {"number": "X-1"}) == "X-1"
 
 
-def test_a_change_recorded_as_text_before_is_shown_as_it_was_written(copied, kim, client):  # noqa: F811
+def test_a_change_recorded_as_text_before_is_shown_as_it_was_written(copied, kim, client):
     MoneyChange.objects.create(
         request=copied, figure=F.BANK_FEE, new_amount=Decimal("1.00"), new_currency="USD",
         detail="written by hand <once>", changed_by=kim,

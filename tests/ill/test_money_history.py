@@ -13,10 +13,9 @@ from ill.models import Invoice, MoneyChange
 from ill.services import invoices, workflow
 from ill.status import Status
 from nlk_portal.core.calendar import library_today
-from tests.factories import InstitutionFactory, UserFactory, submit_ill_request
+from tests.factories import InstitutionFactory, UserFactory, library_user, submit_ill_request
+from tests.ill.borrowing.steps import borrow, work_to_delivered
 
-from .borrowing.conftest import borrow, library_user, work_to_delivered
-from .triage.conftest import kim, lee, staff_groups  # noqa: F401  (fixtures)
 from .triage.test_request_page import change_form_data, page_url
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +28,7 @@ def library(source_fee_schedule):
 
 
 @pytest.fixture
-def copied(library, kim, django_capture_on_commit_callbacks):  # noqa: F811
+def copied(library, kim, django_capture_on_commit_callbacks):
     """20 pages copied: an invoice of USD 9.00 copying and USD 3.00 shipping, issued for Kim's change."""
     ill_request = submit_ill_request(requesting_library=library)
     with django_capture_on_commit_callbacks(execute=True):
@@ -57,7 +56,7 @@ def test_issuing_an_invoice_keeps_each_line_and_the_total_with_who_made_the_fees
 
 
 def test_voiding_and_reissuing_keep_the_old_and_new_lines_with_who_did_each(
-    copied, lee, django_capture_on_commit_callbacks  # noqa: F811
+    copied, lee, django_capture_on_commit_callbacks
 ):
     first = Invoice.objects.get(request=copied)
     with django_capture_on_commit_callbacks(execute=True):
@@ -78,7 +77,7 @@ def test_voiding_and_reissuing_keep_the_old_and_new_lines_with_who_did_each(
     assert details[-1] == f"invoice {second.number}, in place of {first.number}"
 
 
-def test_each_payment_keeps_what_was_paid_before_and_after(copied, lee):  # noqa: F811
+def test_each_payment_keeps_what_was_paid_before_and_after(copied, lee):
     invoice = Invoice.objects.get(request=copied)
     today = library_today()
 
@@ -99,7 +98,7 @@ def test_each_payment_keeps_what_was_paid_before_and_after(copied, lee):  # noqa
     )
 
 
-def test_a_staff_edit_of_an_estimated_fee_or_the_cost_limit_is_kept(library, kim):  # noqa: F811
+def test_a_staff_edit_of_an_estimated_fee_or_the_cost_limit_is_kept(library, kim):
     ill_request = submit_ill_request(requesting_library=library)
     locked = workflow.lock(ill_request)
     locked.copying_fee, locked.max_cost_usd = Decimal("13.00"), Decimal("40.00")
@@ -112,7 +111,7 @@ def test_a_staff_edit_of_an_estimated_fee_or_the_cost_limit_is_kept(library, kim
     ]
 
 
-def test_the_request_s_page_does_not_let_staff_change_the_fees_unrecorded(library, kim, client):  # noqa: F811
+def test_the_request_s_page_does_not_let_staff_change_the_fees_unrecorded(library, kim, client):
     ill_request = submit_ill_request(requesting_library=library)
     client.force_login(kim)
 
@@ -138,7 +137,7 @@ def rows(html):
 
 
 def test_the_history_button_shows_status_notes_money_emails_and_the_admin_log_in_time_order(
-    copied, kim, client  # noqa: F811
+    copied, kim, client
 ):
     client.force_login(kim)
     note = change_form_data(copied, **{"internal_notes-0-text": "Copied from the microfilm."})
@@ -170,7 +169,7 @@ def test_the_history_button_shows_status_notes_money_emails_and_the_admin_log_in
 
 
 def test_a_borrowing_s_history_shows_a_corrected_prepayment_with_the_old_and_new_figure(
-    client, kim, source_fee_schedule, django_capture_on_commit_callbacks  # noqa: F811
+    client, kim, source_fee_schedule, django_capture_on_commit_callbacks
 ):
     from ill.services import borrowing
 

@@ -14,10 +14,8 @@ from ill.models import IllRequest, MoneyChange, SentEmail, StatusChange
 from ill.services.workflow import do_transition
 from ill.status import Status
 from partners.models import Librarian, LibraryUser
-from tests.factories import InstitutionFactory, LibrarianFactory, UserFactory, submit_ill_request
-
-from .borrowing.conftest import PASSWORD, borrow, lender, work_to_delivered  # noqa: F401  (fixture)
-from .triage.conftest import kim, staff_groups  # noqa: F401  (fixtures)
+from tests.factories import PASSWORD, InstitutionFactory, LibrarianFactory, UserFactory, submit_ill_request
+from tests.ill.borrowing.steps import borrow, work_to_delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +52,7 @@ def user_in_korea(person):
     return user
 
 
-def borrowing_of(user, person, lender, capture):  # noqa: F811  (the fixture's value)
+def borrowing_of(user, person, lender, capture):
     with capture(execute=True):  # the acknowledgement is sent and recorded
         return borrow(user, lender, postal_address=person["postal_address"], notes=person["notes"])
 
@@ -70,7 +68,7 @@ def minho(db):
 
 
 @pytest.fixture
-def both_borrow(jiwoo, minho, lender, source_fee_schedule, django_capture_on_commit_callbacks):  # noqa: F811
+def both_borrow(jiwoo, minho, lender, source_fee_schedule, django_capture_on_commit_callbacks):
     mine = borrowing_of(jiwoo, JIWOO, lender, django_capture_on_commit_callbacks)
     theirs = borrowing_of(minho, MINHO, lender, django_capture_on_commit_callbacks)
     return mine, theirs
@@ -161,7 +159,7 @@ def test_anonymous_readers_are_sent_to_log_in(client):
         assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_staff_accounts_are_not_closed_here(client, kim):  # noqa: F811
+def test_staff_accounts_are_not_closed_here(client, kim):
     client.force_login(kim)
 
     assert client.get(reverse("my_account:account")).status_code == 403
@@ -211,7 +209,7 @@ def database_dump():
 
 
 def test_closing_with_only_finished_requests_removes_the_personal_data_and_the_login(
-    client, jiwoo, both_borrow, lender, django_capture_on_commit_callbacks, kim  # noqa: F811
+    client, jiwoo, both_borrow, lender, django_capture_on_commit_callbacks, kim
 ):
     mine, theirs = both_borrow
     do_transition(mine, Status.CANCELLED, by=kim, note="Cancelled at the user's request")

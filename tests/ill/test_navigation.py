@@ -4,15 +4,13 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import InstitutionFactory, LibrarianFactory
-from tests.ill.borrowing.conftest import jiwoo  # noqa: F401  (fixture)
-from tests.ill.triage.conftest import kim, staff_groups  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 LIBRARY_REQUESTS = "Your library&#x27;s requests"
 
 
 @pytest.mark.parametrize("path", ["/", "/ill/"])
-def test_staff_who_are_not_partner_librarians_are_not_offered_a_librarys_requests(client, kim, path):  # noqa: F811
+def test_staff_who_are_not_partner_librarians_are_not_offered_a_librarys_requests(client, kim, path):
     client.force_login(kim)
 
     html = client.get(path).content.decode()
@@ -28,7 +26,7 @@ def test_a_partner_librarian_is_offered_the_librarys_requests(client, path):
     assert reverse("ill:library_requests") in client.get(path).content.decode()
 
 
-def test_a_user_in_korea_is_offered_their_own_requests(client, jiwoo):  # noqa: F811
+def test_a_user_in_korea_is_offered_their_own_requests(client, jiwoo):
     client.force_login(jiwoo)
 
     html = client.get("/").content.decode()

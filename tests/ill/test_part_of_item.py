@@ -5,9 +5,7 @@ from django.urls import reverse
 
 from ill.models import IllRequest, Invoice
 from tests.factories import InstitutionFactory, LibrarianFactory, submit_ill_request
-from tests.ill.borrowing.conftest import jiwoo, lender  # noqa: F401  (fixtures)
 from tests.ill.borrowing.test_copy_rule import form_data as borrowing_form_data
-from tests.ill.triage.conftest import kim, staff_groups  # noqa: F401  (fixtures)
 
 from .forms import form_data
 from .pdf_reading import pdf_text
@@ -72,7 +70,7 @@ def test_the_invoice_names_the_chapter_supplied(source_fee_schedule):
     assert "식민지 시대의 시" in text and "김현" in text
 
 
-def test_staff_see_the_chapter_in_the_list_and_find_the_request_by_it(client, kim, library):  # noqa: F811
+def test_staff_see_the_chapter_in_the_list_and_find_the_request_by_it(client, kim, library):
     chapter = submit_ill_request(requesting_library=library, **CHAPTER)
     submit_ill_request(requesting_library=library)
     client.force_login(kim)
@@ -89,7 +87,7 @@ def test_staff_see_the_chapter_in_the_list_and_find_the_request_by_it(client, ki
 
 
 def test_a_user_in_korea_asks_for_a_chapter_and_sees_it_on_their_page(
-    client, jiwoo, lender, source_fee_schedule  # noqa: F811
+    client, jiwoo, lender, source_fee_schedule
 ):
     client.force_login(jiwoo)
     data = borrowing_form_data(

@@ -22,10 +22,11 @@ from tests.factories import (
     LibrarianFactory,
     UserFactory,
     ill_request_details,
+    library_user,
     submit_ill_request,
 )
+from tests.ill.borrowing.steps import borrow, borrowing_details
 
-from .borrowing.conftest import borrow, borrowing_details, library_user
 from .borrowing.test_copy_rule import form_data as borrowing_form_data
 from .forms import form_data
 

@@ -12,8 +12,7 @@ from ill.services.workflow import do_transition
 from ill.status import BORROWING_REQUESTER_LABELS, REQUESTER_LABELS, Status, requester_label
 from nlk_portal.core import calendar
 from tests.factories import InstitutionFactory, LibrarianFactory, submit_ill_request
-from tests.ill.borrowing.conftest import borrow, jiwoo, lender  # noqa: F401  (fixtures)
-from tests.ill.triage.conftest import kim, staff_groups  # noqa: F401  (fixtures)
+from tests.ill.borrowing.steps import borrow
 
 pytestmark = pytest.mark.django_db
 ASK = "Please send the exact page numbers."
@@ -75,7 +74,7 @@ def test_the_librarians_list_and_page_say_it_plainly(client, asked):
     assert "We need something from you" in detail
 
 
-def test_staff_keep_the_iso_18626_statuses(client, kim, asked):  # noqa: F811
+def test_staff_keep_the_iso_18626_statuses(client, kim, asked):
     client.force_login(kim)
 
     page = client.get(reverse("admin:ill_illrequest_change", args=[asked.pk])).content.decode()
@@ -85,7 +84,7 @@ def test_staff_keep_the_iso_18626_statuses(client, kim, asked):  # noqa: F811
     assert "We need something from you" not in listing
 
 
-def test_a_user_in_korea_reads_the_lending_librarys_steps(client, jiwoo, lender, source_fee_schedule):  # noqa: F811
+def test_a_user_in_korea_reads_the_lending_librarys_steps(client, jiwoo, lender, source_fee_schedule):
     ill_request = borrow(jiwoo, lender)
     borrowing.record_prepayment(
         ill_request, amount=Decimal("50000"), currency="KRW", paid_on=calendar.library_today(),

@@ -29,9 +29,8 @@ from ill.services.workflow import do_transition
 from ill.status import Status
 from nlk_portal.outbox.models import OutboxEntry
 from partners.models import Iso18626Peer, LibraryUser
-from tests.factories import InstitutionFactory, UserFactory, submit_ill_request
-from tests.ill.borrowing.conftest import borrowing_details
-from tests.ill.triage.conftest import PASSWORD, kim, staff_groups  # noqa: F401  (fixtures)
+from tests.factories import PASSWORD, InstitutionFactory, UserFactory, submit_ill_request
+from tests.ill.borrowing.steps import borrowing_details
 
 NAME = "Purgeable-Name-7f3a"
 EMAIL = "purge-7f3a@example.org"
@@ -70,7 +69,7 @@ def login_attempt(username, at):
 
 
 @pytest.fixture
-def personal_world(source_fee_schedule, kim, django_capture_on_commit_callbacks):  # noqa: F811
+def personal_world(source_fee_schedule, kim, django_capture_on_commit_callbacks):
     """A supplied request and a borrowing, both closed, with personal data in every place it can be."""
     library = InstitutionFactory(name_en="Bibliothèque de Test", country="FR")
     with django_capture_on_commit_callbacks(execute=True):
@@ -204,7 +203,7 @@ def test_a_dry_run_prints_the_same_counts_and_changes_nothing(personal_world, se
     assert found(dump(*ACCOUNTS)) == []
 
 
-def test_a_purged_request_still_shows_its_reference_library_dates_history_and_money(personal_world, client, kim):  # noqa: F811
+def test_a_purged_request_still_shows_its_reference_library_dates_history_and_money(personal_world, client, kim):
     supplied = personal_world["supplied"]
     retention.purge(now=FUTURE)
     invoice = Invoice.objects.get(request=supplied)
@@ -222,7 +221,7 @@ def test_a_purged_request_still_shows_its_reference_library_dates_history_and_mo
     assert supplied.received_at.astimezone(timezone.get_current_timezone()).strftime("%Y") in tracking
 
 
-def test_the_staff_see_each_purge_and_cannot_change_it(personal_world, client, kim):  # noqa: F811
+def test_the_staff_see_each_purge_and_cannot_change_it(personal_world, client, kim):
     retention.purge(now=FUTURE)
     client.force_login(kim)
     listing = client.get(reverse("admin:ill_personaldatapurge_changelist"))

@@ -8,7 +8,6 @@ from django.urls import reverse
 from ill.models import IllRequest
 from ill.services import retention
 from tests.factories import InstitutionAliasFactory, InstitutionFactory, submit_ill_request
-from tests.ill.triage.conftest import kim, staff_groups  # noqa: F401  (fixtures)
 
 LIST = reverse("admin:ill_illrequest_changelist")
 
@@ -37,7 +36,7 @@ def listed(client, text):
 
 
 @pytest.mark.django_db
-def test_staff_find_a_request_by_its_contact_persons_name_as_by_everything_else(client, kim, callers):  # noqa: F811
+def test_staff_find_a_request_by_its_contact_persons_name_as_by_everything_else(client, kim, callers):
     client.force_login(kim)
     ref = {key: r.reference for key, r in callers.items()}
 
@@ -51,7 +50,7 @@ def test_staff_find_a_request_by_its_contact_persons_name_as_by_everything_else(
 
 
 @pytest.mark.django_db
-def test_the_help_under_the_search_box_says_the_name_is_searched(client, kim):  # noqa: F811
+def test_the_help_under_the_search_box_says_the_name_is_searched(client, kim):
     client.force_login(kim)
 
     assert "the requester&#x27;s name or email" in client.get(LIST).content.decode()

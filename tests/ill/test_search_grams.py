@@ -13,7 +13,6 @@ from ill.rules.search import is_short_cjk_word, search_grams
 from ill.selectors import queues
 from ill.services.workflow import save_staff_edit
 from tests.factories import InstitutionFactory, submit_ill_request
-from tests.ill.triage.conftest import kim, staff_groups  # noqa: F401  (fixtures)
 
 LIST = reverse("admin:ill_illrequest_changelist")
 
@@ -87,7 +86,7 @@ def test_a_staff_edit_of_a_title_keeps_its_grams(shelf):
 
 
 @pytest.mark.django_db
-def test_the_admin_list_finds_a_two_syllable_word_among_many(client, kim, shelf):  # noqa: F811
+def test_the_admin_list_finds_a_two_syllable_word_among_many(client, kim, shelf):
     client.force_login(kim)
 
     response = client.get(LIST, {"q": "고려 역사"})

@@ -13,8 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nlk_portal.core import two_factor
 from nlk_portal.core.roles import EXCHANGE_STAFF, ILL_STAFF, MANAGERS
-from tests.factories import UserFactory
-from tests.ill.triage.conftest import staff_groups, staff_member  # noqa: F401
+from tests.factories import UserFactory, staff_member
 from tests.portal.test_settings import manage, production
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_groups")]

@@ -104,8 +104,8 @@ def test_no_refund_paid_in_the_period_leaves_the_refunds_table_empty(ill_2025):
 def test_refunds_paid_out_after_settlement_are_summed_per_currency(ill_money):
     from ill.services import borrowing
     from nlk_portal.core import calendar
-    from tests.factories import InstitutionFactory
-    from tests.ill.borrowing.conftest import borrow, library_user, work_to_delivered
+    from tests.factories import InstitutionFactory, library_user
+    from tests.ill.borrowing.steps import borrow, work_to_delivered
 
     lender = InstitutionFactory(name_en="Staatsbibliothek zu Berlin", country="DE")
     paid_on = calendar.library_today()
@@ -194,8 +194,8 @@ def test_a_request_is_completed_once(ill_year):
 
 def test_a_borrowing_counts_under_the_lenders_country_not_nlks(ill_money):
     from ill.services import submission
-    from tests.factories import InstitutionFactory
-    from tests.ill.borrowing.conftest import borrow, library_user
+    from tests.factories import InstitutionFactory, library_user
+    from tests.ill.borrowing.steps import borrow
 
     berlin = InstitutionFactory(name_en="Staatsbibliothek zu Berlin", country="DE")
     borrow(library_user(), berlin)

@@ -11,7 +11,7 @@ from nlk_portal.core import calendar
 from tests.ill.pdf_reading import pdf_text
 from tests.ill.test_citation_parts import COMBINATIONS, expected_publication, ids
 
-from .conftest import borrow, work_to_delivered
+from .steps import borrow, work_to_delivered
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

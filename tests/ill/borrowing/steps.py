@@ -1,45 +1,12 @@
-"""A user in Korea, a library abroad, and NLK staff: the people of a borrowing from abroad."""
+"""A borrowing from abroad: the details a user in Korea sends, and staff working it to delivery.
 
-import importlib
+The people (`jiwoo`, `lender`, `kim`, `manager`) are fixtures of tests/ill/conftest.py and tests/conftest.py."""
+
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
-from django.contrib.auth.models import Group, Permission
-from django.utils import timezone
-
 from ill.services import borrowing, submission
 from nlk_portal.core import calendar
-from partners.models import LibraryUser
-from tests.factories import InstitutionFactory, UserFactory
-from tests.ill.triage.conftest import kim, manager, staff_groups  # noqa: F401  (fixtures)
-
-BORROWING_MIGRATION = importlib.import_module("ill.migrations.0009_borrowing")
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def borrowing_groups(staff_groups):  # noqa: F811  (the fixture imported above)
-    """The staff groups with what 0009_borrowing gives them (a transactional flush empties them)."""
-    BORROWING_MIGRATION.give_groups_borrowing_permissions(Group.objects, Permission.objects)
-
-
-def library_user(email="jiwoo.han@example.kr", first_name="Ji-woo", last_name="Han", **fields):
-    user = UserFactory(username=email, email=email, first_name=first_name, last_name=last_name)
-    LibraryUser.objects.create(
-        user=user, postal_address="서울특별시 서초구 반포대로 201", email_confirmed_at=timezone.now(), **fields
-    )
-    return user
-
-
-@pytest.fixture
-def jiwoo(db):
-    return library_user()
-
-
-@pytest.fixture
-def lender(db):
-    return InstitutionFactory(name_en="Staatsbibliothek zu Berlin", country="DE")
 
 
 def borrowing_details(lender, **overrides):
