@@ -5,6 +5,7 @@ import socket
 import subprocess
 import time
 import uuid
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -16,8 +17,9 @@ from hypothesis import settings as hypothesis_settings
 from pytest_django.fixtures import _set_suffix_to_test_databases
 
 import bench.workers
-from nlk_portal.core.roles import ILL_STAFF
-from tests.factories import staff_member
+from nlk_portal.core.roles import ILL_STAFF, MANAGERS
+from tests.exchange.reports import year
+from tests.factories import InstitutionFactory, staff_member
 
 # The fuzz tests: "ci" (the default) is repeatable, the same examples on every run;
 # HYPOTHESIS_PROFILE=deep searches much further, with fresh examples each time.
@@ -27,6 +29,7 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 SOURCE_SCHEDULE = importlib.import_module("ill.migrations.0002_source_fee_schedule").SOURCE_SCHEDULE
 STAFF_GROUPS_MIGRATION = importlib.import_module("ill.migrations.0004_staff_groups")
+REPORT_PERMISSIONS = importlib.import_module("exchange.migrations.0003_reports")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -90,6 +93,43 @@ def kim(staff_groups):
 def kim_client(client, kim):
     client.force_login(kim)
     return client
+
+
+@pytest.fixture
+def report_groups(staff_groups):
+    """The staff groups and their report permissions, as the migrations leave them."""
+    REPORT_PERMISSIONS.give_report_permissions(Group.objects, Permission.objects)
+
+
+@pytest.fixture
+def manager(report_groups):
+    """A manager: reads ILL requests and the reports, changes nothing."""
+    return staff_member(MANAGERS, username="choi", first_name="Hyun-woo", last_name="Choi", email="choi@nl.go.kr")
+
+
+@pytest.fixture
+def fees_since_2020(db):
+    """The library's fees as the migration records them, in force since before the reports' year."""
+    from ill.models import FeeSchedule
+
+    fields = {k: v for k, v in SOURCE_SCHEDULE.items() if k != "effective_from"}
+    return FeeSchedule.objects.get_or_create(effective_from=date(2020, 1, 1), defaults=fields)[0]
+
+
+@pytest.fixture
+def france(db):
+    return InstitutionFactory(name_en="Bibliothèque nationale de France", country="FR")
+
+
+@pytest.fixture
+def japan(db):
+    return InstitutionFactory(name_en="National Diet Library", country="JP")
+
+
+@pytest.fixture
+def ill_year(fees_since_2020, france, japan):
+    """The ILL requests of the reports' year (tests/exchange/reports/year.py), by name."""
+    return year.requests_of_the_year(france, japan)
 
 
 @pytest.fixture

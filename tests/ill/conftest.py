@@ -1,12 +1,12 @@
-"""The people of the ILL tests beside the staff member `kim` (tests/conftest.py): another ILL staff member,
-a manager, a user in Korea and the library abroad they borrow from."""
+"""The people of the ILL tests beside `kim` and `manager` (tests/conftest.py): another ILL staff member,
+a user in Korea and the library abroad they borrow from."""
 
 import importlib
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from nlk_portal.core.roles import ILL_STAFF, MANAGERS
+from nlk_portal.core.roles import ILL_STAFF
 from tests.factories import InstitutionFactory, library_user, staff_member
 
 BORROWING_MIGRATION = importlib.import_module("ill.migrations.0009_borrowing")
@@ -15,11 +15,6 @@ BORROWING_MIGRATION = importlib.import_module("ill.migrations.0009_borrowing")
 @pytest.fixture
 def lee(staff_groups):
     return staff_member(ILL_STAFF, username="lee", first_name="Ji-ho", last_name="Lee", email="lee@nl.go.kr")
-
-
-@pytest.fixture
-def manager(staff_groups):
-    return staff_member(MANAGERS, username="choi", first_name="Hyun-woo", last_name="Choi")
 
 
 @pytest.fixture
