@@ -15,8 +15,7 @@ from ill.status import Status
 from nlk_portal.core.calendar import library_today
 from tests.factories import InstitutionFactory, UserFactory, library_user, submit_ill_request
 from tests.ill.borrowing.steps import borrow, work_to_delivered
-
-from .triage.test_request_page import change_form_data, page_url
+from tests.ill.triage.test_request_page import change_form_data, page_url
 
 pytestmark = pytest.mark.django_db
 F = MoneyChange.Figure

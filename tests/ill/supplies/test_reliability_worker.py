@@ -12,10 +12,9 @@ from ill.models import IllRequest, Invoice, SentEmail
 from nlk_portal.outbox.dispatch import after_commit
 from nlk_portal.outbox.models import OutboxEntry
 from tests.factories import InstitutionFactory
-
-from .forms import form_data
-from .supply import supply_copy
-from .worker_helpers import all_tasks_finished, running, wait_for, with_subject
+from tests.ill.forms import form_data
+from tests.ill.supply import supply_copy
+from tests.ill.worker_helpers import all_tasks_finished, running, wait_for, with_subject
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 # Short, so that Redis gives the killed worker's task to the restarted one within the test.

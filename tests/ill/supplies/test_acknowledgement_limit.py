@@ -13,8 +13,7 @@ from django.utils import timezone
 from ill.models import IllRequest, SentEmail
 from ill.services import notifications
 from tests.factories import InstitutionFactory, UserFactory, submit_ill_request
-
-from .forms import form_data
+from tests.ill.forms import form_data
 
 pytestmark = pytest.mark.django_db
 SKIPPED = SentEmail.Outcome.SKIPPED

@@ -10,8 +10,7 @@ from django.urls import reverse
 from ill.forms.openurl import initial_from_openurl
 from ill.models import IllRequest
 from tests.factories import InstitutionFactory
-
-from .forms import form_data
+from tests.ill.forms import form_data
 
 URL = reverse("ill:request")
 

@@ -26,9 +26,8 @@ from tests.factories import (
     submit_ill_request,
 )
 from tests.ill.borrowing.steps import borrow, borrowing_details
-
-from .borrowing.test_copy_rule import form_data as borrowing_form_data
-from .forms import form_data
+from tests.ill.borrowing.test_copy_rule import form_data as borrowing_form_data
+from tests.ill.forms import form_data
 
 pytestmark = pytest.mark.django_db
 URL = reverse("ill:request")

@@ -11,8 +11,7 @@ from ill.models import IllRequest, SentEmail
 from ill.services import notifications
 from ill.status import Status
 from tests.factories import InstitutionFactory, submit_ill_request
-
-from .forms import form_data
+from tests.ill.forms import form_data
 
 pytestmark = pytest.mark.django_db
 URL = reverse("ill:request")

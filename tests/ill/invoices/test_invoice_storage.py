@@ -20,8 +20,7 @@ from pypdf import PdfReader
 
 from ill.models import Invoice
 from tests.factories import InstitutionFactory
-
-from .supply import supply_copy
+from tests.ill.supply import supply_copy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 # moto takes any keys; these are never real ones.

@@ -8,9 +8,8 @@ from pypdf import PdfReader
 
 from ill.models import Invoice
 from tests.factories import InstitutionFactory
-
-from .pdf_reading import characters_by_font, embedded_fonts, pdf_text
-from .supply import supply_copy
+from tests.ill.pdf_reading import characters_by_font, embedded_fonts, pdf_text
+from tests.ill.supply import supply_copy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from ill.models import Invoice
 from ill.services import pdf
-
-from .pdf_reading import pdf_text
-from .supply import supply_copy
+from tests.ill.pdf_reading import pdf_text
+from tests.ill.supply import supply_copy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,9 +3,8 @@ from django.urls import reverse
 
 from ill.models import IllRequest, SentEmail
 from tests.factories import InstitutionFactory
-
-from .forms import form_data
-from .worker_helpers import all_tasks_finished, wait_for
+from tests.ill.forms import form_data
+from tests.ill.worker_helpers import all_tasks_finished, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

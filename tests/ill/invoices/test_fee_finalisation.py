@@ -16,8 +16,7 @@ from ill.services.workflow import do_transition
 from ill.status import Status, UnfilledReason
 from nlk_portal.core import calendar
 from tests.factories import InstitutionFactory, submit_ill_request
-
-from .supply import lend, supply_copy
+from tests.ill.supply import lend, supply_copy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

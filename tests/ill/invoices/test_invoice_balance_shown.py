@@ -12,8 +12,7 @@ from ill.models import Invoice
 from ill.services import invoices
 from nlk_portal.core import calendar
 from tests.factories import InstitutionFactory, LibrarianFactory
-
-from .supply import supply_copy
+from tests.ill.supply import supply_copy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

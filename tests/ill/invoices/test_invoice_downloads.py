@@ -6,10 +6,9 @@ from django.urls import reverse
 from ill.models import Invoice
 from ill.services import invoices
 from tests.factories import InstitutionFactory, LibrarianFactory
-
-from .pdf_reading import pdf_text
-from .staff import ill_clerk
-from .supply import supply_copy
+from tests.ill.pdf_reading import pdf_text
+from tests.ill.staff import ill_clerk
+from tests.ill.supply import supply_copy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

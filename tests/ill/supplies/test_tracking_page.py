@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from ill.models import Invoice
-
-from .supply import supply_copy
+from tests.ill.supply import supply_copy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

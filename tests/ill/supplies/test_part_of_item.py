@@ -6,10 +6,9 @@ from django.urls import reverse
 from ill.models import IllRequest, Invoice
 from tests.factories import InstitutionFactory, LibrarianFactory, submit_ill_request
 from tests.ill.borrowing.test_copy_rule import form_data as borrowing_form_data
-
-from .forms import form_data
-from .pdf_reading import pdf_text
-from .supply import supply_copy
+from tests.ill.forms import form_data
+from tests.ill.pdf_reading import pdf_text
+from tests.ill.supply import supply_copy
 
 pytestmark = pytest.mark.django_db
 CHAPTER = {"part_title": "식민지 시대의 시", "part_author": "김현"}

@@ -3,8 +3,7 @@ from django.urls import reverse
 
 from ill.models import IllRequest
 from tests.factories import InstitutionFactory
-
-from .forms import form_data
+from tests.ill.forms import form_data
 
 pytestmark = pytest.mark.django_db
 URL = reverse("ill:request")

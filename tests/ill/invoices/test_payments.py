@@ -14,9 +14,8 @@ from ill import tasks
 from ill.models import Invoice, Payment
 from ill.services import invoices
 from nlk_portal.core import calendar
-
-from .staff import ill_clerk, payment_form
-from .supply import supply_copy
+from tests.ill.staff import ill_clerk, payment_form
+from tests.ill.supply import supply_copy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
