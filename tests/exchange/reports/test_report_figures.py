@@ -1,4 +1,4 @@
-"""The figures a manager reads, checked against what was worked out by hand (see conftest)."""
+"""The figures a manager reads, checked against what was worked out by hand (see year.py)."""
 
 from datetime import date
 from decimal import Decimal
