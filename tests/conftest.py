@@ -1,11 +1,15 @@
+import importlib
 import os
 import shutil
 import socket
 import subprocess
 import time
 import uuid
+from datetime import date
 
 import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
@@ -13,6 +17,9 @@ from hypothesis import settings as hypothesis_settings
 from pytest_django.fixtures import _set_suffix_to_test_databases
 
 import bench.workers
+from nlk_portal.core.roles import ILL_STAFF, MANAGERS
+from tests.exchange.reports import year
+from tests.factories import InstitutionFactory, staff_member
 
 # The fuzz tests: "ci" (the default) is repeatable, the same examples on every run;
 # HYPOTHESIS_PROFILE=deep searches much further, with fresh examples each time.
@@ -20,6 +27,9 @@ hypothesis_settings.register_profile("ci", max_examples=200, deadline=None, dera
 hypothesis_settings.register_profile("deep", max_examples=5000, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+SOURCE_SCHEDULE = importlib.import_module("ill.migrations.0002_source_fee_schedule").SOURCE_SCHEDULE
+STAFF_GROUPS_MIGRATION = importlib.import_module("ill.migrations.0004_staff_groups")
+REPORT_PERMISSIONS = importlib.import_module("exchange.migrations.0003_reports")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -37,6 +47,89 @@ def fast_password_hasher(django_test_environment):
     hash by design. The portal's settings keep Django's default hashers."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate limits count in the cache; each story starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Invoices are written under a MEDIA_ROOT of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def source_fee_schedule(db):
+    """The schedule the data migration creates; a transactional test's flush removes it, so restore it."""
+    from ill.models import FeeSchedule
+
+    # As the migrations leave it: its date is the portal's, not the library's, so it is not shown.
+    fields = {k: v for k, v in SOURCE_SCHEDULE.items() if k != "effective_from"} | {"show_effective_from": False}
+    schedule, _ = FeeSchedule.objects.get_or_create(
+        effective_from=SOURCE_SCHEDULE["effective_from"], defaults=fields
+    )
+    return schedule
+
+
+@pytest.fixture
+def staff_groups(db):
+    """The groups the migration makes; a transactional test's flush empties them, so make sure of them."""
+    STAFF_GROUPS_MIGRATION.give_staff_groups_their_permissions(Group.objects, Permission.objects)
+
+
+@pytest.fixture
+def kim(staff_groups):
+    """An ILL staff member."""
+    return staff_member(ILL_STAFF, username="kim", first_name="Min-ji", last_name="Kim", email="kim@nl.go.kr")
+
+
+@pytest.fixture
+def kim_client(client, kim):
+    client.force_login(kim)
+    return client
+
+
+@pytest.fixture
+def report_groups(staff_groups):
+    """The staff groups and their report permissions, as the migrations leave them."""
+    REPORT_PERMISSIONS.give_report_permissions(Group.objects, Permission.objects)
+
+
+@pytest.fixture
+def manager(report_groups):
+    """A manager: reads ILL requests and the reports, changes nothing."""
+    return staff_member(MANAGERS, username="choi", first_name="Hyun-woo", last_name="Choi", email="choi@nl.go.kr")
+
+
+@pytest.fixture
+def fees_since_2020(db):
+    """The library's fees as the migration records them, in force since before the reports' year."""
+    from ill.models import FeeSchedule
+
+    fields = {k: v for k, v in SOURCE_SCHEDULE.items() if k != "effective_from"}
+    return FeeSchedule.objects.get_or_create(effective_from=date(2020, 1, 1), defaults=fields)[0]
+
+
+@pytest.fixture
+def france(db):
+    return InstitutionFactory(name_en="Bibliothèque nationale de France", country="FR")
+
+
+@pytest.fixture
+def japan(db):
+    return InstitutionFactory(name_en="National Diet Library", country="JP")
+
+
+@pytest.fixture
+def ill_year(fees_since_2020, france, japan):
+    """The ILL requests of the reports' year (tests/exchange/reports/year.py), by name."""
+    return year.requests_of_the_year(france, japan)
 
 
 @pytest.fixture

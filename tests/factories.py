@@ -1,8 +1,11 @@
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from partners.models import Institution, InstitutionAlias, InstitutionKind
+from partners.models import Institution, InstitutionAlias, InstitutionKind, LibraryUser
+
+PASSWORD = "correct horse battery staple"
 
 
 class InstitutionFactory(factory.django.DjangoModelFactory):
@@ -28,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password(PASSWORD)
 
 
 class LibrarianFactory(factory.django.DjangoModelFactory):
@@ -40,6 +43,22 @@ class LibrarianFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, first_name="Sun-hee", last_name="Park")
     library_named = "Test Library"
     email_confirmed_at = factory.LazyFunction(timezone.now)
+
+
+def staff_member(group, **fields):
+    """A member of NLK's staff in `group` (one of the groups the migrations create)."""
+    user = UserFactory(is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def library_user(email="jiwoo.han@example.kr", first_name="Ji-woo", last_name="Han", **fields):
+    """A user in Korea who has confirmed their email."""
+    user = UserFactory(username=email, email=email, first_name=first_name, last_name=last_name)
+    LibraryUser.objects.create(
+        user=user, postal_address="서울특별시 서초구 반포대로 201", email_confirmed_at=timezone.now(), **fields
+    )
+    return user
 
 
 def ill_request_details(**overrides):

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from ill.models import FeeSchedule
 from ill.services import borrowing
 from tests.factories import submit_ill_request
-from tests.ill.borrowing.conftest import borrow, work_to_delivered
+from tests.ill.borrowing.steps import borrow, work_to_delivered
 
 from .accessibility import axe_violations, focus_ring_problems
 

@@ -7,19 +7,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.exchange.reports.conftest import (  # noqa: F401 (fixtures)
-    france,
-    ill_year,
-    japan,
-    manager,
-    report_groups,
-    source_fee_schedule,
-)
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_manager_filters_the_ill_report_sees_a_chart_and_downloads_the_csv(page, manager, ill_year):  # noqa: F811
+def test_a_manager_filters_the_ill_report_sees_a_chart_and_downloads_the_csv(page, manager, ill_year):
     blocked = []
     page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
 

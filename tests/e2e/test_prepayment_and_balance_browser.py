@@ -14,8 +14,8 @@ from ill.models import CopyPolicy, FeeSchedule, Invoice
 from ill.services import invoices
 from nlk_portal.core import calendar
 from nlk_portal.core.roles import ILL_STAFF
-from tests.factories import InstitutionFactory, UserFactory
-from tests.ill.borrowing.conftest import borrow, library_user
+from tests.factories import InstitutionFactory, UserFactory, library_user
+from tests.ill.borrowing.steps import borrow
 from tests.ill.supply import supply_copy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

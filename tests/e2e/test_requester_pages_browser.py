@@ -12,16 +12,8 @@ from ill.models import CopyPolicy, FeeSchedule, PaymentInstruction
 from ill.services import borrowing
 from ill.services.workflow import do_transition
 from ill.status import Status
-from tests.exchange.reports.conftest import (  # noqa: F401 (fixtures)
-    france,
-    ill_year,
-    japan,
-    manager,
-    report_groups,
-    source_fee_schedule,
-)
-from tests.factories import InstitutionFactory, submit_ill_request
-from tests.ill.borrowing.conftest import borrow, library_user
+from tests.factories import InstitutionFactory, library_user, submit_ill_request
+from tests.ill.borrowing.steps import borrow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SOURCE_SCHEDULE = importlib.import_module("ill.migrations.0002_source_fee_schedule").SOURCE_SCHEDULE
@@ -92,7 +84,7 @@ def test_a_user_in_korea_sees_how_much_to_prepay_and_how(chromium, live_server, 
     page.screenshot(path=tmp_path / f"prepayment-{locale}-{width}.png", full_page=True)
 
 
-def test_the_monthly_chart_has_a_legend_for_each_direction(chromium, live_server, manager, ill_year, tmp_path):  # noqa: F811
+def test_the_monthly_chart_has_a_legend_for_each_direction(chromium, live_server, manager, ill_year, tmp_path):
     page = browser_page(chromium, live_server, "en-US", 1280, user=manager)
 
     page.goto("/reports/ill/?year=2025")

@@ -1,34 +1,33 @@
+"""The people of the ILL tests beside `kim` and `manager` (tests/conftest.py): another ILL staff member,
+a user in Korea and the library abroad they borrow from."""
+
 import importlib
 
 import pytest
-from django.core.cache import cache
+from django.contrib.auth.models import Group, Permission
 
-SOURCE_SCHEDULE = importlib.import_module("ill.migrations.0002_source_fee_schedule").SOURCE_SCHEDULE
+from nlk_portal.core.roles import ILL_STAFF
+from tests.factories import InstitutionFactory, library_user, staff_member
 
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Rate limits count in the cache; each story starts with none used."""
-    cache.clear()
-    yield
-    cache.clear()
+BORROWING_MIGRATION = importlib.import_module("ill.migrations.0009_borrowing")
 
 
 @pytest.fixture
-def source_fee_schedule(db):
-    """The schedule the data migration creates; a transactional test's flush removes it, so restore it."""
-    from ill.models import FeeSchedule
-
-    # As the migrations leave it: its date is the portal's, not the library's, so it is not shown.
-    fields = {k: v for k, v in SOURCE_SCHEDULE.items() if k != "effective_from"} | {"show_effective_from": False}
-    schedule, _ = FeeSchedule.objects.get_or_create(
-        effective_from=SOURCE_SCHEDULE["effective_from"], defaults=fields
-    )
-    return schedule
+def lee(staff_groups):
+    return staff_member(ILL_STAFF, username="lee", first_name="Ji-ho", last_name="Lee", email="lee@nl.go.kr")
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    """Invoices are written under a MEDIA_ROOT of the test's own."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+@pytest.fixture
+def borrowing_groups(staff_groups):
+    """The staff groups with what 0009_borrowing gives them (a transactional flush empties them)."""
+    BORROWING_MIGRATION.give_groups_borrowing_permissions(Group.objects, Permission.objects)
+
+
+@pytest.fixture
+def jiwoo(db):
+    return library_user()
+
+
+@pytest.fixture
+def lender(db):
+    return InstitutionFactory(name_en="Staatsbibliothek zu Berlin", country="DE")

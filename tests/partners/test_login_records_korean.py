@@ -6,8 +6,6 @@ import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
 
-from tests.ill.triage.conftest import kim, staff_groups  # noqa: F401  (fixtures)
-
 pytestmark = pytest.mark.django_db
 ENGLISH = re.compile(r"\baxes\b|access (attempt|failure|log)|Attempt Time|IP Address|User Agent|Failed Logins", re.I)
 
@@ -19,7 +17,7 @@ def visible_text(html):
 
 
 @pytest.fixture
-def korean_staff(client, kim):  # noqa: F811
+def korean_staff(client, kim):
     client.force_login(kim)
     client.cookies["django_language"] = "ko"
     return client

@@ -39,8 +39,14 @@ from ill.services.workflow import do_transition
 from ill.status import Status
 from nlk_portal.core import calendar
 from partners.models import Iso18626Peer
-from tests.factories import InstitutionFactory, LibrarianFactory, UserFactory, ill_request_details
-from tests.ill.borrowing.conftest import borrowing_details, library_user
+from tests.factories import (
+    InstitutionFactory,
+    LibrarianFactory,
+    UserFactory,
+    ill_request_details,
+    library_user,
+)
+from tests.ill.borrowing.steps import borrowing_details
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.ill.borrowing.conftest import library_user
+from tests.factories import library_user
 
 pytestmark = pytest.mark.django_db
 PRIVACY = "/privacy/"

@@ -1,18 +1,12 @@
-"""A small year of the library's work, with figures worked out by hand in the tests.
+"""The reports' year (tests/exchange/reports/year.py): its money and its exchanges, and the staff who read it.
 
-ILL, requests NLK supplies (received 2025, Seoul time), and how long each took:
-  France: 1 Mar (2 days), 5 Mar (4 days), 1 May (40 days: past the one-month target), 1 Jun (still open)
-  Japan:  1 Apr (10 days), 10 Apr (20 days), 2 May (unfilled: not held)
-and one request NLK borrows from a French library for a user in Korea, 5 Jun (45 days: within two months).
-Supplied turnaround days 2, 4, 10, 20, 40: median 10, 90th percentile 20 + 0.6 × 20 = 32.
-"""
+The year's ILL requests (`ill_year`), the libraries (`france`, `japan`), the manager and the report
+permissions (`report_groups`) are fixtures of tests/conftest.py, which the browser tests share."""
 
-import importlib
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 
 from exchange.models import (
     BusinessExchange,
@@ -26,109 +20,25 @@ from exchange.models import (
     PartnershipParticipant,
     Shipment,
 )
-from ill.models import Borrowing, Invoice, Payment, StatusChange
-from ill.status import Status
-from nlk_portal.core import calendar
-from nlk_portal.core.roles import EXCHANGE_STAFF, ILL_STAFF, MANAGERS
-from tests.factories import InstitutionFactory, UserFactory, submit_ill_request
-
-SOURCE_SCHEDULE = importlib.import_module("ill.migrations.0002_source_fee_schedule").SOURCE_SCHEDULE
-STAFF_GROUPS = importlib.import_module("ill.migrations.0004_staff_groups")
-REPORT_PERMISSIONS = importlib.import_module("exchange.migrations.0003_reports")
-SEOUL = calendar.LIBRARY_TIME_ZONE
-PASSWORD = "correct horse battery staple"
+from ill.models import Invoice, Payment
+from nlk_portal.core.roles import EXCHANGE_STAFF, ILL_STAFF
+from tests.factories import InstitutionFactory, staff_member
 
 
 @pytest.fixture
-def source_fee_schedule(db):
+def source_fee_schedule(fees_since_2020):
     """The library's fees as the migration records them, in force since before the fixture's year."""
-    from ill.models import FeeSchedule
-
-    fields = {k: v for k, v in SOURCE_SCHEDULE.items() if k != "effective_from"}
-    return FeeSchedule.objects.get_or_create(effective_from=date(2020, 1, 1), defaults=fields)[0]
-
-
-@pytest.fixture
-def report_groups(db):
-    """The staff groups and their report permissions, as the migrations leave them."""
-    STAFF_GROUPS.give_staff_groups_their_permissions(Group.objects, Permission.objects)
-    REPORT_PERMISSIONS.give_report_permissions(Group.objects, Permission.objects)
-
-
-def member(group, **fields):
-    user = UserFactory(is_staff=True, **fields)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def manager(report_groups):
-    return member(MANAGERS, username="choi", first_name="Hyun-woo", last_name="Choi", email="choi@nl.go.kr")
+    return fees_since_2020
 
 
 @pytest.fixture
 def ill_clerk(report_groups):
-    return member(ILL_STAFF, username="kim", email="kim@nl.go.kr")
+    return staff_member(ILL_STAFF, username="kim", email="kim@nl.go.kr")
 
 
 @pytest.fixture
 def exchange_clerk(report_groups):
-    return member(EXCHANGE_STAFF, username="park", email="park@nl.go.kr")
-
-
-def seoul(year, month, day, hour=10):
-    return datetime(year, month, day, hour, tzinfo=SEOUL)
-
-
-def record(ill_request, to_status, at, reason=""):
-    """A step in the request's history, dated as it happened."""
-    StatusChange.objects.create(
-        request=ill_request, from_status=ill_request.status, to_status=to_status, changed_at=at, reason=reason
-    )
-    ill_request.status = to_status
-    ill_request.save(update_fields=["status"])
-
-
-def completed(library, received, days, direction="supplies"):
-    ill_request = submit_ill_request(requesting_library=library, received_at=received)
-    if direction != "supplies":
-        ill_request.direction = direction
-        ill_request.save(update_fields=["direction"])
-        Borrowing.objects.create(
-            request=ill_request, lender=library, lender_country=library.country, target_date=received.date()
-        )
-    record(ill_request, Status.WILL_SUPPLY, received + timedelta(days=1))
-    record(ill_request, Status.COPY_COMPLETED, received + timedelta(days=days))
-    return ill_request
-
-
-@pytest.fixture
-def france(db):
-    return InstitutionFactory(name_en="Bibliothèque nationale de France", country="FR")
-
-
-@pytest.fixture
-def japan(db):
-    return InstitutionFactory(name_en="National Diet Library", country="JP")
-
-
-@pytest.fixture
-def ill_year(source_fee_schedule, france, japan):
-    requests = {
-        "fr_mar_1": completed(france, seoul(2025, 3, 1), 2),
-        "fr_mar_5": completed(france, seoul(2025, 3, 5), 4),
-        "jp_apr_1": completed(japan, seoul(2025, 4, 1), 10),
-        "jp_apr_10": completed(japan, seoul(2025, 4, 10), 20),
-        "fr_may_1": completed(france, seoul(2025, 5, 1), 40),
-        "fr_jun_5_borrowed": completed(france, seoul(2025, 6, 5), 45, direction="borrows"),
-    }
-    unfilled = submit_ill_request(requesting_library=japan, received_at=seoul(2025, 5, 2))
-    record(unfilled, Status.UNFILLED, seoul(2025, 5, 3), reason="not_held")
-    requests["jp_may_2_unfilled"] = unfilled
-    requests["fr_jun_1_open"] = submit_ill_request(requesting_library=france, received_at=seoul(2025, 6, 1))
-    # Another year, which a 2025 filter leaves out.
-    requests["jp_2024"] = completed(japan, seoul(2024, 12, 1), 3)
-    return requests
+    return staff_member(EXCHANGE_STAFF, username="park", email="park@nl.go.kr")
 
 
 def invoice(ill_request, number, issued_on, total):
@@ -215,3 +125,9 @@ def exchange_year(france, japan):
     visits = BusinessExchange.objects.create(institution=japan, cadence=Cadence.ANNUAL, since=1997)
     Meeting.objects.create(exchange=visits, year=2025, host="nlk")
     Meeting.objects.create(exchange=visits, year=2024, host="partner")
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client

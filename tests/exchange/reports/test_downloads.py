@@ -3,7 +3,6 @@
 import csv
 import io
 
-import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -20,12 +19,6 @@ def body(response):
 
 def csv_rows(response):
     return list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
-
-
-@pytest.fixture
-def manager_client(client, manager):
-    client.force_login(manager)
-    return client
 
 
 def test_the_ill_csv_streams_one_row_per_request_with_turnaround_from_the_database(manager_client, ill_year):

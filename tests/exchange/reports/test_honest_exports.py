@@ -43,12 +43,6 @@ def worked(source_fee_schedule):
     return {"supplied": supplied, "unfilled": unfilled, "cancelled": cancelled, "open": still_open}
 
 
-@pytest.fixture
-def manager_client(client, manager):
-    client.force_login(manager)
-    return client
-
-
 def this_year():
     year = calendar.library_today().year
     return {"start": f"{year}-01-01", "end": f"{year}-12-31"}

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from ill.services import borrowing
 from nlk_portal.core import calendar
-from tests.factories import InstitutionFactory
-from tests.ill.borrowing.conftest import borrow, library_user, work_to_delivered
+from tests.factories import InstitutionFactory, library_user
+from tests.ill.borrowing.steps import borrow, work_to_delivered
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from exchange.reports.filters import Filters
 from ill.services import borrowing
 from nlk_portal.core import calendar
 from nlk_portal.core.exports.writers import sheet_title
-from tests.factories import InstitutionFactory
-from tests.ill.borrowing.conftest import borrow, library_user, work_to_delivered
+from tests.factories import InstitutionFactory, library_user
+from tests.ill.borrowing.steps import borrow, work_to_delivered
 
 from .test_admin_exports import csv_rows, export
 from .test_downloads import body, download

@@ -18,7 +18,7 @@ from nlk_portal.core import calendar
 from nlk_portal.core.roles import ILL_STAFF, MANAGERS
 from tests.factories import submit_ill_request
 
-from .conftest import borrow
+from .steps import borrow
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,7 @@ def test_the_request_list_names_the_lender_of_a_borrowing_not_nlk(request_in_kor
 
 
 def test_staff_record_the_balance_a_user_paid_from_the_request_page(request_in_korea, kim):
-    from .conftest import work_to_delivered
+    from .steps import work_to_delivered
 
     ill_request = work_to_delivered(request_in_korea, by=kim, prepaid="30000", fees=("20000", None, "15000"))
     client = logged_in(kim)

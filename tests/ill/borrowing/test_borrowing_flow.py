@@ -17,7 +17,7 @@ from nlk_portal.core import calendar
 from nlk_portal.outbox.models import OutboxEntry
 from tests.ill.pdf_reading import pdf_text
 
-from .conftest import borrow, borrowing_details, work_to_delivered
+from .steps import borrow, borrowing_details, work_to_delivered
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,7 +9,7 @@ from ill.models import CopyPolicy, IllRequest
 from ill.selectors import borrowing as selected
 from tests.factories import InstitutionFactory
 
-from .conftest import borrow, borrowing_details
+from .steps import borrow, borrowing_details
 
 pytestmark = pytest.mark.django_db
 

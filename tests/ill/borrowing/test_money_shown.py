@@ -11,7 +11,7 @@ from ill.services import borrowing
 from nlk_portal.core import calendar
 from tests.ill.pdf_reading import pdf_text
 
-from .conftest import borrow, work_to_delivered
+from .steps import borrow, work_to_delivered
 
 pytestmark = pytest.mark.django_db(transaction=True)
 KRW_WITH_DECIMALS = re.compile(r"KRW -?[\d,]+\.\d")

@@ -19,7 +19,7 @@ from ill.status import ALLOWED_TRANSITIONS, Status, TransitionNotAllowed, Unfill
 from nlk_portal.core import calendar
 from tests.factories import InstitutionFactory, submit_ill_request
 
-from .conftest import borrow
+from .steps import borrow
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("admin:ill_illrequest_changelist")

@@ -13,8 +13,9 @@ from ill.choices import BorrowingStep
 from ill.models import Borrowing, CopyPolicy, MoneyChange, PaymentInstruction, SentEmail
 from ill.services import borrowing, submission
 from nlk_portal.core import calendar
+from tests.factories import library_user
 
-from .conftest import borrow, borrowing_details, library_user
+from .steps import borrow, borrowing_details
 
 pytestmark = pytest.mark.django_db
 MIGRATION = __import__("importlib").import_module("ill.migrations.0017_prepayment_instructions")

@@ -14,7 +14,7 @@ from ill.services import borrowing
 from nlk_portal.core import calendar
 from nlk_portal.core.roles import ILL_STAFF, MANAGERS
 
-from .conftest import borrow
+from .steps import borrow
 
 pytestmark = pytest.mark.django_db
 MIGRATION = __import__("importlib").import_module("ill.migrations.0017_prepayment_instructions")

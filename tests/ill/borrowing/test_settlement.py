@@ -79,7 +79,7 @@ def test_a_negative_fee_is_refused():
 
 @pytest.mark.django_db
 def test_refunds_paid_out_are_summed_per_currency_for_the_reports(jiwoo, lender):
-    from .conftest import borrow
+    from .steps import borrow
 
     today = timezone.localdate()
     for amount, currency in [("22000", "KRW"), ("8000", "KRW"), ("15.50", "USD")]:

@@ -9,9 +9,9 @@ from ill.rules import settlement
 from ill.services import borrowing, pdf
 from nlk_portal.core import calendar
 from tests.ill.pdf_reading import pdf_text
-from tests.ill.test_citation_parts import COMBINATIONS, expected_publication, ids
+from tests.ill.rules.test_citation_parts import COMBINATIONS, expected_publication, ids
 
-from .conftest import borrow, work_to_delivered
+from .steps import borrow, work_to_delivered
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

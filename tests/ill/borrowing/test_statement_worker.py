@@ -9,7 +9,7 @@ from ill.services import borrowing
 from tests.ill.pdf_reading import pdf_text
 from tests.ill.worker_helpers import all_tasks_finished, wait_for
 
-from .conftest import borrow, work_to_delivered
+from .steps import borrow, work_to_delivered
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

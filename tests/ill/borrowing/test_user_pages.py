@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from ill.models import IllRequest
 from partners.models import LibraryUser
-from tests.factories import LibrarianFactory
+from tests.factories import PASSWORD, LibrarianFactory, library_user
 
-from .conftest import PASSWORD, borrow, library_user
+from .steps import borrow
 from .test_copy_rule import form_data
 
 pytestmark = pytest.mark.django_db

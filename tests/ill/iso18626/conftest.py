@@ -2,12 +2,12 @@
 
 import pytest
 
+from ill.models import IllRequest
 from partners.models import Iso18626Peer, hash_security_code
 from tests.factories import InstitutionFactory
-from tests.ill.borrowing.conftest import borrowing_groups, jiwoo  # noqa: F401  (fixtures)
-from tests.ill.triage.conftest import kim, kim_client, staff_groups  # noqa: F401  (fixtures)
 
 from .examples import PEER_ACCOUNT_ID, PEER_SECURITY_CODE
+from .partner import answer, post, request_body
 from .peer import Peer
 
 
@@ -42,3 +42,11 @@ def royal_library(db, iso18626_peer, nlk_agency, source_fee_schedule):
         institution=institution, agency_id_type="ISIL", agency_id_value="DK-710100", endpoint_url=iso18626_peer.url,
         **peer_credentials(),
     )
+
+
+@pytest.fixture
+def from_peer(client, royal_library, django_capture_on_commit_callbacks):
+    """The Royal Danish Library's request for a copy of an article, received by the endpoint."""
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(post(client, request_body()))
+    return IllRequest.objects.get()

@@ -18,7 +18,7 @@ from nlk_portal.core import calendar
 from nlk_portal.core.money import Money
 from partners.models import Iso18626Peer
 from tests.factories import InstitutionFactory
-from tests.ill.borrowing.conftest import borrow
+from tests.ill.borrowing.steps import borrow
 
 from .conftest import peer_credentials
 from .examples import BROKER_SUPPLYING_AGENCY_MESSAGE, PEER_ACCOUNT_ID, PEER_SECURITY_CODE

@@ -13,7 +13,7 @@ from ill.models import IllRequest, Iso18626Message
 from ill.services import peer_messages
 
 from .partner import change_url
-from .test_supplying import act, from_peer  # noqa: F401  (from_peer is a fixture)
+from .test_supplying import act
 
 pytestmark = pytest.mark.django_db
 State = Iso18626Message.State
@@ -38,7 +38,7 @@ def outgoing():
 
 
 def test_a_refused_message_holds_the_later_ones_until_staff_send_it_again(
-    kim_client, from_peer, iso18626_peer, django_capture_on_commit_callbacks  # noqa: F811
+    kim_client, from_peer, iso18626_peer, django_capture_on_commit_callbacks
 ):
     iso18626_peer.refuse_next(UNKNOWN)
     work_the_copy(kim_client, from_peer, django_capture_on_commit_callbacks)
@@ -68,7 +68,7 @@ def test_a_refused_message_holds_the_later_ones_until_staff_send_it_again(
 
 
 def test_staff_drop_a_refused_message_and_the_next_one_goes(
-    kim_client, from_peer, iso18626_peer, django_capture_on_commit_callbacks  # noqa: F811
+    kim_client, from_peer, iso18626_peer, django_capture_on_commit_callbacks
 ):
     iso18626_peer.refuse_next(UNKNOWN)
     work_the_copy(kim_client, from_peer, django_capture_on_commit_callbacks)
@@ -92,7 +92,7 @@ def test_staff_drop_a_refused_message_and_the_next_one_goes(
 
 
 def test_the_message_list_drops_a_refused_message_too(
-    kim_client, from_peer, iso18626_peer, django_capture_on_commit_callbacks  # noqa: F811
+    kim_client, from_peer, iso18626_peer, django_capture_on_commit_callbacks
 ):
     iso18626_peer.refuse_next(UNKNOWN)
     with django_capture_on_commit_callbacks(execute=True):

@@ -67,14 +67,6 @@ def sent(peer, count):
 
 
 @pytest.fixture
-def from_peer(client, royal_library, django_capture_on_commit_callbacks):
-    """The Royal Danish Library's request for a copy of an article, received by the endpoint."""
-    with django_capture_on_commit_callbacks(execute=True):
-        answer(post(client, request_body()))
-    return IllRequest.objects.get()
-
-
-@pytest.fixture
 def loan_from_peer(client, royal_library, django_capture_on_commit_callbacks):
     """The Royal Danish Library asks to borrow a book."""
     message = make_request()

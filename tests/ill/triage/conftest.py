@@ -1,57 +1,19 @@
-"""NLK staff in the admin: members of the groups the migration creates, and requests to work."""
+"""Requests for NLK staff to work in the admin, and an exchange clerk who may not work them."""
 
-import importlib
 import itertools
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from ill.models import IllRequest, StatusChange
-from nlk_portal.core.roles import EXCHANGE_STAFF, ILL_STAFF, MANAGERS
-from tests.factories import InstitutionFactory, UserFactory, submit_ill_request
-
-PASSWORD = "correct horse battery staple"
-STAFF_GROUPS_MIGRATION = importlib.import_module("ill.migrations.0004_staff_groups")
-
-
-@pytest.fixture
-def staff_groups(db):
-    """The groups the migration makes; a transactional test's flush empties them, so make sure of them."""
-    STAFF_GROUPS_MIGRATION.give_staff_groups_their_permissions(Group.objects, Permission.objects)
-
-
-def staff_member(group, **fields):
-    user = UserFactory(is_staff=True, **fields)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def kim(staff_groups):
-    return staff_member(ILL_STAFF, username="kim", first_name="Min-ji", last_name="Kim", email="kim@nl.go.kr")
-
-
-@pytest.fixture
-def lee(staff_groups):
-    return staff_member(ILL_STAFF, username="lee", first_name="Ji-ho", last_name="Lee", email="lee@nl.go.kr")
+from nlk_portal.core.roles import EXCHANGE_STAFF
+from tests.factories import InstitutionFactory, staff_member, submit_ill_request
 
 
 @pytest.fixture
 def exchange_clerk(db):
     return staff_member(EXCHANGE_STAFF, username="park", first_name="Seo-yeon", last_name="Park")
-
-
-@pytest.fixture
-def manager(staff_groups):
-    return staff_member(MANAGERS, username="choi", first_name="Hyun-woo", last_name="Choi")
-
-
-@pytest.fixture
-def kim_client(client, kim):
-    client.force_login(kim)
-    return client
 
 
 @pytest.fixture
