@@ -401,10 +401,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A broker that does not answer must not hold up the web request that submits a form.
     "socket_connect_timeout": 5,
 }
+# Beat sends each entry below once per period even if a second beat is started by mistake: it claims the
+# period in the database first (nlk_portal.outbox.beat).
+CELERY_BEAT_SCHEDULER = "nlk_portal.outbox.beat:OncePerPeriodScheduler"
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     # Each member of ILL staff: their overdue and due-this-week requests; the team: unassigned ones.
     "ill-daily-digests": {"task": "ill.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
-    "outbox-sweep": {"task": "nlk_portal.outbox.tasks.sweep_outbox", "schedule": 60.0},
+    "outbox-sweep": {"task": "nlk_portal.outbox.tasks.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
     # ISO 18626 messages a peer has not confirmed yet, tried again with growing pauses.
     "ill-iso18626-messages": {"task": "ill.tasks.send_due_iso18626_messages", "schedule": 60.0},
     # Registrations never confirmed in time (ACCOUNTS_UNCONFIRMED_DAYS) are deleted, freeing their addresses.

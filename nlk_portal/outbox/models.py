@@ -4,6 +4,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboxEntry(models.Model):
@@ -42,3 +43,23 @@ class OutboxEntry(models.Model):
 
     def __str__(self):
         return f"{self.task_name}{tuple(self.args)} {self.state}"
+
+
+class ScheduledRun(models.Model):
+    """One period of one beat schedule entry, claimed by the scheduler that sent it (outbox.beat).
+
+    The pair is unique, so a second scheduler started by mistake finds the period taken and sends nothing.
+    """
+
+    entry = models.CharField(_("schedule entry"), max_length=200)
+    period = models.CharField(pgettext_lazy("scheduled run", "period"), max_length=40)
+    claimed_by = models.CharField(pgettext_lazy("scheduled run", "sent by"), max_length=200)
+    claimed_at = models.DateTimeField(pgettext_lazy("scheduled run", "sent"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        constraints = [models.UniqueConstraint(fields=["entry", "period"], name="outbox_scheduledrun_once")]
+
+    def __str__(self):
+        return f"{self.entry} {self.period}"
