@@ -77,25 +77,25 @@ def test_two_beats_send_an_entry_once_in_a_period_and_again_in_the_next(tmp_path
     first, second = (
         OncePerPeriodScheduler(app=app, schedule_filename=str(tmp_path / name)) for name in ("first", "second")
     )
-    every_two_seconds = first.Entry(
+    every_four_seconds = first.Entry(
         name="partners-delete-expired-registrations",
         task=partners_tasks.delete_expired_registrations.name,
-        schedule=schedule(timedelta(seconds=2)),
+        schedule=schedule(timedelta(seconds=4)),
         app=app,
     )
 
-    start_of_a_period(2)
+    start_of_a_period(4)
     sent = expired_registration("sent@example.org")
-    first.apply_entry(every_two_seconds)
+    first.apply_entry(every_four_seconds)
     assert not User.objects.filter(pk=sent.pk).exists()
     waiting = expired_registration("waiting@example.org")
-    second.apply_entry(every_two_seconds)
+    second.apply_entry(every_four_seconds)
     assert User.objects.filter(pk=waiting.pk).exists()
     assert ScheduledRun.objects.filter(entry="partners-delete-expired-registrations").count() == 1
 
-    start_of_a_period(2)
-    second.apply_entry(every_two_seconds)
-    first.apply_entry(every_two_seconds)
+    start_of_a_period(4)
+    second.apply_entry(every_four_seconds)
+    first.apply_entry(every_four_seconds)
     assert not User.objects.filter(pk=waiting.pk).exists()
     assert ScheduledRun.objects.filter(entry="partners-delete-expired-registrations").count() == 2
     first.close()
