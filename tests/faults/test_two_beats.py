@@ -49,8 +49,6 @@ def test_two_beats_have_the_outbox_swept_once_every_period(own_redis, celery_wor
     for name in ("first", "second"):
         log = (tmp_path / f"beat-{name}.log").read_text()
         assert len(re.findall(r"Sending due task outbox-sweep", log)) >= periods - 1, log
-    senders = set(claimed.values_list("claimed_by", flat=True))
-    assert 1 <= len(senders) <= 2
 
     def sweeps_done():
         return len(re.findall(rf"Task {re.escape(SWEEP)}\[[^\]]+\] succeeded", celery_worker.log_path.read_text()))
