@@ -69,7 +69,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a path that is not UTF-8 or holds a NUL is refused, and NULs leave the query string,
+    # Counts and times every request by the view that answered it (/metrics).
+    "nlk_portal.metrics.RequestMetrics",
+    # Then: a path that is not UTF-8 or holds a NUL is refused, and NULs leave the query string,
     # before anything reads them.
     "nlk_portal.core.middleware.CleanRequests",
     "django.middleware.security.SecurityMiddleware",
@@ -439,6 +441,17 @@ MONTHLY_REPORT_LANGUAGE = env.str("MONTHLY_REPORT_LANGUAGE", default="ko")
 # Tasks handed to the broker this many seconds ago and never finished (a broker
 # restarted without its data) are handed over again by the outbox sweep.
 ILL_OUTBOX_RESEND_AFTER = env.int("ILL_OUTBOX_RESEND_AFTER", default=CELERY_VISIBILITY_TIMEOUT)
+# /metrics: read with `Authorization: Bearer <METRICS_TOKEN>` or from a network of METRICS_NETWORKS
+# (CIDRs; the client address as the rate limits take it). With neither, /metrics answers 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_NETWORKS = env.list("METRICS_NETWORKS", default=[])
+try:
+    _metrics_networks = [ipaddress.ip_network(each, strict=False) for each in METRICS_NETWORKS]
+except ValueError as error:
+    raise ImproperlyConfigured(f"METRICS_NETWORKS must list networks as CIDRs (10.20.0.0/16, fd00::/8): {error}")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be a random string of at least 32 characters.")
+
 # An open invoice this many days old gets one payment reminder.
 ILL_INVOICE_REMINDER_DAYS = env.int("ILL_INVOICE_REMINDER_DAYS", default=30)
 
@@ -448,6 +461,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A load balancer's probe asks a node over plain HTTP; these answers hold nothing private.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

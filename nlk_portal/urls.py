@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ill.views.iso18626 import endpoint as iso18626_endpoint
 from partners.views import accounts as account_views
 
+from . import health, metrics
 from .views import FaviconView, HomeView, PrivacyView
 
 admin.site.site_header = _("NLK International Cooperation Portal")
@@ -17,6 +18,10 @@ ADMIN_PAGE = {"site_header": admin.site.site_header, "site_title": admin.site.si
 # MEDIA_ROOT is deliberately not served: invoices and statements stored there
 # are only handed out by views that check who is asking.
 urlpatterns = [
+    # Probes and the Prometheus scrape: no login, no rate limit, never cached (see README, "Monitoring").
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("", HomeView.as_view(), name="home"),
     path("favicon.ico", FaviconView.as_view()),
     path("privacy/", PrivacyView.as_view(), name="privacy"),

@@ -41,6 +41,8 @@ REFUSALS = [
         {"ILL_ISO18626_ALLOWED_NETWORKS": "intranet"},
         "ILL_ISO18626_ALLOWED_NETWORKS must list networks",
     ),
+    ("METRICS_NETWORKS not networks", {"METRICS_NETWORKS": "monitoring"}, "METRICS_NETWORKS must list networks"),
+    ("METRICS_TOKEN too short", {"METRICS_TOKEN": "prometheus"}, "METRICS_TOKEN must be a random string"),
     (
         "DJANGO_TRUSTED_PROXY without DJANGO_CLIENT_IP_HEADER",
         {"DJANGO_TRUSTED_PROXY": "on", "DJANGO_CLIENT_IP_HEADER": None},

@@ -387,8 +387,10 @@ WALKS = [(person, 0, 1) for person in PERSONS if person != "staff"] + [
 @pytest.mark.parametrize(
     ("person", "shard", "shards"), WALKS, ids=[f"{p}-{k + 1}of{n}" if n > 1 else p for p, k, n in WALKS]
 )
-def test_no_url_answers_junk_with_a_server_error(person, shard, shards, world, settings, monkeypatch):
+def test_no_url_answers_junk_with_a_server_error(person, shard, shards, world, settings, monkeypatch, private_media):
     settings.ILL_QUOTE_RATE = "100000/m"
+    # The file storage's folder is there, as on a node that serves: /readyz answers 200, not 503.
+    private_media.mkdir(parents=True, exist_ok=True)
     cache.clear()
     # Lists of a few rows each: the walk sends each list some hundred queries, and every page of them
     # is drawn the same way.
