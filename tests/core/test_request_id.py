@@ -1,35 +1,14 @@
 """One request's story: its id comes from the proxy (or is made), is echoed back and is on every log line."""
 
 import json
-import logging
 import os
 import subprocess
 import sys
-from io import StringIO
 
 import pytest
 from django.conf import settings
-from pythonjsonlogger.json import JsonFormatter
 
-from nlk_portal.core.request_id import RequestIdFilter
-
-
-@pytest.fixture
-def json_log():
-    """The root logger's lines as LOG_FORMAT=json writes them, read back as objects."""
-    stream = StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter(settings.JSON_LOG_FIELDS))
-    handler.addFilter(RequestIdFilter())
-    root = logging.getLogger()
-    root.addHandler(handler)
-
-    def lines():
-        handler.flush()
-        return [json.loads(line) for line in stream.getvalue().splitlines()]
-
-    yield lines
-    root.removeHandler(handler)
+from tests.json_logs import json_log  # noqa: F401 (a fixture)
 
 
 def test_the_proxys_request_id_is_echoed_and_on_every_log_line_of_the_request(client, json_log):
