@@ -8,8 +8,6 @@ import sys
 import pytest
 from django.conf import settings
 
-from tests.json_logs import json_log  # noqa: F401 (a fixture)
-
 
 def test_the_proxys_request_id_is_echoed_and_on_every_log_line_of_the_request(client, json_log):
     response = client.get("/no-such-page/", HTTP_X_REQUEST_ID="abc-123")

@@ -11,7 +11,6 @@ from nlk_portal.outbox.models import OutboxEntry
 from tests.factories import InstitutionFactory, submit_ill_request
 from tests.ill.forms import form_data
 from tests.ill.worker_helpers import all_tasks_finished, wait_for
-from tests.json_logs import json_log  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ACKNOWLEDGED = "Task ill.tasks.send_acknowledgement["
