@@ -10,6 +10,7 @@ from nlk_portal.outbox.dispatch import sweep
 from nlk_portal.outbox.models import OutboxEntry
 from tests.factories import InstitutionFactory, submit_ill_request
 from tests.ill.forms import form_data
+from tests.ill.staff import ill_clerk
 from tests.ill.worker_helpers import all_tasks_finished, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -72,3 +73,16 @@ def test_the_workers_json_lines_for_the_task_carry_the_request_id(client, celery
     lines = wait_for(lambda: [line for line in task_lines() if "succeeded" in line["message"]] and task_lines(),
                      what="the worker to log the task")
     assert {line["request_id"] for line in lines if "succeeded" in line["message"]} == {"abc-123"}
+
+
+def test_staff_find_the_tasks_of_a_request_by_its_id_in_the_admin(client, source_fee_schedule):
+    submit(client)
+    entry = OutboxEntry.objects.get()
+    client.force_login(ill_clerk())
+
+    found = client.get(reverse("admin:outbox_outboxentry_changelist"), {"q": "abc-123"})
+    other = client.get(reverse("admin:outbox_outboxentry_changelist"), {"q": "abc-124"})
+    page = client.get(reverse("admin:outbox_outboxentry_change", args=[entry.pk]))
+
+    assert found.context["cl"].result_count == 1 and other.context["cl"].result_count == 0
+    assert "abc-123" in page.content.decode()
