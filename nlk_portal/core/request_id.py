@@ -74,7 +74,7 @@ class RequestIdMiddleware:
 
 
 @receiver(request_finished, dispatch_uid="request_id.finished")
-def _request_finished(**kwargs) -> None:
+def _request_finished(**kwargs: object) -> None:
     use(None)
 
 
