@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything logs: the request's id (the proxy's X-Request-ID or a new one) for every log line.
+    "nlk_portal.core.request_id.RequestIdMiddleware",
     # Counts and times every request by the view that answered it (/metrics).
     "nlk_portal.metrics.RequestMetrics",
     # Then: a path that is not UTF-8 or holds a NUL is refused, and NULs leave the query string,
@@ -500,17 +502,31 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# LOG_FORMAT=json writes one JSON object a line (python-json-logger), for a log collector; plain text by default.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
+# The header the proxy puts its request id in; the response echoes it (nlk_portal.core.request_id).
+REQUEST_ID_HEADER = env.str("REQUEST_ID_HEADER", default="X-Request-ID")
+# The fields of a JSON line; request_id is on every record (RequestIdFilter).
+JSON_LOG_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # runserver's request log (Django's own, as Django configures it) writes paths without their tokens.
-    "filters": {"redact_tokens": {"()": "nlk_portal.core.redaction.RedactTokens"}},
+    # Every record carries the id of the request (or task) it was written for.
+    "filters": {
+        "redact_tokens": {"()": "nlk_portal.core.redaction.RedactTokens"},
+        "request_id": {"()": "nlk_portal.core.request_id.RequestIdFilter"},
+    },
     "formatters": {
         "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter", "fmt": JSON_LOG_FIELDS},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -523,3 +539,6 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+if LOG_FORMAT == "json":
+    for _handler in LOGGING["handlers"].values():
+        _handler["formatter"] = "json"

@@ -14,7 +14,8 @@ class OutboxEntryAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "task_name", "args", "state", "attempts", "short_error", "updated_at"]
     list_filter = ["state", "task_name"]
-    search_fields = ["task_name", "error"]
+    # A request id from the logs finds the tasks that request asked for.
+    search_fields = ["task_name", "error", "=request_id"]
     date_hierarchy = "created_at"
     fields = readonly_fields = [
         "task_name",
@@ -23,6 +24,7 @@ class OutboxEntryAdmin(admin.ModelAdmin):
         "attempts",
         "error",
         "task_id",
+        "request_id",
         "created_at",
         "handed_over_at",
         "updated_at",

@@ -15,13 +15,15 @@ import uuid
 from datetime import timedelta
 
 from celery import current_app
-from celery.signals import task_failure, task_prerun, task_retry, task_success
+from celery.signals import task_failure, task_postrun, task_prerun, task_retry, task_success
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 from kombu.utils.imports import symbol_by_name
+
+from nlk_portal.core import request_id
 
 from .models import OutboxEntry
 
@@ -31,6 +33,10 @@ UNFINISHED = [State.QUEUED, State.RUNNING, State.RETRYING]
 BATCH = 100
 # Finished rows are kept this long for staff to look back on, then removed by the sweep.
 KEEP_DONE = timedelta(days=30)
+# The task header that carries the id of the request that asked for the task.
+REQUEST_ID_HEADER = "request_id"
+# The request id each running task replaced, restored when it ends (eager tasks run inside the request).
+_replaced_ids = {}
 # What a broker that is down or unreachable raises when a task is published.
 BROKER_ERRORS = (OperationalError, OSError)
 
@@ -46,7 +52,7 @@ def after_commit(task_name: str, *args) -> OutboxEntry:
     that names no task is refused here, in the caller's transaction.
     """
     _task_named(task_name)
-    entry = OutboxEntry.objects.create(task_name=task_name, args=list(args))
+    entry = OutboxEntry.objects.create(task_name=task_name, args=list(args), request_id=request_id.current() or "")
     transaction.on_commit(lambda: hand_over(entry.pk))
     return entry
 
@@ -108,7 +114,7 @@ def _lock(queryset):
 
 def _publish(entry):
     try:
-        _task(entry).apply_async(args=entry.args, task_id=str(entry.task_id))
+        _send(entry)
     except BROKER_ERRORS as error:
         logger.warning("Broker unavailable, %s waits in the outbox: %s", entry, error)
         _update(entry, error=_describe(error))
@@ -131,10 +137,16 @@ def _run_here(entry_id):
         return
     entry = OutboxEntry.objects.get(pk=entry_id)
     try:
-        _task(entry).apply_async(args=entry.args, task_id=str(entry.task_id))
+        _send(entry)
     except Exception:
         # The failure is on the row (see _failed) for staff; what the caller committed stands.
         logger.exception("Task %s failed", entry)
+
+
+def _send(entry):
+    # The row's request id goes with the task (a header), also when the sweep sends it again.
+    headers = {REQUEST_ID_HEADER: entry.request_id} if entry.request_id else {}
+    _task(entry).apply_async(args=entry.args, task_id=str(entry.task_id), headers=headers)
 
 
 def _task(entry):
@@ -172,6 +184,32 @@ def _record(task_id, **fields):
 @task_prerun.connect(dispatch_uid="outbox.started")
 def _started(task_id=None, **kwargs):
     _record(task_id, state=State.RUNNING, attempts=F("attempts") + 1)
+
+
+@task_prerun.connect(dispatch_uid="outbox.request_id")
+def _use_request_id(task_id=None, task=None, **kwargs):
+    # Custom headers arrive as attributes of the task's request (a worker) or in its headers (eager).
+    context = getattr(task, "request", None)
+    value = getattr(context, REQUEST_ID_HEADER, None) or (getattr(context, "headers", None) or {}).get(
+        REQUEST_ID_HEADER
+    )
+    _replaced_ids.setdefault(task_id, []).append(request_id.use(request_id.sane(value)))
+
+
+@task_postrun.connect(dispatch_uid="outbox.request_id_done")
+def _forget_request_id(task_id=None, **kwargs):
+    # A list per task: an eager task's retries run inside it, under the same task id.
+    tokens = _replaced_ids.get(task_id)
+    if not tokens:
+        return
+    token = tokens.pop()
+    if not tokens:
+        del _replaced_ids[task_id]
+    try:
+        request_id.forget(token)
+    except ValueError:
+        # Set in another context (a thread pool); that context ends with the task.
+        pass
 
 
 @task_retry.connect(dispatch_uid="outbox.retrying")

@@ -32,6 +32,8 @@ class OutboxEntry(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     handed_over_at = models.DateTimeField(_("handed to the broker"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The id of the web request that asked for the task: the worker's log lines for it carry the same id.
+    request_id = models.CharField(_("request id"), max_length=128, blank=True, default="", db_default="")
 
     class Meta:
         # The table the ILL app created before the outbox was an app of its own.

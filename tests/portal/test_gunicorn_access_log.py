@@ -51,3 +51,21 @@ def test_the_access_log_writes_a_tracking_url_without_its_token(tmp_path):
     assert '198.51.100.7 - - [' in line and '"GET /ill/track/[token]/?lang=ko HTTP/1.1" 200 5120' in line
     assert '"https://portal.example.org/ill/submitted/[token]/"' in line
     assert token not in line
+
+
+def test_the_access_log_line_carries_the_request_id_the_response_was_given(tmp_path):
+    cfg = procfile_gunicorn_config(tmp_path)
+    logger = cfg.logger_class(cfg)
+    environ = {
+        "REQUEST_METHOD": "GET", "RAW_URI": "/", "PATH_INFO": "/", "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "198.51.100.7",
+    }
+    request = SimpleNamespace(headers=[("HOST", "portal.example.org")])
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[("X-Request-ID", "abc-123")])
+
+    logger.access(response, request, environ, timedelta(milliseconds=5))
+    for handler in logger.access_log.handlers:
+        handler.flush()
+
+    line = (tmp_path / "access.log").read_text()
+    assert '"GET / HTTP/1.1" 200 10' in line and line.rstrip().endswith("request_id=abc-123")
