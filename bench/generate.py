@@ -136,6 +136,8 @@ def generate(requests=1_000_000, institutions=5_000, shipments=100_000, seed=186
     """
     from django.db import connection, transaction
 
+    from ill.services.numbering import drop_reference_sequences
+
     if connection.vendor != "postgresql":
         raise SystemExit("The benchmark needs PostgreSQL: set DATABASE_URL.")
     if scratch_only:
@@ -144,6 +146,8 @@ def generate(requests=1_000_000, institutions=5_000, shipments=100_000, seed=186
     rng = random.Random(seed)
     now = datetime.now().astimezone()
     start = now - timedelta(days=365 * YEARS)
+    # New references go on from the counters set below, not from the sequences of an earlier data set.
+    drop_reference_sequences(connection.alias)
     with transaction.atomic():
         with connection.cursor() as cursor:
             empty_tables(cursor)

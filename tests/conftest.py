@@ -17,6 +17,7 @@ from hypothesis import settings as hypothesis_settings
 from pytest_django.fixtures import _set_suffix_to_test_databases
 
 import bench.workers
+from ill.services import numbering
 from nlk_portal.core.roles import ILL_STAFF, MANAGERS
 from tests.exchange.reports import year
 from tests.factories import InstitutionFactory, staff_member
@@ -55,6 +56,14 @@ def fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_reference_sequences():
+    """Each story numbers its requests from 1: the sequences an earlier test made on PostgreSQL (committed at
+    once, outside the test's transaction) are dropped before the next test starts."""
+    if numbering.known_reference_sequences():
+        numbering.drop_reference_sequences()
 
 
 @pytest.fixture(autouse=True)

@@ -29,7 +29,7 @@ from ..models import MAX_COST_USD, Borrowing, IllRequest, Iso18626Transaction, S
 from ..rules import copyright, fees, terms
 from ..selectors.borrowing import copying_permitted
 from ..selectors.fees import quote_on, schedule_in_force
-from .numbering import ILL_REQUEST_SERIES, next_reference
+from .numbering import next_request_reference
 from .peer_messages import record_incoming
 from .workflow import record_received
 
@@ -239,7 +239,7 @@ def _create_request(
     ill_request = IllRequest.objects.create(
         **details,
         requesting_library=library,
-        reference=next_reference(ILL_REQUEST_SERIES, received_on.year),
+        reference=next_request_reference(received_on.year),
         page_count=pages,
         copyright_check_needed=check_needed,
         fee_schedule=quote.schedule,
@@ -281,7 +281,7 @@ def _create_borrowing(
         contact_name=user.get_full_name() or user.email,
         email=user.email,
         postal_address=postal_address,
-        reference=next_reference(ILL_REQUEST_SERIES, received_on.year),
+        reference=next_request_reference(received_on.year),
         fee_schedule=schedule,
         copying_fee=fees.ZERO,
         shipping_fee=fees.ZERO,
