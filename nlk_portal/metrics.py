@@ -86,17 +86,18 @@ class PortalStateCollector:
         from axes.models import AccessAttempt
 
         from ill.models import Iso18626Message, SentEmail
+        from partners.models import Iso18626Peer
         from nlk_portal.outbox.models import OutboxEntry
 
         now = timezone.now()
-        outbox = OutboxEntry.objects.exclude(state=OutboxEntry.State.DONE)
+        not_done = [state for state in OutboxEntry.State if state != OutboxEntry.State.DONE]
+        outbox = OutboxEntry.objects.filter(state__in=not_done)
         backlog = GaugeMetricFamily(
             "nlk_portal_outbox_backlog", "Outbox rows not done, by state.", labels=["state"]
         )
         by_state = dict(outbox.values_list("state").annotate(rows=Count("id")).values_list("state", "rows"))
-        for state in OutboxEntry.State:
-            if state != OutboxEntry.State.DONE:
-                backlog.add_metric([state.value], by_state.get(state.value, 0))
+        for state in not_done:
+            backlog.add_metric([state.value], by_state.get(state.value, 0))
         yield backlog
 
         oldest = OutboxEntry.objects.filter(state=OutboxEntry.State.PENDING).aggregate(oldest=Min("created_at"))
@@ -107,18 +108,20 @@ class PortalStateCollector:
             value=max(age, 0),
         )
 
-        waiting_states = [
-            Iso18626Message.State.PENDING, Iso18626Message.State.WAITING, Iso18626Message.State.SENDING,
-            Iso18626Message.State.RETRYING, Iso18626Message.State.HELD,
-        ]
-        per_peer = (
-            Iso18626Message.objects.filter(incoming=False)
-            .values("peer__agency_id_type", "peer__agency_id_value")
+        # Every peer, and only the messages not yet settled (a partial index holds just those).
+        unsettled = Iso18626Message.NOT_YET_CONFIRMED + [Iso18626Message.State.REFUSED]
+        counts = {
+            row["peer"]: row
+            for row in Iso18626Message.objects.filter(incoming=False, state__in=unsettled)
+            .values("peer")
             .annotate(
-                waiting=Count("id", filter=Q(state__in=waiting_states)),
+                waiting=Count("id", filter=Q(state__in=Iso18626Message.NOT_YET_CONFIRMED)),
                 refused=Count("id", filter=Q(state=Iso18626Message.State.REFUSED)),
             )
-            .order_by("peer__agency_id_type", "peer__agency_id_value")
+            .order_by()
+        }
+        peers = Iso18626Peer.objects.order_by("agency_id_type", "agency_id_value").values_list(
+            "pk", "agency_id_type", "agency_id_value"
         )
         waiting = GaugeMetricFamily(
             "nlk_portal_iso18626_messages_waiting",
@@ -128,10 +131,10 @@ class PortalStateCollector:
         refused = GaugeMetricFamily(
             "nlk_portal_iso18626_messages_refused", "ISO 18626 messages the peer refused, by peer.", labels=["peer"]
         )
-        for row in per_peer:
-            peer = f"{row['peer__agency_id_type']}:{row['peer__agency_id_value']}"
-            waiting.add_metric([peer], row["waiting"])
-            refused.add_metric([peer], row["refused"])
+        for pk, id_type, id_value in peers:
+            row = counts.get(pk, {})
+            waiting.add_metric([f"{id_type}:{id_value}"], row.get("waiting", 0))
+            refused.add_metric([f"{id_type}:{id_value}"], row.get("refused", 0))
         yield waiting
         yield refused
 

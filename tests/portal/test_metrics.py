@@ -103,9 +103,16 @@ def test_the_state_of_the_outbox_emails_peers_and_logins_is_read_at_each_scrape(
     peer = Iso18626Peer.objects.create(
         institution=InstitutionFactory(), agency_id_value="DK-710100", endpoint_url="https://peer.example.org/iso"
     )
-    for state in [Iso18626Message.State.REFUSED, Iso18626Message.State.WAITING, Iso18626Message.State.CONFIRMED]:
+    settled = Iso18626Peer.objects.create(
+        institution=InstitutionFactory(), agency_id_value="US-NYPL", endpoint_url="https://nypl.example.org/iso"
+    )
+    for to, state, incoming in [
+        (peer, Iso18626Message.State.REFUSED, False), (peer, Iso18626Message.State.WAITING, False),
+        (peer, Iso18626Message.State.CONFIRMED, False), (peer, Iso18626Message.State.RECEIVED, True),
+        (settled, Iso18626Message.State.CONFIRMED, False),
+    ]:
         Iso18626Message.objects.create(
-            request=ill_request, peer=peer, incoming=False, message_type="supplyingAgencyMessage",
+            request=ill_request, peer=to, incoming=incoming, message_type="supplyingAgencyMessage",
             timestamp=timezone.now(), body="<ISO18626Message/>", state=state,
         )
     AccessAttempt.objects.create(
@@ -120,6 +127,9 @@ def test_the_state_of_the_outbox_emails_peers_and_logins_is_read_at_each_scrape(
     assert found[("nlk_portal_emails_skipped", ())] == 1
     assert found[("nlk_portal_iso18626_messages_refused", (("peer", "ISIL:DK-710100"),))] == 1
     assert found[("nlk_portal_iso18626_messages_waiting", (("peer", "ISIL:DK-710100"),))] == 1
+    # A peer whose every message was confirmed is listed with nothing waiting or refused.
+    assert found[("nlk_portal_iso18626_messages_waiting", (("peer", "ISIL:US-NYPL"),))] == 0
+    assert found[("nlk_portal_iso18626_messages_refused", (("peer", "ISIL:US-NYPL"),))] == 0
     assert found[("nlk_portal_logins_locked", ())] == 1
     assert "peer.example.org" not in scrape(client).content.decode()
 
