@@ -86,8 +86,8 @@ class PortalStateCollector:
         from axes.models import AccessAttempt
 
         from ill.models import Iso18626Message, SentEmail
-        from partners.models import Iso18626Peer
         from nlk_portal.outbox.models import OutboxEntry
+        from partners.models import Iso18626Peer
 
         now = timezone.now()
         not_done = [state for state in OutboxEntry.State if state != OutboxEntry.State.DONE]
