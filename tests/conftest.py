@@ -3,10 +3,12 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import uuid
 from datetime import date
 
+import boto3
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
@@ -32,6 +34,8 @@ SOURCE_SCHEDULE = importlib.import_module("ill.migrations.0002_source_fee_schedu
 STAFF_GROUPS_MIGRATION = importlib.import_module("ill.migrations.0004_staff_groups")
 REPORT_PERMISSIONS = importlib.import_module("exchange.migrations.0003_reports")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+# moto takes any keys; these are never real ones.
+S3_TEST_KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
 @pytest.fixture(scope="session")
@@ -339,3 +343,62 @@ def fresh_fee_schedules():
     fees.forget_schedules()
     yield
     fees.forget_schedules()
+
+
+@pytest.fixture(scope="module")
+def s3_server(tmp_path_factory):
+    """The address of an S3-compatible server (moto) on 127.0.0.1, for this module's tests."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log_path = tmp_path_factory.mktemp("moto") / "moto.log"
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    pytest.fail(f"moto's S3 server did not start: see {log_path}")
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def bucket(s3_server, monkeypatch):
+    """A bucket of the test's own; boto3 finds the keys in the environment, as in production."""
+    for name, value in S3_TEST_KEYS.items():
+        monkeypatch.setenv(name, value)
+    name = f"nlk-test-{uuid.uuid4().hex[:12]}"
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1")
+    client.create_bucket(Bucket=name)
+    return client, name
+
+
+@pytest.fixture
+def object_storage(settings, s3_server, bucket):
+    """The portal's files in the bucket, configured as AWS_STORAGE_BUCKET_NAME and friends configure them."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket[1],
+                "endpoint_url": s3_server,
+                "region_name": "us-east-1",
+                "addressing_style": "path",
+                "location": "portal",
+                "default_acl": None,
+                "querystring_auth": True,
+                "file_overwrite": True,
+            },
+        },
+    }
+    return bucket
