@@ -63,11 +63,12 @@ def fresh_rate_limits():
 
 
 @pytest.fixture(autouse=True)
-def fresh_reference_sequences():
+def fresh_reference_sequences(django_db_blocker):
     """Each story numbers its requests from 1: the sequences an earlier test made on PostgreSQL (committed at
     once, outside the test's transaction) are dropped before the next test starts."""
     if numbering.known_reference_sequences():
-        numbering.drop_reference_sequences()
+        with django_db_blocker.unblock():
+            numbering.drop_reference_sequences()
 
 
 @pytest.fixture(autouse=True)
