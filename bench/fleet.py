@@ -445,10 +445,10 @@ def exactly_once(records, stream, prefix, kind):
     }
 
 
-def open_loop(proxy, streams, duration, records_path, stop_after=None):
-    """bench.load's open-loop streams through the proxy, in a process of its own; (process, wait) where
-    wait() returns the summary and the records. With `stop_after` None the load runs `duration` seconds;
-    otherwise it runs until stopped (SIGUSR1) by wait()."""
+def open_loop(proxy, streams, duration, records_path):
+    """bench.load's open-loop streams through the proxy for `duration` seconds, in a process of its own;
+    (process, wait), where wait() returns the summary, the records and the load's start, and
+    wait(stop=True) stops the load first (SIGUSR1: no new requests, those under way answered)."""
     spec = Path(records_path).with_suffix(".spec.json")
     spec.write_text(json.dumps({"host": "127.0.0.1", "streams": streams}, ensure_ascii=False))
     process = subprocess.Popen(
@@ -617,11 +617,12 @@ def measure(work, duration, invoice_jobs, outage_share, drain_timeout):
         raise SystemExit("No generated requests in this database: run the data section first.")
     make_body, count_messages = request_messages(library_id)
     since = timezone.now()
-    figures = {"gunicorn": " ".join(GUNICORN), "node_cores": list(NODE_CORES),
+    figures = {"gunicorn": " ".join(GUNICORN),
                "checks": {"inter_ms": CHECK_INTER_MS, "fastinter_ms": CHECK_FAST_MS, "timeout_ms": CHECK_TIMEOUT_MS,
                           "fall": FALL, "rise": RISE}}
     with Fleet(work, os.environ["CELERY_TASK_DEFAULT_QUEUE"]) as fleet:
         proxy = fleet.proxy
+        figures["node_cores"] = [node.core for node in fleet.nodes]
         cookie, token = csrf_pair(proxy.url)
         headers = {"Content-Type": FORM, "Cookie": cookie}
 
@@ -709,8 +710,10 @@ def table_rows(figures):
     """The fleet's figures as rows of bench.run's Table (keyword arguments of Table.add)."""
     rows = []
     two, one = figures["capacity"]["two"], figures["capacity"]["one"]
+    cores = figures["node_cores"]
     rows.append(row("web nodes / workers / beat",
-                    f"2 gunicorn ({figures['gunicorn']}) on cores {', '.join(figures['node_cores'])}",
+                    f"2 gunicorn ({figures['gunicorn']}) "
+                    + (f"on cores {', '.join(cores)}" if all(cores) else "left to the scheduler"),
                     "HAProxy; 2 Celery workers (concurrency 1); 1 beat"))
     for name, label in (("constant", "constant page"), ("form", "form submissions")):
         rps2, rps1 = two[name]["rps"], one[name]["rps"]
