@@ -74,10 +74,10 @@ def free_port():
 
 
 class Server:
-    """gunicorn serving bench.settings, pinned to one core."""
+    """gunicorn serving bench.settings, pinned to one core (`core`; None leaves it to the scheduler)."""
 
-    def __init__(self, env, log_path):
-        self.env, self.log_path, self.port = env, log_path, free_port()
+    def __init__(self, env, log_path, core=SERVER_CORE):
+        self.env, self.log_path, self.port, self.core = env, log_path, free_port(), core
         self.process = None
 
     @property
@@ -87,7 +87,7 @@ class Server:
     def start(self):
         self.log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            ["taskset", "-c", SERVER_CORE, str(BASE_DIR / ".venv/bin/gunicorn"), "nlk_portal.wsgi",
+            [*pinned(self.core), str(BASE_DIR / ".venv/bin/gunicorn"), "nlk_portal.wsgi",
              "-b", f"127.0.0.1:{self.port}", *GUNICORN, "--log-level", "warning"],
             cwd=BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
@@ -110,9 +110,14 @@ class Server:
         self.log.close()
 
 
-def wrk(url, duration, script=None):
+def pinned(core):
+    """The start of a command that runs on `core` alone (taskset), or nothing for None."""
+    return [] if core is None else ["taskset", "-c", core]
+
+
+def wrk(url, duration, script=None, core=CLIENT_CORE):
     """Closed loop, 16 connections from one thread on the client core: requests/s and latency percentiles."""
-    command = ["taskset", "-c", CLIENT_CORE, "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency"]
+    command = [*pinned(core), "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency"]
     if script:
         command += ["-s", script]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
@@ -238,16 +243,16 @@ def measure_messages(env, duration, library_id, count_marked, log_dir, message):
     return figures
 
 
-def post_messages(server_url, duration, make_body, count_messages):
+def post_messages(server_url, duration, make_body, count_messages, core=CLIENT_CORE):
     """Partner systems' ISO 18626 requests, flat out on 16 connections, as the form's submissions are."""
     prefix = f"bench-{secrets.token_hex(4)}-"
     headers = {"Content-Type": "application/xml; charset=utf-8"}
-    result = post_flat_out(server_url, "/iso18626/", make_body(prefix), headers, MESSAGE_LUA, duration)
+    result = post_flat_out(server_url, "/iso18626/", make_body(prefix), headers, MESSAGE_LUA, duration, core)
     result["stored"] = count_messages(prefix)
     return result
 
 
-def post_flat_out(server_url, path, body, headers, lua, duration):
+def post_flat_out(server_url, path, body, headers, lua, duration, core=CLIENT_CORE):
     """wrk POSTing `body` to `path` on 16 connections for `duration` seconds, by `lua` (FORM_LUA, MESSAGE_LUA)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as script:
         # UTF-8 as it is: Lua reads no \u escapes, so json.dumps must leave the Hangul alone.
@@ -255,7 +260,7 @@ def post_flat_out(server_url, path, body, headers, lua, duration):
         script.write(f"BODY = {body}\nPATH = {json.dumps(path)}\nHEADERS = {lua_table(headers)}\n")
         script.write(lua)
     try:
-        return wrk(server_url + path, duration, script.name)
+        return wrk(server_url + path, duration, script.name, core)
     finally:
         os.unlink(script.name)
 

@@ -1,6 +1,6 @@
 """`make bench`: the portal at a million requests on PostgreSQL and Redis, as one table of figures.
 
-    .venv/bin/python -m bench.run [--requests 1000000] [--only data,public,admin,exports,invoices,chaos,iso18626]
+    .venv/bin/python -m bench.run [--requests 1000000] [--only data,public,admin,exports,invoices,chaos,iso18626,fleet]
                                   [--reuse-data]
 
 DATABASE_URL names a scratch database (default postgres://postgres@127.0.0.1:5432/nlk_bench),
@@ -28,7 +28,7 @@ from bench import BASE_DIR
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/nlk_bench"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/15"
 NLK_AGENCY = "ISIL:KR-SeNL"
-SECTIONS = ["data", "public", "admin", "exports", "invoices", "chaos", "iso18626"]
+SECTIONS = ["data", "public", "admin", "exports", "invoices", "chaos", "iso18626", "fleet"]
 SMALL = {"1k": 1_000, "10k": 10_000}
 EXPORTS = BASE_DIR / "bench" / "report_exports.py"
 
@@ -42,6 +42,7 @@ def parse():
     parser.add_argument("--admin-runs", type=int, default=20)
     parser.add_argument("--invoice-jobs", type=int, default=1000)
     parser.add_argument("--chaos-jobs", type=int, default=1000, help="invoice jobs under worker kills")
+    parser.add_argument("--fleet-jobs", type=int, default=100, help="invoice jobs while the fleet loses a node")
     options = parser.parse_args()
     options.only = [s for s in options.only.split(",") if s]
     unknown = set(options.only) - set(SECTIONS)
@@ -90,12 +91,21 @@ def environment(db_url, broker, work_dir):
 
 def python(env, *args, check=True):
     """Run `python -m …` in the benchmark's environment; its last line of output as JSON."""
-    completed = subprocess.run(
-        [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True
-    )
-    if check and completed.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed:\n{completed.stderr[-3000:]}")
-    lines = completed.stdout.strip().splitlines()
+    with subprocess.Popen(
+        [sys.executable, *args], cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            stdout, stderr = process.communicate()
+        except KeyboardInterrupt:
+            # The section had the same Ctrl-C: it stops the servers and workers it started before it exits.
+            try:
+                process.communicate(timeout=120)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            raise
+    if check and process.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{stderr[-3000:]}")
+    lines = stdout.strip().splitlines()
     return json.loads(lines[-1]) if lines else None
 
 
@@ -446,6 +456,14 @@ def chaos_section(table, result, calm=None):
               "", None, "none lost, none twice", not problems, "; ".join(problems)[:100])
 
 
+def fleet_section(table, result):
+    from bench.fleet import table_rows
+
+    for each in table_rows(result):
+        table.add(each["figure"], each["value"], each["baseline"], each["ratio"], each["target"], each["met"],
+                  each["why"])
+
+
 def main():
     options = parse()
     started = time.perf_counter()
@@ -483,6 +501,11 @@ def main():
         figures["public"] = public_section(table, env, options.duration, work_dir)
     if "iso18626" in options.only:
         figures["iso18626"] = iso18626_section(table, env, options.admin_runs, options.duration, work_dir)
+    if "fleet" in options.only:
+        result = python(env, "-m", "bench.fleet", "--duration", str(options.duration), "--invoice-jobs",
+                        str(options.fleet_jobs), "--log-dir", work_dir)
+        figures["fleet"] = result
+        fleet_section(table, result)
 
     about = machine()
     about["postgresql"] = f"PostgreSQL {server_version(env)} ({about['postgresql']})"
