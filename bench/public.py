@@ -23,6 +23,7 @@ CONNECTIONS = 16
 # gthread: one process per core plus one, a few threads each to overlap the database's round trips.
 GUNICORN = ["-k", "gthread", "--workers", "2", "--threads", "4", "--keep-alive", "5"]
 SERVER_CORE, CLIENT_CORE = "0", "1"
+MESSAGE_TYPE = "application/xml; charset=utf-8"
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 # wrk's Lua for POSTing BODY to PATH flat out: each post's {n} becomes its own marker (and {key} its own
@@ -218,6 +219,10 @@ def measure(env, duration, tracking_token, library_id, count_marked, log_dir, me
             cookie=cookie, body=form_body(token, library_id, open_prefix),
         )
         figures["form_at_70"]["stored"] = count_marked(open_prefix)
+        if message is not None:
+            figures["message_at_70"] = messages_open_loop(
+                server.port, 0.7 * figures["message"]["rps"], duration, make_body, count_messages, log_dir
+            )
     finally:
         server.stop()
     return figures
@@ -243,10 +248,27 @@ def measure_messages(env, duration, library_id, count_marked, log_dir, message):
     return figures
 
 
+def messages_open_loop(port, rate, duration, make_body, count_messages, log_dir):
+    """p50/p99 of partner systems' ISO 18626 requests at a fixed rate (bench.load's streams), and what was stored."""
+    prefix = f"bench-{secrets.token_hex(4)}-"
+    stream = {
+        "name": "message", "rate": rate, "path": "/iso18626/", "headers": {"Content-Type": MESSAGE_TYPE},
+        "body": make_body(prefix), "accept_status": 200, "accept_body": "<messageStatus>OK</messageStatus>",
+    }
+    spec, records = Path(log_dir) / "messages-at-70.spec.json", Path(log_dir) / "messages-at-70.json"
+    spec.write_text(json.dumps({"host": "127.0.0.1", "streams": [stream]}, ensure_ascii=False), encoding="utf-8")
+    command = [*pinned(CLIENT_CORE), sys.executable, "-m", "bench.load", "--port", str(port), "--streams", str(spec),
+               "--records", str(records), "--duration", str(duration)]
+    output = subprocess.run(command, capture_output=True, text=True, check=True, cwd=BASE_DIR).stdout
+    result = json.loads(output.strip().splitlines()[-1])["message"]
+    result["stored"] = count_messages(prefix)
+    return result
+
+
 def post_messages(server_url, duration, make_body, count_messages, core=CLIENT_CORE):
     """Partner systems' ISO 18626 requests, flat out on 16 connections, as the form's submissions are."""
     prefix = f"bench-{secrets.token_hex(4)}-"
-    headers = {"Content-Type": "application/xml; charset=utf-8"}
+    headers = {"Content-Type": MESSAGE_TYPE}
     result = post_flat_out(server_url, "/iso18626/", make_body(prefix), headers, MESSAGE_LUA, duration, core)
     result["stored"] = count_messages(prefix)
     return result
