@@ -15,6 +15,8 @@ class PortalConfig(AppConfig):
 
         # Whether a session must give a one-time code is decided as the user signs in.
         user_logged_in.connect(decide_at_sign_in, dispatch_uid="staff_two_factor")
+        # Celery workers count their tasks' failures for /metrics (nlk_portal.metrics.count_task_failure).
+        from . import metrics  # noqa: F401
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -1,9 +1,12 @@
-"""/metrics for Prometheus: the portal's state read from the database at each scrape, and the
-events (requests, their latency, Celery task failures) counted in the process that serves the scrape.
+"""/metrics for Prometheus: the portal's state read from the database at each scrape, Celery task
+failures counted in the shared cache, and the requests and their latency counted in the process that
+serves the scrape.
 
-Counters and histograms are per process: each gunicorn worker keeps its own and answers a scrape with
-its own (Prometheus's rate() and sum() over the scrapes of a node are what to read, not one value).
-The figures read from the database are the same whichever process or node answers.
+Request counters and histograms are per process: each gunicorn worker keeps its own and answers a scrape
+with its own (Prometheus's rate() and sum() over the scrapes of a node are what to read, not one value).
+Task failures happen in the workers, which serve no /metrics: each worker adds them up in the cache every
+process shares (CACHE_URL), so any node's scrape gives the fleet's count. The figures read from the
+database are the same whichever process or node answers.
 
 Only a scraper that shows `Authorization: Bearer <METRICS_TOKEN>`, or one on a network of
 METRICS_NETWORKS (the client address as the rate limits take it), reads them; anyone else gets 404.
@@ -11,21 +14,24 @@ METRICS_NETWORKS (the client address as the rate limits take it), reads them; an
 
 import hmac
 import ipaddress
+import logging
 import time
 from datetime import timedelta
 
 from celery.signals import task_failure
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Min, Q
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from nlk_portal.core.client_ip import client_ip
 
 REGISTRY = CollectorRegistry()
+logger = logging.getLogger(__name__)
 
 METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
@@ -42,12 +48,9 @@ LATENCY = Histogram(
     registry=REGISTRY,
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
-TASK_FAILURES = Counter(
-    "nlk_portal_celery_task_failures",
-    "Celery tasks that raised, by task name, in this process.",
-    ["task"],
-    registry=REGISTRY,
-)
+# The cache key counting a task's failures, by task name; kept until the cache loses it (a Prometheus
+# counter may start again from 0).
+TASK_FAILURES_KEY = "metrics:celery-task-failures:{}"
 
 
 def view_label(request):
@@ -76,7 +79,12 @@ class RequestMetrics:
 
 @task_failure.connect(dispatch_uid="nlk_portal_metrics_task_failure")
 def count_task_failure(sender=None, **kwargs):
-    TASK_FAILURES.labels(task=getattr(sender, "name", None) or "unknown").inc()
+    key = TASK_FAILURES_KEY.format(getattr(sender, "name", None) or "unknown")
+    try:
+        cache.add(key, 0, timeout=None)
+        cache.incr(key)
+    except Exception:  # the cache is down: the failure is in the worker's log, the count is lost
+        logger.warning("Could not count the failure of %s in the cache", key, exc_info=True)
 
 
 class PortalStateCollector:
@@ -137,6 +145,19 @@ class PortalStateCollector:
             refused.add_metric([f"{id_type}:{id_value}"], row.get("refused", 0))
         yield waiting
         yield refused
+
+        from nlk_portal.celery import app
+
+        names = sorted(name for name in app.tasks if not name.startswith("celery."))
+        failed = cache.get_many([TASK_FAILURES_KEY.format(name) for name in names])
+        failures = CounterMetricFamily(
+            "nlk_portal_celery_task_failures",
+            "Celery tasks that raised, by task name, in every worker sharing the cache.",
+            labels=["task"],
+        )
+        for name in names:
+            failures.add_metric([name], failed.get(TASK_FAILURES_KEY.format(name), 0))
+        yield failures
 
         yield GaugeMetricFamily(
             "nlk_portal_emails_skipped",

@@ -147,3 +147,27 @@ def test_a_failed_celery_task_is_counted(client, token):
     always_fails.apply()
     after = samples(scrape(client))
     assert after[("nlk_portal_celery_task_failures_total", (("task", "tests.metrics.always_fails"),))] == before + 1
+
+
+# A Redis database the worker and this test share as their cache, under a prefix of the tests' own.
+SHARED_CACHE = "rediscache://127.0.0.1:6379/14?key_prefix=nlk-metrics-tests"
+
+
+@pytest.mark.celery_worker(env={"CACHE_URL": SHARED_CACHE})
+@pytest.mark.django_db(transaction=True)
+def test_a_task_that_fails_in_a_worker_is_counted_in_any_nodes_scrape(client, token, settings, celery_worker):
+    import environ
+
+    from ill.tasks import send_acknowledgement
+    from tests.ill.worker_helpers import wait_for
+
+    settings.CACHES = {"default": environ.Env.cache_url_config(SHARED_CACHE)}
+    failures = ("nlk_portal_celery_task_failures_total", (("task", "ill.tasks.send_acknowledgement"),))
+    before = samples(scrape(client))[failures]
+
+    send_acknowledgement.delay(2_000_000_000)  # no such request: the worker's task raises
+
+    wait_for(
+        lambda: samples(scrape(client))[failures] == before + 1, interval=0.2, what="the worker's failure to be counted"
+    )
+    assert "does not exist" in celery_worker.log_path.read_text()
