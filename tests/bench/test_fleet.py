@@ -1,14 +1,16 @@
 """The fleet section's parts that need no fleet: HAProxy's configuration, its log, the open-loop client's
 records of what failed, and the table made of the figures."""
 
+import json
 import shutil
 import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bench import load
+from bench import BASE_DIR, load
 from bench.fleet import haproxy_config, parse_log, split_failures, split_retries, table_rows
 
 NODES = [("node1", 18001), ("node2", 18002)]
@@ -94,20 +96,28 @@ class Answers(BaseHTTPRequestHandler):
         pass
 
 
-def test_the_open_loop_client_records_every_answer_and_every_dropped_connection():
+def test_the_open_loop_client_records_every_answer_and_every_dropped_connection(tmp_path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Answers)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
+    spec, records_path = tmp_path / "streams.json", tmp_path / "records.json"
+    spec.write_text(json.dumps({"host": "127.0.0.1", "streams": [
+        {"name": name, "rate": 20, "path": path, "headers": {"Content-Type": "text/plain"}, "body": "n={n}",
+         "accept_status": 200, "accept_body": "<messageStatus>OK</messageStatus>", "connections": 2}
+        for name, path in (("accepted", "/accepted"), ("dropped", "/dropped"))
+    ]}))
     try:
-        streams = [
-            load.Stream(name, 20, load.post_request("127.0.0.1", path, {"Content-Type": "text/plain"}, "n={n}"),
-                        accept_status=200, accept_body=b"<messageStatus>OK</messageStatus>", connections=2)
-            for name, path in (("accepted", "/accepted"), ("dropped", "/dropped"))
-        ]
-        start, records = load.run_streams("127.0.0.1", port, streams, duration=1, timeout=10)
+        # As the fleet section runs it: a process of its own (its SIGUSR1 handler needs the main thread).
+        printed = subprocess.run(
+            [sys.executable, "-m", "bench.load", "--port", str(port), "--streams", str(spec),
+             "--records", str(records_path), "--duration", "1"],
+            cwd=BASE_DIR, capture_output=True, text=True, check=True, timeout=60,
+        ).stdout
     finally:
         server.shutdown()
         server.server_close()
+    saved = json.loads(records_path.read_text())
+    start, records = saved["start"], saved["records"]
     by_stream = {0: [], 1: []}
     for record in records:
         by_stream[record[0]].append(record)
@@ -118,6 +128,7 @@ def test_the_open_loop_client_records_every_answer_and_every_dropped_connection(
     summary = load.summarize(records, 1, 20, start)
     assert (summary["sent"], summary["accepted"], summary["statuses"]) == (20, 0, {})
     assert sum(summary["errors"].values()) == 20
+    assert json.loads(printed.strip().splitlines()[-1])["dropped"] == summary
 
 
 def figures(after_failed=0):
