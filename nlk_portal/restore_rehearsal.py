@@ -61,7 +61,9 @@ def read_dump(path: Path) -> dict[str, str]:
     header = {}
     for line in listed.stdout.splitlines():
         if created := re.match(r";\s*Archive created at (.+)", line):
-            header["created"] = created[1].strip()
+            # pg_dump keeps the clock time of the machine that made the dump, without its zone; pg_restore
+            # prints it with the zone of whoever reads it (Asia/Seoul here), which would be a guess.
+            header["created"] = re.sub(r"\s+(?:[A-Za-z]{2,6}|[+-]\d{2,4})$", "", created[1].strip())
         elif named := re.match(r";\s*(dbname|Dumped from database version):\s*(.*)", line):
             header[named[1]] = named[2].strip()
     return header

@@ -52,7 +52,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Restore rehearsal of {dump}")
             self.stdout.write(
                 f"  a dump of the database {header.get('dbname', '?')} made {header.get('created', '?')} "
-                f"(PostgreSQL {header.get('Dumped from database version', '?')})"
+                f"(the clock of the machine that made it), "
+                f"PostgreSQL {header.get('Dumped from database version', '?')}"
             )
             with rehearsal.scratch_database(scratch, replace=replace, keep=keep) as alias:
                 started = time.monotonic()
