@@ -51,6 +51,7 @@ from bench.public import (
     csrf_pair,
     form_body,
     free_port,
+    message_stream,
     post_flat_out,
     post_messages,
     wrk,
@@ -76,9 +77,8 @@ DOWN_FOR, SETTLE = 5.0, 5.0
 LOOK_EVERY = 10
 UNFINISHED = ["pending", "queued", "running", "retrying"]
 # A request of the load counts as failed when it is not answered as accepted: the form with its redirect
-# to the submitted page, a message with an ISO 18626 confirmation whose messageStatus is OK.
-OK_CONFIRMATION = "<messageStatus>OK</messageStatus>"
-XML = "application/xml; charset=utf-8"
+# to the submitted page (form_stream), a message with a confirmation whose messageStatus is OK
+# (bench.public.message_stream).
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -474,14 +474,6 @@ def form_stream(token, cookie, library_id, prefix, rate, connections=16):
         "name": "form", "rate": rate, "path": "/ill/request/", "connections": connections,
         "headers": {"Cookie": cookie, "Content-Type": FORM}, "body": form_body(token, library_id, prefix),
         "accept_status": 302,
-    }
-
-
-def message_stream(make_body, prefix, rate, connections=16):
-    return {
-        "name": "message", "rate": rate, "path": "/iso18626/", "connections": connections,
-        "headers": {"Content-Type": XML}, "body": make_body(prefix), "accept_status": 200,
-        "accept_body": OK_CONFIRMATION,
     }
 
 

@@ -24,6 +24,8 @@ CONNECTIONS = 16
 GUNICORN = ["-k", "gthread", "--workers", "2", "--threads", "4", "--keep-alive", "5"]
 SERVER_CORE, CLIENT_CORE = "0", "1"
 MESSAGE_TYPE = "application/xml; charset=utf-8"
+# A request message is accepted when its confirmation says OK.
+OK_CONFIRMATION = "<messageStatus>OK</messageStatus>"
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 # wrk's Lua for POSTing BODY to PATH flat out: each post's {n} becomes its own marker (and {key} its own
@@ -248,15 +250,23 @@ def measure_messages(env, duration, library_id, count_marked, log_dir, message):
     return figures
 
 
+def message_stream(make_body, prefix, rate, connections=16):
+    """bench.load's stream of partner systems' ISO 18626 requests at `rate` a second, accepted when confirmed OK."""
+    return {
+        "name": "message", "rate": rate, "path": "/iso18626/", "connections": connections,
+        "headers": {"Content-Type": MESSAGE_TYPE}, "body": make_body(prefix), "accept_status": 200,
+        "accept_body": OK_CONFIRMATION,
+    }
+
+
 def messages_open_loop(port, rate, duration, make_body, count_messages, log_dir):
     """p50/p99 of partner systems' ISO 18626 requests at a fixed rate (bench.load's streams), and what was stored."""
     prefix = f"bench-{secrets.token_hex(4)}-"
-    stream = {
-        "name": "message", "rate": rate, "path": "/iso18626/", "headers": {"Content-Type": MESSAGE_TYPE},
-        "body": make_body(prefix), "accept_status": 200, "accept_body": "<messageStatus>OK</messageStatus>",
-    }
     spec, records = Path(log_dir) / "messages-at-70.spec.json", Path(log_dir) / "messages-at-70.json"
-    spec.write_text(json.dumps({"host": "127.0.0.1", "streams": [stream]}, ensure_ascii=False), encoding="utf-8")
+    spec.write_text(
+        json.dumps({"host": "127.0.0.1", "streams": [message_stream(make_body, prefix, rate)]}, ensure_ascii=False),
+        encoding="utf-8",
+    )
     command = [*pinned(CLIENT_CORE), sys.executable, "-m", "bench.load", "--port", str(port), "--streams", str(spec),
                "--records", str(records), "--duration", str(duration)]
     output = subprocess.run(command, capture_output=True, text=True, check=True, cwd=BASE_DIR).stdout

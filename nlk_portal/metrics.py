@@ -116,11 +116,10 @@ class PortalStateCollector:
             value=max(age, 0),
         )
 
-        # Every peer, and only the messages not yet settled (a partial index holds just those).
-        unsettled = Iso18626Message.NOT_YET_CONFIRMED + [Iso18626Message.State.REFUSED]
+        # Every peer, and only its messages not yet settled, read through the state index.
         counts = {
             row["peer"]: row
-            for row in Iso18626Message.objects.filter(incoming=False, state__in=unsettled)
+            for row in Iso18626Message.objects.filter(incoming=False, state__in=Iso18626Message.UNFINISHED)
             .values("peer")
             .annotate(
                 waiting=Count("id", filter=Q(state__in=Iso18626Message.NOT_YET_CONFIRMED)),

@@ -73,8 +73,10 @@ class Iso18626Message(models.Model):
         REFUSED = "refused", _("Refused by the peer")
         DROPPED = "dropped", _("Dropped by staff: not sent")
 
-    # A message NLK sends that the peer has not confirmed yet (what the staff and /metrics watch).
-    NOT_YET_CONFIRMED = [State.PENDING, State.WAITING, State.SENDING, State.RETRYING, State.HELD]
+    # A message NLK sends that the peer has not confirmed yet; with those it refused, the ones still NLK's to
+    # finish (ill.services.peer_messages, the purge and /metrics).
+    NOT_YET_CONFIRMED = (State.PENDING, State.WAITING, State.SENDING, State.RETRYING, State.HELD)
+    UNFINISHED = (*NOT_YET_CONFIRMED, State.REFUSED)
 
     request = models.ForeignKey(
         IllRequest, on_delete=models.PROTECT, related_name="iso18626_messages", verbose_name=_("ILL request")
@@ -121,7 +123,7 @@ class Iso18626Message(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("ISO 18626 message")
         verbose_name_plural = _("ISO 18626 messages")
-        # Also what /metrics counts per peer: the messages in a state other than confirmed or received.
+        # Also how /metrics finds each peer's unfinished messages among all ever sent.
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="iso18626_state_next")]
 
     def __str__(self):

@@ -15,8 +15,11 @@ counter row.
 """
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import IntegrityError, ProgrammingError, connection, connections, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models.functions import Length
 
 from ..models import IllRequest, SequenceCounter
@@ -85,21 +88,14 @@ def drop_reference_sequences(alias: str = "default") -> None:
     portal itself never drops one. Runs on a connection of its own: call it when no
     transaction of this process has used a sequence.
     """
-    if connections[alias].vendor != "postgresql":
-        _known_sequences.clear()
-        return
-    own = connections.create_connection(alias)
-    try:
-        own.set_autocommit(True)
-        with own.cursor() as cursor:
+    if connections[alias].vendor == "postgresql":
+        with _own_cursor(alias) as cursor:
             cursor.execute(
                 "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE %s",
                 [REFERENCE_SEQUENCE_PREFIX.replace("_", r"\_") + "%"],
             )
             for (name,) in cursor.fetchall():
                 cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
-    finally:
-        own.close()
     _known_sequences.clear()
 
 
@@ -137,20 +133,27 @@ def _ensure_sequence(alias: str, name: str, year: int) -> None:
     transaction. Two processes making the same sequence at once: one makes it, the other
     finds it made.
     """
+    with _own_cursor(alias) as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+        if cursor.fetchone()[0]:
+            return
+        start = _next_free_number(year)
+        try:
+            # The name comes from reference_sequence_name (digits only); start is an int.
+            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {int(start)}")
+        except (IntegrityError, ProgrammingError):
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+            if not cursor.fetchone()[0]:
+                raise
+
+
+@contextmanager
+def _own_cursor(alias: str) -> Iterator[CursorWrapper]:
+    """A cursor on a connection of its own to `alias`, each statement committed at once, closed afterwards."""
     own = connections.create_connection(alias)
     try:
         own.set_autocommit(True)
         with own.cursor() as cursor:
-            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
-            if cursor.fetchone()[0]:
-                return
-            start = _next_free_number(year)
-            try:
-                # The name comes from reference_sequence_name (digits only); start is an int.
-                cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {int(start)}")
-            except (IntegrityError, ProgrammingError):
-                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
-                if not cursor.fetchone()[0]:
-                    raise
+            yield cursor
     finally:
         own.close()

@@ -55,7 +55,7 @@ State = Iso18626Message.State
 SEND_TASK = "ill.tasks.send_iso18626_message"
 # A message in one of these is still on its way; a later one about the same request waits for it. A refused
 # one holds the later ones until staff send it again (it is then on its way) or drop it (then it is not).
-UNFINISHED = (State.PENDING, State.WAITING, State.SENDING, State.RETRYING, State.HELD, State.REFUSED)
+UNFINISHED = Iso18626Message.UNFINISHED
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
 BATCH = 100
